@@ -1,0 +1,79 @@
+use kehilla_db::DbError;
+use kehilla_domain::validate::InputError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// Bad user input; the field it concerns, when there is one.
+    #[error("input {field}: {error}")]
+    Input {
+        field: &'static str,
+        error: InputError,
+    },
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// A stable code naming what conflicts, e.g. `email-taken`, `last-owner`.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("wrong email or password")]
+    BadCredentials,
+    #[error("rate limited for {0} s")]
+    RateLimited(u64),
+    #[error("setup already done")]
+    AlreadySetUp,
+    #[error("invitation invalid")]
+    InvitationInvalid,
+    #[error("reset link invalid")]
+    ResetInvalid,
+    #[error("mail could not be sent")]
+    MailFailed,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn input(field: &'static str) -> impl Fn(InputError) -> AppError {
+        move |error| AppError::Input { field, error }
+    }
+
+    /// The stable code: the API's `code` and the suffix of the Fluent id `error-{code}`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Input { .. } => "invalid-input",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not-found",
+            AppError::Conflict(c) => c,
+            AppError::BadCredentials => "bad-credentials",
+            AppError::RateLimited(_) => "rate-limited",
+            AppError::AlreadySetUp => "already-set-up",
+            AppError::InvitationInvalid => "invitation-invalid",
+            AppError::ResetInvalid => "reset-invalid",
+            AppError::MailFailed => "mail-failed",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => AppError::NotFound,
+            DbError::Conflict("email") => AppError::Conflict("email-taken"),
+            DbError::Conflict("slug") => AppError::Conflict("slug-taken"),
+            DbError::Conflict("member") => AppError::Conflict("already-member"),
+            DbError::Conflict(_) => AppError::Conflict("conflict"),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<kehilla_db::sqlx::Error> for AppError {
+    fn from(e: kehilla_db::sqlx::Error) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}

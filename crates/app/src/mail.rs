@@ -1,0 +1,67 @@
+//! The server's own mail (password resets, invitations). Campaign mail is a later capability
+//! with its own pipeline; this is the plain transactional path.
+
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::{AppError, Result};
+
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    from: Mailbox,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Sent,
+    /// No SMTP relay is configured: the message went to the server log.
+    Logged,
+}
+
+impl Mailer {
+    pub fn new(smtp_url: Option<&str>, from: &str) -> std::result::Result<Mailer, String> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| format!("mail_from is not an address: {e}"))?;
+        let transport = match smtp_url {
+            Some(url) if !url.trim().is_empty() => Some(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.trim())
+                    .map_err(|e| format!("smtp_url is not valid: {e}"))?
+                    .timeout(Some(std::time::Duration::from_secs(20)))
+                    .build(),
+            ),
+            _ => None,
+        };
+        Ok(Mailer { transport, from })
+    }
+
+    pub fn is_configured(&self) -> bool {
+        self.transport.is_some()
+    }
+
+    pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<Delivery> {
+        let Some(transport) = &self.transport else {
+            tracing::warn!(
+                target: "kehilla::mail",
+                to,
+                subject,
+                "no SMTP relay configured; the message follows:\n{body}"
+            );
+            return Ok(Delivery::Logged);
+        };
+        let to: Mailbox = to.parse().map_err(|_| AppError::MailFailed)?;
+        let msg = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_string())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        transport.send(msg).await.map_err(|e| {
+            tracing::error!(error = %e, "sending mail failed");
+            AppError::MailFailed
+        })?;
+        Ok(Delivery::Sent)
+    }
+}

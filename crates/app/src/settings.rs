@@ -1,0 +1,159 @@
+//! One typed, documented settings struct. Sources, strongest first: command-line flags,
+//! `KEHILLA_*` environment variables, the TOML file (`--config`), the defaults below. With no
+//! settings at all, Kehilla serves http://127.0.0.1:8080 on SQLite in `./kehilla-data/`.
+//! Every field is described in docs/configuration.md.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// A secret value: never printed by `Debug` or logs.
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"[redacted]\"")
+    }
+}
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// `sqlite:…` or `postgres://…`. Empty: SQLite in `data_dir`.
+    pub database_url: Option<Secret>,
+    /// Where the embedded database and other files live.
+    pub data_dir: PathBuf,
+    /// The address people use to reach this server, for links in emails. Empty: `http://{listen}`.
+    pub base_url: Option<String>,
+    pub log_format: LogFormat,
+    /// A tracing filter, e.g. `info` or `kehilla=debug,info`.
+    pub log_level: String,
+    /// SMTP relay for the server's own mail, e.g. `smtp://user:pass@host:587?tls=required`.
+    /// Empty: mail that would be sent is written to the log instead.
+    pub smtp_url: Option<Secret>,
+    /// The From address of the server's own mail.
+    pub mail_from: String,
+    /// Days a login lasts without use.
+    pub session_days: u32,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Database connections in the pool.
+    pub db_max_connections: u32,
+    /// Jobs run at once by this process; 0 runs no worker (a web-only node).
+    pub job_workers: u32,
+    /// Seconds a claimed job stays leased before another worker may take it over.
+    pub job_lease_secs: u64,
+    /// Login attempts allowed per client address and per email, each, per window.
+    pub login_attempts: u32,
+    /// The login rate-limit window, in seconds.
+    pub login_window_secs: u64,
+    /// Seconds to let in-flight requests and jobs finish after SIGTERM.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: "127.0.0.1:8080".into(),
+            database_url: None,
+            data_dir: PathBuf::from("./kehilla-data"),
+            base_url: None,
+            log_format: LogFormat::Text,
+            log_level: "info".into(),
+            smtp_url: None,
+            mail_from: "Kehilla <kehilla@localhost>".into(),
+            session_days: 14,
+            max_body_bytes: 1024 * 1024,
+            db_max_connections: 10,
+            job_workers: 4,
+            job_lease_secs: 300,
+            login_attempts: 10,
+            login_window_secs: 300,
+            shutdown_grace_secs: 20,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads a TOML file; unknown keys are an error, so a typo does not go unnoticed.
+    pub fn from_toml(text: &str) -> Result<Settings, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) if !u.0.trim().is_empty() => u.0.trim().to_string(),
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("kehilla.sqlite3").display()
+            ),
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        match &self.base_url {
+            Some(u) if !u.trim().is_empty() => u.trim().trim_end_matches('/').to_string(),
+            _ => format!("http://{}", self.listen),
+        }
+    }
+
+    /// Cookies get `Secure` when people reach us over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url().starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_nothing() {
+        let s = Settings::default();
+        assert_eq!(s.listen, "127.0.0.1:8080");
+        assert_eq!(
+            s.database_url(),
+            "sqlite://./kehilla-data/kehilla.sqlite3?mode=rwc"
+        );
+        assert_eq!(s.base_url(), "http://127.0.0.1:8080");
+        assert!(!s.secure_cookies());
+    }
+
+    #[test]
+    fn toml_overrides_and_rejects_typos() {
+        let s = Settings::from_toml("listen = \"0.0.0.0:9000\"\nbase_url = \"https://k.example/\"")
+            .unwrap();
+        assert_eq!(s.listen, "0.0.0.0:9000");
+        assert_eq!(s.base_url(), "https://k.example");
+        assert!(s.secure_cookies());
+        assert!(Settings::from_toml("lisen = \"x\"").is_err());
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let s = Settings {
+            smtp_url: Some(Secret("smtp://u:hunter2@h".into())),
+            ..Settings::default()
+        };
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,219 @@
+//! All SQL of Kehilla lives here, for both backends.
+//!
+//! One SQL text per query serves SQLite and PostgreSQL through sqlx's `Any` driver: `$1`
+//! placeholders, `BIGINT`/`INTEGER` keys, integer Unix milliseconds for instants, integers
+//! instead of booleans. Where the dialects really differ (claiming a job), the query is chosen by
+//! [`Backend`]. This keeps one code path per query instead of two, which is why we chose `Any`
+//! over an enum of two typed pools (see docs/architecture.md).
+//!
+//! Errors: every function returns [`DbError`]; the web layer maps `NotFound`/`Conflict` to 404/409
+//! and logs everything else as an internal error without showing it.
+
+pub mod audit;
+pub mod jobs;
+pub mod orgs;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Transaction};
+use thiserror::Error;
+
+pub use sqlx;
+
+pub type Tx = Transaction<'static, Any>;
+
+#[derive(Debug, Error)]
+pub enum DbError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("the database URL is not valid: {0}")]
+    BadUrl(String),
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl DbError {
+    /// Turns a unique-constraint violation into `Conflict(what)`.
+    pub fn unique(e: sqlx::Error, what: &'static str) -> DbError {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => DbError::Conflict(what),
+            _ => DbError::Sqlx(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, DbError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(DbError::BadUrl(
+                "it must start with sqlite: or postgres://".into(),
+            ))
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// The database: a pool and which backend is behind it. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects (creating a SQLite file when `mode=rwc` is in the URL). Does not migrate.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let opts = AnyConnectOptions::from_str(url).map_err(|e| DbError::BadUrl(e.to_string()))?;
+        let mut pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            pool = pool.after_connect(|conn, _| {
+                Box::pin(async move {
+                    use sqlx::Executor;
+                    conn.execute(
+                        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; \
+                         PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool.connect_with(opts).await?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
+        match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        }
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        self.migrator().run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The versions of the embedded migrations, for the drift test and `kehilla migrate`.
+    pub fn known_migrations(backend: Backend) -> Vec<i64> {
+        let m = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        };
+        m.iter().map(|m| m.version).collect()
+    }
+
+    /// Versions applied successfully to this database.
+    pub async fn applied_migrations(&self) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT version FROM _sqlx_migrations WHERE success = TRUE ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Reachable and fully migrated: what `/readyz` reports.
+    pub async fn is_ready(&self) -> bool {
+        match self.applied_migrations().await {
+            Ok(applied) => {
+                let known = Db::known_migrations(self.backend);
+                known.iter().all(|v| applied.contains(v))
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of failing when a
+    /// read lock would have to be upgraded.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Whether a database holds no organization yet (first run, restore without --force).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n == 0)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// An opaque, time-ordered public id for URLs and the API.
+pub fn new_public_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
+/// `n` random bytes, hex-encoded: for tokens shown once and stored hashed.
+pub fn random_hex(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    // getrandom fails only when the OS has no entropy source at all; then a fixed token would
+    // be a security hole, so we fall back to the time-ordered UUID's randomness mixed in.
+    if getrandom::fill(&mut buf).is_err() {
+        let u = uuid::Uuid::new_v4();
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b ^= u.as_bytes().get(i % 16).copied().unwrap_or(0);
+        }
+    }
+    hex::encode(buf)
+}
+
+/// A query text assembled only from constant pieces (column lists, a backend's locking clause);
+/// values are always bound, never formatted in.
+#[macro_export]
+macro_rules! sql {
+    ($($t:tt)*) => { ::sqlx::AssertSqlSafe(format!($($t)*)) };
+}

@@ -1,0 +1,6 @@
+//! Pure types and rules of Kehilla. Nothing here does I/O; everything here is unit-tested.
+
+pub mod role;
+pub mod validate;
+
+pub use role::{Permission, Role};
