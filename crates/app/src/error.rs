@@ -2,7 +2,7 @@ use kehilla_db::DbError;
 use kehilla_domain::validate::InputError;
 use thiserror::Error;
 
-#[derive(Debug, Error)]
+#[derive(Debug, Clone, Error)]
 pub enum AppError {
     /// Bad user input; the field it concerns, when there is one.
     #[error("input {field}: {error}")]

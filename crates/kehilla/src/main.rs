@@ -1,1 +1,338 @@
-fn main() {}
+//! The command line of Kehilla. See `kehilla --help` and docs/configuration.md.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use kehilla::{StartError, open_and_migrate};
+use kehilla_app::Settings;
+use kehilla_app::settings::{LogFormat, Secret};
+
+#[derive(Parser)]
+#[command(
+    name = "kehilla",
+    version,
+    about = "Kehilla: one place for a nonprofit's whole public conversation."
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: SettingsArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Every setting; a flag beats its KEHILLA_* variable, which beats the TOML file.
+#[derive(Args, Default)]
+struct SettingsArgs {
+    /// TOML settings file
+    #[arg(long, global = true, env = "KEHILLA_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Address and port to listen on [default: 127.0.0.1:8080]
+    #[arg(long, global = true, env = "KEHILLA_LISTEN", value_name = "ADDR")]
+    listen: Option<String>,
+    /// sqlite:… or postgres://… [default: SQLite in the data directory]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    /// Folder for the embedded database [default: ./kehilla-data]
+    #[arg(long, global = true, env = "KEHILLA_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Public address of this server, for links in emails [default: http://LISTEN]
+    #[arg(long, global = true, env = "KEHILLA_BASE_URL", value_name = "URL")]
+    base_url: Option<String>,
+    /// Log format: text or json [default: text]
+    #[arg(long, global = true, env = "KEHILLA_LOG_FORMAT", value_name = "FORMAT")]
+    log_format: Option<String>,
+    /// Log filter, e.g. info or kehilla=debug [default: info]
+    #[arg(long, global = true, env = "KEHILLA_LOG_LEVEL", value_name = "FILTER")]
+    log_level: Option<String>,
+    /// SMTP relay for the server's own mail, e.g. smtp://user:pass@host:587?tls=required [default: none; mail goes to the log]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    smtp_url: Option<String>,
+    /// From address of the server's own mail [default: Kehilla <kehilla@localhost>]
+    #[arg(long, global = true, env = "KEHILLA_MAIL_FROM", value_name = "ADDRESS")]
+    mail_from: Option<String>,
+    /// Days a login lasts without use [default: 14]
+    #[arg(long, global = true, env = "KEHILLA_SESSION_DAYS", value_name = "DAYS")]
+    session_days: Option<u32>,
+    /// Largest accepted request body in bytes [default: 1048576]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_MAX_BODY_BYTES",
+        value_name = "BYTES"
+    )]
+    max_body_bytes: Option<usize>,
+    /// Database connections in the pool [default: 10]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_DB_MAX_CONNECTIONS",
+        value_name = "N"
+    )]
+    db_max_connections: Option<u32>,
+    /// Jobs this process runs at once; 0 for a web-only node [default: 4]
+    #[arg(long, global = true, env = "KEHILLA_JOB_WORKERS", value_name = "N")]
+    job_workers: Option<u32>,
+    /// Seconds a job stays leased before another worker may take it over [default: 300]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_JOB_LEASE_SECS",
+        value_name = "SECS"
+    )]
+    job_lease_secs: Option<u64>,
+    /// Login attempts per email (and 3× per client address) per window [default: 10]
+    #[arg(long, global = true, env = "KEHILLA_LOGIN_ATTEMPTS", value_name = "N")]
+    login_attempts: Option<u32>,
+    /// Login rate-limit window in seconds [default: 300]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_LOGIN_WINDOW_SECS",
+        value_name = "SECS"
+    )]
+    login_window_secs: Option<u64>,
+    /// Seconds to let requests and jobs finish after SIGTERM [default: 20]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_SHUTDOWN_GRACE_SECS",
+        value_name = "SECS"
+    )]
+    shutdown_grace_secs: Option<u64>,
+}
+
+impl SettingsArgs {
+    fn resolve(&self) -> Result<Settings, StartError> {
+        let mut s = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    StartError(format!(
+                        "cannot read the settings file {}: {e}",
+                        path.display()
+                    ))
+                })?;
+                Settings::from_toml(&text).map_err(|e| {
+                    StartError(format!(
+                        "the settings file {} is not valid: {}",
+                        path.display(),
+                        e.lines().next().unwrap_or_default()
+                    ))
+                })?
+            }
+            None => Settings::default(),
+        };
+        if let Some(v) = &self.listen {
+            s.listen = v.clone();
+        }
+        if let Some(v) = &self.database_url {
+            s.database_url = Some(Secret(v.clone()));
+        }
+        if let Some(v) = &self.data_dir {
+            s.data_dir = v.clone();
+        }
+        if let Some(v) = &self.base_url {
+            s.base_url = Some(v.clone());
+        }
+        if let Some(v) = &self.log_format {
+            s.log_format = match v.as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                other => {
+                    return Err(StartError(format!(
+                        "--log-format must be text or json, not \"{other}\"."
+                    )));
+                }
+            };
+        }
+        if let Some(v) = &self.log_level {
+            s.log_level = v.clone();
+        }
+        if let Some(v) = &self.smtp_url {
+            s.smtp_url = Some(Secret(v.clone()));
+        }
+        if let Some(v) = &self.mail_from {
+            s.mail_from = v.clone();
+        }
+        if let Some(v) = self.session_days {
+            s.session_days = v;
+        }
+        if let Some(v) = self.max_body_bytes {
+            s.max_body_bytes = v;
+        }
+        if let Some(v) = self.db_max_connections {
+            s.db_max_connections = v;
+        }
+        if let Some(v) = self.job_workers {
+            s.job_workers = v;
+        }
+        if let Some(v) = self.job_lease_secs {
+            s.job_lease_secs = v;
+        }
+        if let Some(v) = self.login_attempts {
+            s.login_attempts = v;
+        }
+        if let Some(v) = self.login_window_secs {
+            s.login_window_secs = v;
+        }
+        if let Some(v) = self.shutdown_grace_secs {
+            s.shutdown_grace_secs = v;
+        }
+        Ok(s)
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server and the job workers
+    Serve {
+        /// Load the demo organizations first (if they are not there yet)
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit
+    Migrate,
+    /// Load the demo organizations and print how to log in
+    Demo,
+    /// Copy the SQLite database to FILE while the server runs
+    Backup {
+        file: PathBuf,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the SQLite database with the backup FILE (server stopped)
+    Restore {
+        file: PathBuf,
+        /// Overwrite a database that holds data
+        #[arg(long)]
+        force: bool,
+    },
+    /// Background jobs
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Enqueue probe jobs that record which worker ran them, to check that workers run
+    Probe {
+        #[arg(long, default_value_t = 1)]
+        count: u32,
+        /// Pause inside each job, in milliseconds
+        #[arg(long, default_value_t = 0)]
+        pause_ms: u64,
+    },
+}
+
+fn init_logs(s: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&s.log_level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match s.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), StartError> {
+    let settings = cli.settings.resolve()?;
+    init_logs(&settings);
+    match cli.command {
+        Command::Serve { demo } => {
+            let db = open_and_migrate(&settings).await?;
+            if demo {
+                load_demo(&db, &settings).await?;
+            }
+            let listener = kehilla::bind(&settings.listen).await?;
+            let server = kehilla::start(db, settings, listener).await?;
+            tracing::info!(
+                "Kehilla is listening on {} (database: {})",
+                server.base_url(),
+                server.state.db.backend().name()
+            );
+            kehilla::shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests and jobs");
+            server.stop().await;
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = open_and_migrate(&settings).await?;
+            let applied = db
+                .applied_migrations()
+                .await
+                .map_err(|e| StartError(e.to_string()))?;
+            println!(
+                "database is up to date: {} migrations applied ({})",
+                applied.len(),
+                db.backend().name()
+            );
+            Ok(())
+        }
+        Command::Demo => {
+            let db = open_and_migrate(&settings).await?;
+            load_demo(&db, &settings).await
+        }
+        Command::Backup { file, force } => {
+            let bytes = kehilla::backup(&settings, &file, force).await?;
+            println!("backup written to {} ({bytes} bytes)", file.display());
+            Ok(())
+        }
+        Command::Restore { file, force } => {
+            kehilla::restore(&settings, &file, force).await?;
+            println!("restored from {}", file.display());
+            Ok(())
+        }
+        Command::Jobs(JobsCommand::Probe { count, pause_ms }) => {
+            let db = open_and_migrate(&settings).await?;
+            for _ in 0..count {
+                let payload = serde_json::json!({"pause_ms": pause_ms});
+                kehilla_db::jobs::enqueue(
+                    &db.pool,
+                    kehilla_db::jobs::NewJob::new("probe", payload),
+                )
+                .await
+                .map_err(|e| StartError(e.to_string()))?;
+            }
+            println!("{count} probe jobs queued; a running `kehilla serve` will run them");
+            Ok(())
+        }
+    }
+}
+
+async fn load_demo(db: &kehilla_db::Db, settings: &Settings) -> Result<(), StartError> {
+    let fresh = kehilla_app::demo::load(db)
+        .await
+        .map_err(|e| StartError(format!("loading the demo failed: {e}")))?;
+    if !fresh {
+        println!("The demo was already loaded.");
+    }
+    println!("{}", kehilla_app::demo::login_help(&settings.base_url()));
+    Ok(())
+}

@@ -1,0 +1,319 @@
+//! The `kehilla` program: settings, start-up checks, the server and the worker in one process,
+//! backups. `main.rs` is only the command line over these functions, so that tests start the
+//! very same server.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use kehilla_app::Settings;
+use kehilla_app::jobs::{Registry, Worker};
+use kehilla_app::mail::Mailer;
+use kehilla_db::{Backend, Db};
+use kehilla_web::AppState;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// A start-up failure, said in one line with what to do about it.
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// The URL with any password hidden, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let (head, tail) = url.split_at(at);
+            match head.rfind(':') {
+                Some(c) if c > s + 2 => format!("{}:***{}", head.get(..c).unwrap_or(""), tail),
+                _ => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Makes sure the data directory exists and can be written.
+pub fn prepare_data_dir(dir: &Path) -> Result<(), StartError> {
+    let fail = |e: std::io::Error| {
+        StartError(format!(
+            "cannot write to the data directory {}: {e}. Choose a writable folder with --data-dir or KEHILLA_DATA_DIR.",
+            dir.display()
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"ok").map_err(fail)?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// Connects to the database named by the settings (creating the SQLite file on first run).
+pub async fn open_db(settings: &Settings) -> Result<Db, StartError> {
+    let url = settings.database_url();
+    let backend = Backend::from_url(&url).map_err(|_| {
+        StartError(format!(
+            "the database URL \"{}\" is not valid: it must start with sqlite: or postgres://. Fix --database-url or KEHILLA_DATABASE_URL.",
+            redact_url(&url)
+        ))
+    })?;
+    if backend == Backend::Sqlite && settings.database_url.is_none() {
+        prepare_data_dir(&settings.data_dir)?;
+    }
+    Db::connect(&url, settings.db_max_connections.max(2))
+        .await
+        .map_err(|e| {
+            StartError(format!(
+                "cannot open the database {}: {}. Check --database-url or KEHILLA_DATABASE_URL, and that the server is running.",
+                redact_url(&url),
+                one_line(&e.to_string())
+            ))
+        })
+}
+
+fn one_line(s: &str) -> String {
+    s.lines().next().unwrap_or_default().to_string()
+}
+
+pub async fn open_and_migrate(settings: &Settings) -> Result<Db, StartError> {
+    let db = open_db(settings).await?;
+    db.migrate().await.map_err(|e| {
+        StartError(format!(
+            "migrating the database failed: {}",
+            one_line(&e.to_string())
+        ))
+    })?;
+    Ok(db)
+}
+
+/// A name for this process's worker, unique among processes sharing a database.
+pub fn worker_id() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "kehilla".into());
+    format!(
+        "{host}-{}-{}",
+        std::process::id(),
+        &kehilla_db::random_hex(4)
+    )
+}
+
+/// A running server: its address and a way to stop it gracefully.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: watch::Sender<bool>,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// Stops accepting, finishes in-flight requests and jobs, releases job leases.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.handle.await;
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Binds the listener, with a clear message when the address is taken.
+pub async fn bind(listen: &str) -> Result<TcpListener, StartError> {
+    TcpListener::bind(listen).await.map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::AddrInUse {
+            "the address is already in use (is another Kehilla or program running there?)".to_string()
+        } else {
+            e.to_string()
+        };
+        StartError(format!(
+            "cannot listen on {listen}: {why}. Choose another address with --listen or KEHILLA_LISTEN."
+        ))
+    })
+}
+
+/// Starts the web server and (unless `job_workers` is 0) the job worker on `listener`.
+pub async fn start(
+    db: Db,
+    settings: Settings,
+    listener: TcpListener,
+) -> Result<Server, StartError> {
+    let mailer = Mailer::new(
+        settings.smtp_url.as_ref().map(|s| s.expose()),
+        &settings.mail_from,
+    )
+    .map_err(|e| StartError(format!("{e}. Fix smtp_url / mail_from.")))?;
+    let worker = (settings.job_workers > 0).then(|| {
+        Worker::new(
+            db.clone(),
+            Registry::standard(),
+            worker_id(),
+            settings.job_lease_secs,
+            usize::try_from(settings.job_workers).unwrap_or(1),
+        )
+    });
+    let grace = Duration::from_secs(settings.shutdown_grace_secs);
+    let state = AppState::new(db, settings, mailer, worker.clone());
+    let (router, _) = kehilla_web::app(state.clone());
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError(format!("cannot read the listening address: {e}")))?;
+    let (tx, rx) = watch::channel(false);
+    let worker_task = worker.map(|w| tokio::spawn(w.run(rx.clone(), grace)));
+    let mut http_rx = rx.clone();
+    let handle = tokio::spawn(async move {
+        let server = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = http_rx.wait_for(|stop| *stop).await;
+        });
+        if let Err(e) = server.await {
+            tracing::error!(error = %e, "the web server stopped with an error");
+        }
+        if let Some(t) = worker_task {
+            let _ = t.await;
+        }
+    });
+    Ok(Server {
+        addr,
+        state,
+        shutdown: tx,
+        handle,
+    })
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The SQLite file behind the settings, when the database is SQLite.
+pub fn sqlite_path(settings: &Settings) -> Option<PathBuf> {
+    let url = settings.database_url();
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    Some(PathBuf::from(path))
+}
+
+const PG_BACKUP_HELP: &str = "backup and restore here are for SQLite; for PostgreSQL use pg_dump and pg_restore (see docs/operations.md)";
+
+/// Writes a consistent copy of the live SQLite database to `file` (`VACUUM INTO`, which reads
+/// one snapshot while the server keeps running).
+pub async fn backup(settings: &Settings, file: &Path, force: bool) -> Result<u64, StartError> {
+    if sqlite_path(settings).is_none() {
+        return Err(StartError(PG_BACKUP_HELP.into()));
+    }
+    if file.exists() {
+        if !force {
+            return Err(StartError(format!(
+                "{} exists already; choose a new file name or add --force to replace it.",
+                file.display()
+            )));
+        }
+        std::fs::remove_file(file)
+            .map_err(|e| StartError(format!("cannot replace {}: {e}", file.display())))?;
+    }
+    let db = open_and_migrate(settings).await?;
+    let target = file.to_string_lossy().to_string();
+    kehilla_db::sqlx::query("VACUUM INTO $1")
+        .bind(target)
+        .execute(&db.pool)
+        .await
+        .map_err(|e| StartError(format!("backup failed: {}", one_line(&e.to_string()))))?;
+    db.close().await;
+    std::fs::metadata(file)
+        .map(|m| m.len())
+        .map_err(|e| StartError(format!("backup file missing: {e}")))
+}
+
+/// Replaces the SQLite database with a backup. Refuses to overwrite a database that holds any
+/// organization unless `force`. The server must not be running.
+pub async fn restore(settings: &Settings, file: &Path, force: bool) -> Result<(), StartError> {
+    let Some(target) = sqlite_path(settings) else {
+        return Err(StartError(PG_BACKUP_HELP.into()));
+    };
+    // Check the backup first: a Kehilla SQLite database with our migrations table.
+    let check = Db::connect(&format!("sqlite://{}?mode=ro", file.display()), 1)
+        .await
+        .map_err(|e| {
+            StartError(format!(
+                "cannot open the backup {}: {}",
+                file.display(),
+                one_line(&e.to_string())
+            ))
+        })?;
+    let ok = check
+        .applied_migrations()
+        .await
+        .map(|v| !v.is_empty())
+        .unwrap_or(false);
+    check.close().await;
+    if !ok {
+        return Err(StartError(format!(
+            "{} is not a Kehilla backup.",
+            file.display()
+        )));
+    }
+    if target.exists() {
+        let current = open_db(settings).await?;
+        let empty = current.is_empty().await.unwrap_or(true);
+        current.close().await;
+        if !empty && !force {
+            return Err(StartError(format!(
+                "the database {} holds data; restoring would overwrite it. Stop the server and add --force to replace it.",
+                target.display()
+            )));
+        }
+    } else if let Some(parent) = target.parent() {
+        prepare_data_dir(parent)?;
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+    }
+    std::fs::copy(file, &target).map_err(|e| StartError(format!("restore failed: {e}")))?;
+    let db = open_and_migrate(settings).await?;
+    db.close().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_are_hidden_in_messages() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("postgres://h/db"), "postgres://h/db");
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}

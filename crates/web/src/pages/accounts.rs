@@ -1,0 +1,430 @@
+//! First run, login and logout, language, password reset.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use kehilla_app::AppError;
+use kehilla_app::accounts::{self, SetupInput};
+use kehilla_db::orgs;
+use kehilla_domain::validate::Lang;
+use serde::Deserialize;
+
+use super::{Chrome, render};
+use crate::AppState;
+use crate::ctx::{Ctx, LANG_COOKIE, SESSION_COOKIE, error_message};
+use crate::error::WebResult;
+
+/// `/`: setup on an empty instance, the last organization when signed in, else login.
+pub async fn home(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult<Response> {
+    if accounts::needs_setup(&st.db).await? {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    Ok(Redirect::to(&landing(&st, &ctx).await?).into_response())
+}
+
+async fn landing(st: &AppState, ctx: &Ctx) -> WebResult<String> {
+    let Some(user) = &ctx.user else {
+        return Ok("/login".into());
+    };
+    if let Some(id) = user.last_org_id {
+        let mine = orgs::of_user(&st.db.pool, user.id).await?;
+        if let Some(o) = mine.iter().find(|o| o.id == id) {
+            return Ok(format!("/orgs/{}", o.slug));
+        }
+    }
+    Ok("/orgs".into())
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    c: Chrome,
+    error: Option<String>,
+    f: SetupForm,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SetupForm {
+    #[serde(default)]
+    org_name: String,
+    #[serde(default)]
+    org_slug: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn setup_page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult<Response> {
+    if !accounts::needs_setup(&st.db).await? {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    let c = Chrome::new(&st, &ctx, None, "", "setup-title").await?;
+    Ok(render(&SetupPage {
+        c,
+        error: None,
+        f: SetupForm::default(),
+    }))
+}
+
+pub async fn setup_submit(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<SetupForm>,
+) -> WebResult<Response> {
+    let input = SetupInput {
+        org_name: f.org_name.clone(),
+        org_slug: f.org_slug.clone(),
+        name: f.name.clone(),
+        email: f.email.clone(),
+        password: f.password.clone(),
+        lang: ctx.lang,
+    };
+    match accounts::setup(&st.db, input).await {
+        Ok((user, org)) => {
+            let s = accounts::login(
+                &st.db,
+                &user.email,
+                &f.password,
+                st.settings.session_days,
+                &ctx.user_agent,
+                &ctx.ip,
+            )
+            .await?;
+            let mut r = Redirect::to(&format!("/orgs/{}", org.slug)).into_response();
+            set_cookie(
+                &mut r,
+                &ctx.cookie(SESSION_COOKIE, &s.token, Some(session_secs(&st))),
+            );
+            Ok(r)
+        }
+        Err(AppError::AlreadySetUp) => Ok(Redirect::to("/login").into_response()),
+        Err(e @ (AppError::Input { .. } | AppError::Conflict(_))) => {
+            let c = Chrome::new(&st, &ctx, None, "", "setup-title").await?;
+            let error = Some(message(&ctx, &e));
+            let f = SetupForm {
+                password: String::new(),
+                ..f
+            };
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&SetupPage { c, error, f }),
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The translated message of an error, for showing it inside a form.
+pub fn message(ctx: &Ctx, e: &AppError) -> String {
+    error_message(ctx.lang, &crate::error::info_of(e))
+}
+
+pub fn set_cookie(r: &mut Response, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+fn session_secs(st: &AppState) -> i64 {
+    i64::from(st.settings.session_days) * 86_400
+}
+
+/// Only local paths are followed after login, so a link cannot send people elsewhere.
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .map(str::to_string)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    error: Option<String>,
+    email: String,
+    next: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    next: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn login_page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<LoginQuery>,
+) -> WebResult<Response> {
+    if accounts::needs_setup(&st.db).await? {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    if ctx.user.is_some() {
+        let to = match safe_next(q.next.as_deref()) {
+            Some(n) => n,
+            None => landing(&st, &ctx).await?,
+        };
+        return Ok(Redirect::to(&to).into_response());
+    }
+    let c = Chrome::new(&st, &ctx, None, "", "login-title")
+        .await?
+        .with_notice(q.done.as_deref());
+    let next = safe_next(q.next.as_deref()).unwrap_or_default();
+    Ok(render(&LoginPage {
+        c,
+        error: None,
+        email: String::new(),
+        next,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login_submit(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<LoginForm>,
+) -> WebResult<Response> {
+    let email_key = f.email.trim().to_lowercase();
+    let limited = st
+        .login_by_ip
+        .check(&ctx.ip)
+        .and_then(|_| st.login_by_email.check(&email_key));
+    let result = match limited {
+        Err(secs) => Err(AppError::RateLimited(secs)),
+        Ok(()) => {
+            accounts::login(
+                &st.db,
+                &f.email,
+                &f.password,
+                st.settings.session_days,
+                &ctx.user_agent,
+                &ctx.ip,
+            )
+            .await
+        }
+    };
+    match result {
+        Ok(s) => {
+            st.login_by_email.reset(&email_key);
+            let to = match safe_next(Some(&f.next)) {
+                Some(n) => n,
+                None => {
+                    let ctx = Ctx {
+                        user: Some(s.user.clone()),
+                        ..ctx.clone()
+                    };
+                    landing(&st, &ctx).await?
+                }
+            };
+            let mut r = Redirect::to(&to).into_response();
+            set_cookie(
+                &mut r,
+                &ctx.cookie(SESSION_COOKIE, &s.token, Some(session_secs(&st))),
+            );
+            Ok(r)
+        }
+        Err(e @ (AppError::BadCredentials | AppError::RateLimited(_))) => {
+            let status = crate::error::status_of(&e);
+            let c = Chrome::new(&st, &ctx, None, "", "login-title").await?;
+            let page = LoginPage {
+                c,
+                error: Some(message(&ctx, &e)),
+                email: f.email.clone(),
+                next: safe_next(Some(&f.next)).unwrap_or_default(),
+            };
+            let mut r = (status, render(&page)).into_response();
+            if let AppError::RateLimited(secs) = e {
+                if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn logout(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult<Response> {
+    if let Some(token) = &ctx.session {
+        accounts::logout(&st.db, token).await?;
+    }
+    let mut r = Redirect::to("/login?done=logged-out").into_response();
+    set_cookie(&mut r, &ctx.cookie(SESSION_COOKIE, "", Some(0)));
+    Ok(r)
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    lang: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Switches the language; remembered on the account when signed in, in a cookie otherwise.
+pub async fn set_lang(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    headers: HeaderMap,
+    Form(f): Form<LangForm>,
+) -> WebResult<Response> {
+    let lang = Lang::parse(&f.lang).map_err(AppError::input("lang"))?;
+    if let Some(u) = &ctx.user {
+        accounts::set_language(&st.db, u, lang).await?;
+    }
+    let back = safe_next(Some(&f.next))
+        .or_else(|| {
+            headers
+                .get(header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|r| r.split_once("://").map(|(_, rest)| rest.to_string()))
+                .and_then(|rest| {
+                    rest.find('/')
+                        .map(|i| rest.chars().skip(i).collect::<String>())
+                })
+                .and_then(|p| safe_next(Some(&p)))
+        })
+        .unwrap_or_else(|| "/".into());
+    let mut r = Redirect::to(&back).into_response();
+    set_cookie(
+        &mut r,
+        &ctx.cookie(LANG_COOKIE, lang.code(), Some(365 * 86_400)),
+    );
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "forgot.html")]
+struct ForgotPage {
+    c: Chrome,
+    sent: bool,
+    logged_only: bool,
+}
+
+pub async fn forgot_page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult<Response> {
+    let c = Chrome::new(&st, &ctx, None, "", "forgot-title").await?;
+    Ok(render(&ForgotPage {
+        c,
+        sent: false,
+        logged_only: !st.mailer.is_configured(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ForgotForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn forgot_submit(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<ForgotForm>,
+) -> WebResult<Response> {
+    st.login_by_ip
+        .check(&ctx.ip)
+        .map_err(AppError::RateLimited)?;
+    if let Some((user, token)) = accounts::request_password_reset(&st.db, &f.email, &ctx.ip).await?
+    {
+        let lang = Lang::parse(&user.lang).unwrap_or_default();
+        let link = format!("{}/password/reset/{token}", st.settings.base_url());
+        let body = crate::i18n::t_args(
+            lang,
+            "mail-reset-body",
+            &[("name", user.name.clone()), ("link", link)],
+        );
+        st.mailer
+            .send(
+                &user.email,
+                &crate::i18n::t(lang, "mail-reset-subject"),
+                &body,
+            )
+            .await?;
+    }
+    let c = Chrome::new(&st, &ctx, None, "", "forgot-title").await?;
+    Ok(render(&ForgotPage {
+        c,
+        sent: true,
+        logged_only: !st.mailer.is_configured(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+struct ResetPage {
+    c: Chrome,
+    token: String,
+    error: Option<String>,
+}
+
+pub async fn reset_page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    if !accounts::reset_token_valid(&st.db, &token).await? {
+        return Err(AppError::ResetInvalid.into());
+    }
+    let c = Chrome::new(&st, &ctx, None, "", "reset-title").await?;
+    Ok(render(&ResetPage {
+        c,
+        token,
+        error: None,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn reset_submit(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(token): Path<String>,
+    Form(f): Form<ResetForm>,
+) -> WebResult<Response> {
+    match accounts::reset_password(&st.db, &token, &f.password, &ctx.ip).await {
+        Ok(_) => {
+            let mut r = Redirect::to("/login?done=password-changed").into_response();
+            set_cookie(&mut r, &ctx.cookie(SESSION_COOKIE, "", Some(0)));
+            Ok(r)
+        }
+        Err(e @ AppError::Input { .. }) => {
+            let c = Chrome::new(&st, &ctx, None, "", "reset-title").await?;
+            let error = Some(message(&ctx, &e));
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&ResetPage { c, token, error }),
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,301 @@
+//! Every route of the application, each with its access rule.
+//!
+//! Routes can only be added through [`Routes::add`], which demands an [`Access`]; the rule is
+//! enforced by a middleware on that route before the handler runs, and the list of routes with
+//! their rules is returned next to the router so that the isolation test can call every one of
+//! them as an outsider.
+
+use axum::extract::{RawPathParams, Request, State};
+use axum::handler::Handler;
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodFilter, on};
+use axum::{RequestExt, Router};
+use kehilla_app::{AppError, members, tokens};
+use kehilla_domain::Permission;
+
+use crate::ctx::Ctx;
+use crate::error::{WebError, status_error};
+use crate::{AppState, api, assets, pages};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (login page, health checks, assets, invitation links).
+    Public,
+    /// Any signed-in user; nothing organization-specific is shown.
+    SignedIn,
+    /// A signed-in member of the organization named by `{org}` whose role allows this.
+    Org(Permission),
+    /// An API token of the organization named by `{org}` whose scope and member allow this.
+    Api(Permission),
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+pub struct Routes {
+    state: AppState,
+    router: Router<AppState>,
+    list: Vec<RouteInfo>,
+}
+
+impl Routes {
+    pub fn new(state: AppState) -> Routes {
+        Routes {
+            state,
+            router: Router::new(),
+            list: Vec::new(),
+        }
+    }
+
+    pub fn add<H, T>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+        let guard = from_fn_with_state(self.state.clone(), move |st, req, next| {
+            enforce(st, access, req, next)
+        });
+        self.router = self
+            .router
+            .route(path, on(filter, handler).route_layer(guard));
+        self.list.push(RouteInfo {
+            method,
+            path,
+            access,
+        });
+        self
+    }
+
+    pub fn get<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        a: Access,
+        h: H,
+    ) -> Self {
+        self.add(Method::GET, path, a, h)
+    }
+    pub fn post<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        a: Access,
+        h: H,
+    ) -> Self {
+        self.add(Method::POST, path, a, h)
+    }
+}
+
+/// The organization a request acts in, put there by the access middleware.
+#[derive(Clone, Debug)]
+pub struct OrgCtx(pub members::OrgMember);
+
+async fn enforce(
+    State(st): State<AppState>,
+    access: Access,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let org_slug = req
+        .extract_parts::<RawPathParams>()
+        .await
+        .ok()
+        .and_then(|p| {
+            p.iter()
+                .find(|(k, _)| *k == "org")
+                .map(|(_, v)| v.to_string())
+        });
+    match access {
+        Access::Public => next.run(req).await,
+        Access::SignedIn | Access::Org(_) => {
+            let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
+                return status_error(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+            };
+            let Some(user) = ctx.user.clone() else {
+                if req.method() == Method::GET {
+                    let next_url = req.uri().path().to_string();
+                    return Redirect::to(&format!("/login?next={}", urlencode(&next_url)))
+                        .into_response();
+                }
+                return WebError(AppError::Unauthorized).into_response();
+            };
+            if let Access::Org(perm) = access {
+                let Some(slug) = org_slug else {
+                    return status_error(StatusCode::NOT_FOUND, "not-found");
+                };
+                let m = match members::membership(&st.db, &user, &slug).await {
+                    Ok(m) => m,
+                    Err(e) => return WebError(e).into_response(),
+                };
+                if !m.role.allows(perm) {
+                    return WebError(AppError::Forbidden).into_response();
+                }
+                req.extensions_mut().insert(OrgCtx(m));
+            }
+            next.run(req).await
+        }
+        Access::Api(perm) => {
+            let bearer = req
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(|s| s.trim().to_string());
+            let Some(secret) = bearer else {
+                return WebError(AppError::Unauthorized).into_response();
+            };
+            let (m, scope) = match tokens::authenticate(&st.db, &secret).await {
+                Ok(x) => x,
+                Err(e) => return WebError(e).into_response(),
+            };
+            // A token acts in its own organization only; others do not exist for it.
+            if org_slug.as_deref() != Some(m.org.slug.as_str()) {
+                return WebError(AppError::NotFound).into_response();
+            }
+            if !scope.allows(perm) || !m.role.allows(perm) {
+                return WebError(AppError::Forbidden).into_response();
+            }
+            if let Some(ctx) = req.extensions_mut().get_mut::<Ctx>() {
+                ctx.user = Some(m.user.clone());
+            }
+            req.extensions_mut().insert(OrgCtx(m));
+            next.run(req).await
+        }
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|x| x.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
+/// The whole route table.
+pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
+    use Access::*;
+    use Permission::*;
+    let r = Routes::new(state)
+        // Operations and assets.
+        .get("/healthz", Public, pages::ops::healthz)
+        .get("/readyz", Public, pages::ops::readyz)
+        .get("/assets/{file}", Public, assets::serve)
+        .get("/api/openapi.json", Public, api::openapi_document)
+        // Accounts.
+        .get("/", Public, pages::accounts::home)
+        .get("/setup", Public, pages::accounts::setup_page)
+        .post("/setup", Public, pages::accounts::setup_submit)
+        .get("/login", Public, pages::accounts::login_page)
+        .post("/login", Public, pages::accounts::login_submit)
+        .post("/logout", SignedIn, pages::accounts::logout)
+        .post("/lang", Public, pages::accounts::set_lang)
+        .get("/password/forgot", Public, pages::accounts::forgot_page)
+        .post("/password/forgot", Public, pages::accounts::forgot_submit)
+        .get(
+            "/password/reset/{token}",
+            Public,
+            pages::accounts::reset_page,
+        )
+        .post(
+            "/password/reset/{token}",
+            Public,
+            pages::accounts::reset_submit,
+        )
+        .get("/invite/{token}", Public, pages::members::invite_page)
+        .post("/invite/{token}", Public, pages::members::invite_accept)
+        .get("/orgs", SignedIn, pages::orgs::list)
+        .post("/orgs", SignedIn, pages::orgs::create)
+        // An organization's workspace.
+        .get("/orgs/{org}", Org(Read), pages::orgs::overview)
+        .get("/orgs/{org}/plan", Org(Read), pages::areas::plan)
+        .get("/orgs/{org}/people", Org(Read), pages::areas::people)
+        .get("/orgs/{org}/studio", Org(Read), pages::areas::studio)
+        .get("/orgs/{org}/calendar", Org(Read), pages::areas::calendar)
+        .get("/orgs/{org}/inbox", Org(Read), pages::areas::inbox)
+        .get("/orgs/{org}/measure", Org(Read), pages::areas::measure)
+        .get("/orgs/{org}/site", Org(Read), pages::areas::site)
+        .get("/orgs/{org}/settings", Org(Read), pages::orgs::settings)
+        .get(
+            "/orgs/{org}/settings/members",
+            Org(Read),
+            pages::members::list,
+        )
+        .post(
+            "/orgs/{org}/settings/invitations",
+            Org(Admin),
+            pages::members::invite,
+        )
+        .post(
+            "/orgs/{org}/settings/invitations/{invitation}/revoke",
+            Org(Admin),
+            pages::members::revoke_invitation,
+        )
+        .post(
+            "/orgs/{org}/settings/members/{member}/role",
+            Org(Admin),
+            pages::members::change_role,
+        )
+        .post(
+            "/orgs/{org}/settings/members/{member}/remove",
+            Org(Admin),
+            pages::members::remove,
+        )
+        .post("/orgs/{org}/leave", Org(Read), pages::members::leave)
+        .get(
+            "/orgs/{org}/settings/tokens",
+            Org(Read),
+            pages::tokens::list,
+        )
+        .post(
+            "/orgs/{org}/settings/tokens",
+            Org(Read),
+            pages::tokens::create,
+        )
+        .post(
+            "/orgs/{org}/settings/tokens/{token}/revoke",
+            Org(Read),
+            pages::tokens::revoke,
+        )
+        .get("/orgs/{org}/settings/audit", Org(Admin), pages::orgs::audit)
+        .get("/orgs/{org}/settings/jobs", Org(Admin), pages::jobs::list)
+        .post(
+            "/orgs/{org}/settings/jobs/{job}/retry",
+            Org(Admin),
+            pages::jobs::retry,
+        )
+        // JSON API.
+        .get("/api/v1/orgs/{org}", Api(Read), api::organization)
+        .get("/api/v1/orgs/{org}/members", Api(Read), api::members)
+        .add(
+            Method::PATCH,
+            "/api/v1/orgs/{org}/members/{member}",
+            Api(Admin),
+            api::change_role,
+        )
+        .add(
+            Method::DELETE,
+            "/api/v1/orgs/{org}/members/{member}",
+            Api(Admin),
+            api::remove_member,
+        )
+        .post("/api/v1/orgs/{org}/invitations", Api(Admin), api::invite)
+        .get("/api/v1/orgs/{org}/audit", Api(Admin), api::audit)
+        .get("/api/v1/orgs/{org}/jobs", Api(Admin), api::jobs)
+        .post(
+            "/api/v1/orgs/{org}/jobs/{job}/retry",
+            Api(Admin),
+            api::retry_job,
+        );
+    (r.router, r.list)
+}
