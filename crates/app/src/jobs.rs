@@ -260,6 +260,9 @@ pub struct ProbeJob;
 pub struct ProbePayload {
     #[serde(default)]
     pub pause_ms: u64,
+    /// Pause only on the first attempt (to stand for a worker that hangs or dies once).
+    #[serde(default)]
+    pub pause_first_only: bool,
     /// Fail this many first attempts, to see retries happen.
     #[serde(default)]
     pub fail_attempts: i64,
@@ -284,7 +287,9 @@ impl JobHandler for ProbeJob {
                 )));
             }
             let started = now_ms();
-            tokio::time::sleep(Duration::from_millis(p.pause_ms.min(60_000))).await;
+            if !p.pause_first_only || job.attempts == 1 {
+                tokio::time::sleep(Duration::from_millis(p.pause_ms.min(600_000))).await;
+            }
             let mut tx = ctx.db.begin().await?;
             jobs::record_probe(&mut *tx, job.id, &ctx.worker_id, started, now_ms()).await?;
             // Completing inside the same transaction: the probe row exists iff the job is done.

@@ -1,7 +1,8 @@
 //! The server's own mail (password resets, invitations). Campaign mail is a later capability
 //! with its own pipeline; this is the plain transactional path.
 
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Mailbox, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::{AppError, Result};
@@ -55,8 +56,12 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body.to_string())
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .header(ContentTransferEncoding::Base64)
+                    .body(body.to_string()),
+            )
             .map_err(|e| AppError::Internal(e.to_string()))?;
         transport.send(msg).await.map_err(|e| {
             tracing::error!(error = %e, "sending mail failed");

@@ -96,7 +96,11 @@ impl Default for Settings {
 impl Settings {
     /// Reads a TOML file; unknown keys are an error, so a typo does not go unnoticed.
     pub fn from_toml(text: &str) -> Result<Settings, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+        toml::from_str(text).map_err(|e| {
+            let full = e.to_string();
+            let place = full.lines().next().unwrap_or_default().to_string();
+            format!("{place}: {}", e.message())
+        })
     }
 
     pub fn database_url(&self) -> String {

@@ -104,7 +104,7 @@ impl Db {
                     use sqlx::Executor;
                     conn.execute(
                         "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; \
-                         PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                         PRAGMA synchronous = NORMAL;",
                     )
                     .await?;
                     Ok(())
@@ -112,6 +112,13 @@ impl Db {
             });
         }
         let pool = pool.connect_with(opts).await?;
+        // Write-ahead logging lets readers go on while one writer commits; the mode is stored
+        // in the file, so setting it once is enough (and impossible on a read-only file).
+        if backend == Backend::Sqlite && !url.contains("mode=ro") {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
         Ok(Db { pool, backend })
     }
 

@@ -259,7 +259,18 @@ pub async fn restore(settings: &Settings, file: &Path, force: bool) -> Result<()
     let Some(target) = sqlite_path(settings) else {
         return Err(StartError(PG_BACKUP_HELP.into()));
     };
-    // Check the backup first: a Kehilla SQLite database with our migrations table.
+    // Check the backup first: a SQLite file, holding a Kehilla database.
+    let mut magic = [0u8; 16];
+    let is_sqlite = std::fs::File::open(file)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok()
+        && &magic == b"SQLite format 3\0";
+    if !is_sqlite {
+        return Err(StartError(format!(
+            "{} is not a Kehilla backup (not a SQLite file).",
+            file.display()
+        )));
+    }
     let check = Db::connect(&format!("sqlite://{}?mode=ro", file.display()), 1)
         .await
         .map_err(|e| {

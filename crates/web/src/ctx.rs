@@ -82,7 +82,7 @@ fn cookie<'a>(all: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn header_str<'a>(h: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(h: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -94,10 +94,10 @@ fn is_state_changing(m: &Method) -> bool {
 /// `Sec-Fetch-Site`) on every cross-site POST; requests without them are not from a browser
 /// form of another site.
 fn cross_site(h: &HeaderMap) -> bool {
-    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if site == "cross-site" || site == "same-site" {
-            return true;
-        }
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && (site == "cross-site" || site == "same-site")
+    {
+        return true;
     }
     let (Some(origin), Some(host)) = (header_str(h, header::ORIGIN), header_str(h, header::HOST))
     else {
@@ -118,10 +118,15 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
     let wants_json = is_api
         || header_str(req.headers(), header::ACCEPT)
             .is_some_and(|a| a.starts_with("application/json"));
+    // Pages are Hebrew until someone picks English (cookie, then the account's choice); the
+    // API, used by programs, follows Accept-Language.
     let mut lang = cookie(&jar, LANG_COOKIE)
         .and_then(|l| Lang::parse(l).ok())
         .or_else(|| {
-            header_str(req.headers(), header::ACCEPT_LANGUAGE).and_then(Lang::from_accept_language)
+            wants_json
+                .then(|| header_str(req.headers(), header::ACCEPT_LANGUAGE))
+                .flatten()
+                .and_then(Lang::from_accept_language)
         })
         .unwrap_or_default();
     let ip = req
@@ -158,10 +163,10 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
         }
         None => None,
     };
-    if let Some(u) = &user {
-        if let Ok(l) = Lang::parse(&u.lang) {
-            lang = l;
-        }
+    if let Some(u) = &user
+        && let Ok(l) = Lang::parse(&u.lang)
+    {
+        lang = l;
     }
     let (csrf, new_csrf) = match cookie(&jar, CSRF_COOKIE) {
         Some(c) if c.len() == 32 && c.chars().all(|c| c.is_ascii_hexdigit()) => {
@@ -251,10 +256,8 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
             resp = render_error(lang, wants_json, status, info(code));
         }
     }
-    if new_csrf {
-        if let Ok(v) = HeaderValue::from_str(&ctx.cookie(CSRF_COOKIE, &csrf, None)) {
-            resp.headers_mut().append(header::SET_COOKIE, v);
-        }
+    if new_csrf && let Ok(v) = HeaderValue::from_str(&ctx.cookie(CSRF_COOKIE, &csrf, None)) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
     }
     security_headers(resp.headers_mut(), ctx.secure);
     resp
@@ -333,10 +336,10 @@ pub fn render_error(lang: Lang, json: bool, status: StatusCode, info: ErrorInfo)
             Err(_) => status.into_response(),
         }
     };
-    if let Some(s) = info.retry_after {
-        if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    if let Some(s) = info.retry_after
+        && let Ok(v) = HeaderValue::from_str(&s.to_string())
+    {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
     resp
 }

@@ -253,10 +253,10 @@ pub async fn login_submit(
                 next: safe_next(Some(&f.next)).unwrap_or_default(),
             };
             let mut r = (status, render(&page)).into_response();
-            if let AppError::RateLimited(secs) = e {
-                if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                    r.headers_mut().insert(header::RETRY_AFTER, v);
-                }
+            if let AppError::RateLimited(secs) = e
+                && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+            {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
             }
             Ok(r)
         }

@@ -1,0 +1,234 @@
+//! Tenant isolation: every route of the router is called by a member of another organization,
+//! and nothing of the first organization leaks or changes.
+
+use std::collections::HashMap;
+
+use kehilla_web::Access;
+use reqwest::{Method, StatusCode};
+
+use crate::support::{Backend, TestApp};
+
+#[tokio::test]
+async fn no_route_leaks_across_organizations() {
+    for backend in crate::support::backends() {
+        isolation_on(backend).await;
+    }
+}
+
+async fn isolation_on(backend: Backend) {
+    let app = TestApp::spawn_on(backend, |_| {}).await;
+    // Organization A, with something behind every kind of id a route takes.
+    let a_owner = app.set_up("org-a", "a@example.org").await;
+    app.invite_and_join(&a_owner, "org-a", "editor", "a-editor@example.org")
+        .await;
+    a_owner.create_invitation("org-a", "viewer").await;
+    a_owner.create_token("org-a", "write").await;
+    let mut tx = app.db.begin().await.unwrap();
+    kehilla_db::jobs::enqueue(
+        &mut *tx,
+        kehilla_db::jobs::NewJob::new("probe", serde_json::json!({}))
+            .org(1)
+            .max_attempts(1),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    kehilla_db::sqlx::query("UPDATE jobs SET status = 'dead'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+
+    // Organization B and its owner: the outsider.
+    let b_owner = app.browser();
+    let sign_up = {
+        let link = a_owner.create_invitation("org-a", "viewer").await;
+        // B's owner needs an account: join A, create B, then leave A.
+        let path = link.strip_prefix(&app.base).unwrap().to_string();
+        b_owner
+            .post_form(
+                &path,
+                &[
+                    ("name", "B"),
+                    ("email", "b@example.org"),
+                    ("password", crate::support::PASSWORD),
+                ],
+            )
+            .await
+    };
+    assert_eq!(sign_up.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        b_owner
+            .post_form("/orgs", &[("name", "B"), ("slug", "org-b")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        b_owner.post_form("/orgs/org-a/leave", &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let b_token = b_owner.create_token("org-b", "write").await;
+
+    let a_id = kehilla_db::orgs::by_slug(&app.db.pool, "org-a")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let snapshot = state_of(&app, a_id).await;
+    let ids = fixtures(&app, a_id).await;
+
+    let (_, routes) = kehilla_web::app(app.server.as_ref().unwrap().state.clone());
+    assert!(
+        routes.len() > 40,
+        "the route table is complete: {}",
+        routes.len()
+    );
+    let api = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let csrf = b_owner.csrf().await;
+    let mut checked = 0;
+    for route in &routes {
+        let scoped = route.path.contains("{org}");
+        match route.access {
+            Access::Public | Access::SignedIn => {
+                assert!(
+                    !scoped,
+                    "{} {} names an organization but is not guarded by one",
+                    route.method, route.path
+                );
+                continue;
+            }
+            Access::Org(_) | Access::Api(_) => assert!(
+                scoped,
+                "{} {} has an organization rule but no {{org}}",
+                route.method, route.path
+            ),
+        }
+        let params: Vec<&str> = route
+            .path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .filter(|p| *p != "org")
+            .collect();
+        // Into A's organization: not found. And into B's own, with A's ids: not found either.
+        let mut targets = vec![fill(route.path, "org-a", &ids)];
+        if !params.is_empty() {
+            targets.push(fill(route.path, "org-b", &ids));
+        }
+        for path in targets {
+            let method = Method::from_bytes(route.method.as_str().as_bytes()).unwrap();
+            let resp = match route.access {
+                Access::Api(_) => api
+                    .request(method, app.url(&path))
+                    .bearer_auth(&b_token)
+                    .json(&serde_json::json!({"role": "viewer", "note": "x"}))
+                    .send()
+                    .await
+                    .unwrap(),
+                _ => {
+                    let mut req = b_owner.client.request(method.clone(), app.url(&path));
+                    if method != Method::GET {
+                        req = req.form(&[
+                            ("csrf_token", csrf.as_str()),
+                            ("role", "viewer"),
+                            ("name", "x"),
+                            ("scope", "write"),
+                            ("note", "x"),
+                        ]);
+                    }
+                    req.send().await.unwrap()
+                }
+            };
+            let s = resp.status();
+            assert!(
+                s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN,
+                "{} {path} answered {s} to a member of another organization",
+                route.method
+            );
+            let body = resp.text().await.unwrap();
+            for secret in ["a-editor@example.org", "עמותת בדיקה"] {
+                assert!(
+                    !body.contains(secret),
+                    "{} {path} leaked {secret}",
+                    route.method
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 30);
+    assert_eq!(
+        snapshot,
+        state_of(&app, a_id).await,
+        "organization A was changed by an outsider"
+    );
+    app.stop().await;
+}
+
+/// A sample id of organization A for every path parameter a route may take. A new parameter
+/// name makes the test fail until a fixture is added here.
+async fn fixtures(app: &TestApp, org: i64) -> HashMap<&'static str, String> {
+    let members = kehilla_db::orgs::members(&app.db.pool, org).await.unwrap();
+    let editor = members.iter().find(|m| m.role == "editor").unwrap();
+    let inv = kehilla_db::orgs::open_invitations(&app.db.pool, org)
+        .await
+        .unwrap();
+    let owner = members.iter().find(|m| m.role == "owner").unwrap();
+    let tokens = kehilla_db::tokens::of_member(&app.db.pool, org, owner.user_id)
+        .await
+        .unwrap();
+    let jobs = kehilla_db::jobs::of_org(&app.db.pool, org, "dead", 10)
+        .await
+        .unwrap();
+    HashMap::from([
+        ("member", editor.public_id.clone()),
+        ("invitation", inv[0].public_id.clone()),
+        ("token", tokens[0].public_id.clone()),
+        ("job", jobs[0].public_id.clone()),
+    ])
+}
+
+fn fill(path: &str, org: &str, ids: &HashMap<&'static str, String>) -> String {
+    path.split('/')
+        .map(
+            |seg| match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some("org") => org.to_string(),
+                Some(p) => ids
+                    .get(p)
+                    .unwrap_or_else(|| panic!("add a fixture for path parameter {{{p}}}"))
+                    .clone(),
+                None => seg.to_string(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+async fn state_of(app: &TestApp, org: i64) -> String {
+    let members = kehilla_db::orgs::members(&app.db.pool, org).await.unwrap();
+    let inv = kehilla_db::orgs::open_invitations(&app.db.pool, org)
+        .await
+        .unwrap();
+    let owner = members.iter().find(|m| m.role == "owner").unwrap();
+    let tokens = kehilla_db::tokens::of_member(&app.db.pool, org, owner.user_id)
+        .await
+        .unwrap();
+    let jobs = kehilla_db::jobs::counts(&app.db.pool, org).await.unwrap();
+    let o = kehilla_db::orgs::by_id(&app.db.pool, org).await.unwrap();
+    format!(
+        "{} {:?} {:?} {:?} {:?}",
+        o.name,
+        members
+            .iter()
+            .map(|m| (&m.email, &m.role))
+            .collect::<Vec<_>>(),
+        inv.iter().map(|i| &i.public_id).collect::<Vec<_>>(),
+        tokens
+            .iter()
+            .map(|t| (&t.public_id, t.revoked_at.is_some()))
+            .collect::<Vec<_>>(),
+        jobs
+    )
+}

@@ -1,0 +1,267 @@
+//! Operations: health checks, start-up errors in one clear line, migrate, backup and restore,
+//! the demo.
+
+use std::process::Command;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::support::{TestApp, temp_dir};
+
+fn kehilla() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kehilla"));
+    c.env_remove("KEHILLA_DATABASE_URL")
+        .env("KEHILLA_LOG_LEVEL", "error");
+    c
+}
+
+/// Runs the binary and returns (success, stdout, stderr).
+fn run(c: &mut Command) -> (bool, String, String) {
+    let out = c.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    for backend in crate::support::backends() {
+        let app = TestApp::spawn_on(backend, |_| {}).await;
+        let r = reqwest::get(app.url("/healthz")).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = reqwest::get(app.url("/readyz")).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(
+            v["database"],
+            if backend == crate::support::Backend::Sqlite {
+                "sqlite"
+            } else {
+                "postgres"
+            }
+        );
+        // A database that lost its migrations is not ready.
+        kehilla_db::sqlx::query("DELETE FROM _sqlx_migrations")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let r = reqwest::get(app.url("/readyz")).await.unwrap();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        app.stop().await;
+    }
+}
+
+#[test]
+fn start_up_problems_are_one_clear_line() {
+    let dir = temp_dir();
+    // Malformed database URL.
+    let (ok, _, err) = run(kehilla().args(["migrate", "--database-url", "mysql://x"]));
+    assert!(!ok);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("not valid") && err.contains("--database-url"),
+        "{err}"
+    );
+    // Unreachable database, with its password hidden.
+    let (ok, _, err) = run(kehilla().args([
+        "migrate",
+        "--database-url",
+        "postgres://u:hunter2@127.0.0.1:1/db",
+    ]));
+    assert!(!ok);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("cannot open the database") && !err.contains("hunter2"),
+        "{err}"
+    );
+    // A data directory that cannot be written (a file stands where the folder should be).
+    let file = dir.join("not-a-dir");
+    std::fs::write(&file, "x").unwrap();
+    let (ok, _, err) = run(kehilla()
+        .arg("migrate")
+        .arg("--data-dir")
+        .arg(file.join("sub")));
+    assert!(!ok);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cannot write to the data directory"), "{err}");
+    // A port in use.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (ok, _, err) = run(kehilla()
+        .args(["serve", "--listen", &addr])
+        .arg("--data-dir")
+        .arg(dir.join("data")));
+    assert!(!ok);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("already in use") && err.contains("--listen"),
+        "{err}"
+    );
+    // A settings file with a typo.
+    let cfg = dir.join("kehilla.toml");
+    std::fs::write(&cfg, "lisen = \"127.0.0.1:1\"\n").unwrap();
+    let (ok, _, err) = run(kehilla().arg("migrate").arg("--config").arg(&cfg));
+    assert!(!ok);
+    assert!(
+        err.contains("unknown field") && err.lines().count() == 1,
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn serve_help_describes_every_setting() {
+    let (ok, out, _) = run(kehilla().args(["serve", "--help"]));
+    assert!(ok);
+    for flag in [
+        "--config",
+        "--listen",
+        "--database-url",
+        "--data-dir",
+        "--base-url",
+        "--log-format",
+        "--log-level",
+        "--smtp-url",
+        "--mail-from",
+        "--session-days",
+        "--max-body-bytes",
+        "--db-max-connections",
+        "--job-workers",
+        "--job-lease-secs",
+        "--login-attempts",
+        "--login-window-secs",
+        "--shutdown-grace-secs",
+        "--demo",
+    ] {
+        assert!(out.contains(flag), "{flag} missing from serve --help");
+    }
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/configuration.md"
+    ))
+    .unwrap_or_default();
+    for key in [
+        "listen",
+        "database_url",
+        "data_dir",
+        "base_url",
+        "log_format",
+        "smtp_url",
+        "job_workers",
+        "job_lease_secs",
+        "shutdown_grace_secs",
+    ] {
+        assert!(
+            doc.contains(key),
+            "{key} missing from docs/configuration.md"
+        );
+    }
+}
+
+#[test]
+fn demo_backup_and_restore_on_sqlite() {
+    let dir = temp_dir();
+    let data = dir.join("data");
+    let (ok, out, err) = run(kehilla().arg("demo").arg("--data-dir").arg(&data));
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("dana@yad-beyad.example") && out.contains("kehilla-demo-2026"),
+        "{out}"
+    );
+    let (ok, out, _) = run(kehilla().arg("demo").arg("--data-dir").arg(&data));
+    assert!(ok && out.contains("already loaded"));
+
+    let backup = dir.join("backup.sqlite3");
+    let (ok, out, err) = run(kehilla()
+        .arg("backup")
+        .arg(&backup)
+        .arg("--data-dir")
+        .arg(&data));
+    assert!(ok, "{err}");
+    assert!(out.contains("backup written"));
+    let (ok, _, err) = run(kehilla()
+        .arg("backup")
+        .arg(&backup)
+        .arg("--data-dir")
+        .arg(&data));
+    assert!(
+        !ok && err.contains("--force"),
+        "an existing backup is not overwritten silently"
+    );
+
+    // Restore refuses to overwrite a database with data, then does with --force.
+    let (ok, _, err) = run(kehilla()
+        .arg("restore")
+        .arg(&backup)
+        .arg("--data-dir")
+        .arg(&data));
+    assert!(!ok && err.contains("--force"), "{err}");
+    let (ok, _, err) = run(kehilla()
+        .arg("restore")
+        .arg(&backup)
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--force"));
+    assert!(ok, "{err}");
+    // Into an empty place: no --force needed; the data is there.
+    let fresh = dir.join("fresh");
+    let (ok, _, err) = run(kehilla()
+        .arg("restore")
+        .arg(&backup)
+        .arg("--data-dir")
+        .arg(&fresh));
+    assert!(ok, "{err}");
+    let (ok, out, _) = run(kehilla().arg("demo").arg("--data-dir").arg(&fresh));
+    assert!(
+        ok && out.contains("already loaded"),
+        "the restored copy holds the demo"
+    );
+    // Not a backup at all.
+    let junk = dir.join("junk");
+    std::fs::write(&junk, "hello").unwrap();
+    let (ok, _, err) = run(kehilla()
+        .arg("restore")
+        .arg(&junk)
+        .arg("--data-dir")
+        .arg(dir.join("x")));
+    assert!(!ok && err.lines().count() == 1, "{err}");
+    // PostgreSQL has its own route.
+    let (ok, _, err) = run(kehilla()
+        .arg("backup")
+        .arg(dir.join("pg"))
+        .args(["--database-url", "postgres://127.0.0.1:1/x"]));
+    assert!(!ok && err.contains("pg_dump"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn demo_has_a_member_in_every_role_and_more_organizations() {
+    for backend in crate::support::backends() {
+        let app = TestApp::spawn_on(backend, |_| {}).await;
+        assert!(kehilla_app::demo::load(&app.db).await.unwrap());
+        assert!(
+            !kehilla_app::demo::load(&app.db).await.unwrap(),
+            "loading twice changes nothing"
+        );
+        let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad-beyad")
+            .await
+            .unwrap()
+            .unwrap();
+        let members = kehilla_db::orgs::members(&app.db.pool, org.id)
+            .await
+            .unwrap();
+        for role in ["owner", "admin", "editor", "contributor", "viewer"] {
+            assert!(members.iter().any(|m| m.role == role), "{role}");
+        }
+        let b = app.browser();
+        b.log_in("agency@hasbara-pr.example", kehilla_app::demo::PASSWORD)
+            .await;
+        let (_, html) = b.get_text("/orgs").await;
+        for slug in ["yad-beyad", "keren-or", "green-haifa", "shvil-naki"] {
+            assert!(html.contains(&format!("/orgs/{slug}")), "{slug}");
+        }
+        app.stop().await;
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every test of Kehilla: formatting, lints, unit, integration (SQLite and PostgreSQL) and
+# browser tests. Sets up what it needs on a fresh machine: Chromium and ChromeDriver from
+# Debian's packages, and the PostgreSQL server at 127.0.0.1:5432 (started when it is not
+# running). Fails when PostgreSQL or the browser cannot be had.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=""
+apt_install() {
+  [ -n "$apt_updated" ] || { as_root apt-get update -qq; apt_updated=1; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+echo "== browser: chromium and chromedriver"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  apt_install chromium chromium-driver
+fi
+chromium --version
+
+echo "== PostgreSQL at 127.0.0.1:5432"
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if ! command -v pg_isready >/dev/null 2>&1; then
+  apt_install postgresql
+fi
+if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+  version="$(ls /etc/postgresql 2>/dev/null | sort -n | tail -1 || true)"
+  if [ -z "$version" ]; then apt_install postgresql; version="$(ls /etc/postgresql | sort -n | tail -1)"; fi
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 60); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 0.5; done
+fi
+pg_isready -h 127.0.0.1 -p 5432
+if ! psql "$TEST_DATABASE_URL" -qAtc 'SELECT 1' >/dev/null 2>&1; then
+  psql -h 127.0.0.1 -U postgres -d postgres -qc 'CREATE DATABASE test' >/dev/null
+fi
+psql "$TEST_DATABASE_URL" -qAtc 'SELECT version()'
+
+# CI builds in a cache outside its fresh clone, so that a run does not start from cold.
+if [ -n "${CI:-}" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  export CARGO_TARGET_DIR=/var/tmp/kehilla-ci-target
+fi
+export KEHILLA_REQUIRE_BROWSER=1
+export RUST_BACKTRACE="${RUST_BACKTRACE:-0}"
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test (SQLite and PostgreSQL; headless Chromium)"
+cargo test --workspace --locked
+echo "Screenshots of the browser tests are in target/screenshots/."
