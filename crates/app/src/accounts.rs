@@ -2,6 +2,8 @@
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use futures::future::BoxFuture;
+use kehilla_db::jobs::{self, Claimed, NewJob};
 use kehilla_db::orgs::Organization;
 use kehilla_db::users::User;
 use kehilla_db::{Db, now_ms, orgs, random_hex, sessions, users};
@@ -9,6 +11,8 @@ use kehilla_domain::Role;
 use kehilla_domain::validate::{self, Lang};
 
 use crate::audit::{self, Actor};
+use crate::i18n;
+use crate::jobs::{JobContext, JobError, JobHandler};
 use crate::{AppError, Result, token_hash};
 
 /// Hashes a password with argon2id (the crate's default algorithm and parameters), off the
@@ -169,20 +173,34 @@ pub async fn login(
 /// An argon2id hash of a random string, checked against when the account does not exist.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$JW3XSAobvCz8ZEqnIY0bSx+RVnsO7+cUbN7XAv1YX7o";
 
-/// The user behind a session cookie, sliding the session's expiry at most once a minute.
-pub async fn session_user(db: &Db, token: &str, session_days: u32) -> Result<Option<User>> {
+/// The user behind a session cookie. The session's expiry slides forward at most once a
+/// minute; `true` then says so, for the caller to renew the cookie's lifetime as well.
+pub async fn session_user(db: &Db, token: &str, session_days: u32) -> Result<Option<(User, bool)>> {
     let Some(s) = sessions::live(&db.pool, &token_hash(token)).await? else {
         return Ok(None);
     };
     let now = now_ms();
-    if now - s.last_seen_at > 60_000 {
+    let renewed = now - s.last_seen_at > 60_000;
+    if renewed {
         sessions::touch(&db.pool, s.id, now + i64::from(session_days) * 86_400_000).await?;
     }
-    Ok(Some(users::by_id(&db.pool, s.user_id).await?))
+    Ok(Some((users::by_id(&db.pool, s.user_id).await?, renewed)))
 }
 
-pub async fn logout(db: &Db, token: &str) -> Result<()> {
-    sessions::delete(&db.pool, &token_hash(token)).await?;
+pub async fn logout(db: &Db, token: &str, user: Option<&User>, ip: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    sessions::delete(&mut *tx, &token_hash(token)).await?;
+    if let Some(user) = user {
+        let actor = Actor {
+            user_id: Some(user.id),
+            label: user.email.clone(),
+            ip: ip.to_string(),
+        };
+        for o in orgs::of_user(&mut *tx, user.id).await? {
+            audit::record(&mut *tx, Some(o.id), &actor, audit::LOGOUT, &user.email).await?;
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -191,22 +209,26 @@ pub async fn set_language(db: &Db, user: &User, lang: Lang) -> Result<()> {
     Ok(())
 }
 
-/// Starts a password reset. Returns the token to put in the link, or `None` when no account
-/// has that address (the caller must not reveal which).
-pub async fn request_password_reset(
-    db: &Db,
-    email: &str,
-    ip: &str,
-) -> Result<Option<(User, String)>> {
+/// Starts a password reset: when an account has that address, a reset link valid for an hour
+/// is queued for mailing (the `mail.password-reset` job), in the same transaction. The answer is
+/// the same either way, so that the form does not reveal which addresses have accounts.
+pub async fn request_password_reset(db: &Db, email: &str, ip: &str) -> Result<()> {
     let Ok(email) = validate::email(email) else {
-        return Ok(None);
+        return Ok(());
     };
     let Some(user) = users::by_email(&db.pool, &email).await? else {
-        return Ok(None);
+        return Ok(());
     };
     let token = random_hex(32);
     let mut tx = db.begin().await?;
     sessions::create_reset(&mut *tx, user.id, &token_hash(&token), now_ms() + 3_600_000).await?;
+    let payload = serde_json::json!({"user_id": user.id, "token": token});
+    // Retries stop well within the link's hour: 10 s, 20 s, 40 s.
+    jobs::enqueue(
+        &mut *tx,
+        NewJob::new(PasswordResetMail::KIND, payload).max_attempts(4),
+    )
+    .await?;
     let actor = Actor {
         user_id: Some(user.id),
         label: user.email.clone(),
@@ -223,7 +245,55 @@ pub async fn request_password_reset(
         .await?;
     }
     tx.commit().await?;
-    Ok(Some((user, token)))
+    Ok(())
+}
+
+/// `mail.password-reset`: mails the reset link in the person's language. The token is in the
+/// payload only until the mail is sent; then the payload is cleared. A crash between sending and
+/// clearing sends the same link again, which is harmless.
+pub struct PasswordResetMail;
+
+impl PasswordResetMail {
+    pub const KIND: &'static str = "mail.password-reset";
+}
+
+#[derive(serde::Deserialize)]
+struct ResetPayload {
+    user_id: i64,
+    token: String,
+}
+
+impl JobHandler for PasswordResetMail {
+    fn kind(&self) -> &'static str {
+        Self::KIND
+    }
+    fn run<'a>(
+        &'a self,
+        ctx: &'a JobContext,
+        job: &'a Claimed,
+    ) -> BoxFuture<'a, std::result::Result<(), JobError>> {
+        Box::pin(async move {
+            let Ok(p) = serde_json::from_str::<ResetPayload>(&job.payload) else {
+                return Err(JobError::Permanent(
+                    "no reset link in the payload (already sent?)".into(),
+                ));
+            };
+            let user = users::by_id(&ctx.db.pool, p.user_id).await?;
+            let lang = Lang::parse(&user.lang).unwrap_or_default();
+            let link = format!("{}/password/reset/{}", ctx.base_url, p.token);
+            let body = i18n::t_args(
+                lang,
+                "mail-reset-body",
+                &[("name", user.name.clone()), ("link", link)],
+            );
+            ctx.mailer
+                .send(&user.email, &i18n::t(lang, "mail-reset-subject"), &body)
+                .await
+                .map_err(|e| JobError::Retry(e.to_string()))?;
+            jobs::clear_payload(&ctx.db.pool, job.id).await?;
+            Ok(())
+        })
+    }
 }
 
 pub async fn reset_token_valid(db: &Db, token: &str) -> Result<bool> {

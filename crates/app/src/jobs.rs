@@ -16,6 +16,8 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use kehilla_db::jobs::{self, Claimed};
 use kehilla_db::{Db, now_ms};
+
+use crate::mail::Mailer;
 use tokio::sync::{Notify, Semaphore, watch};
 
 #[derive(Debug)]
@@ -35,6 +37,9 @@ impl From<kehilla_db::DbError> for JobError {
 pub struct JobContext {
     pub db: Db,
     pub worker_id: String,
+    pub mailer: Mailer,
+    /// The public address of the server, for links in messages.
+    pub base_url: String,
 }
 
 pub trait JobHandler: Send + Sync + 'static {
@@ -56,6 +61,7 @@ impl Registry {
     pub fn standard() -> Registry {
         let mut r = Registry::default();
         r.add(ProbeJob);
+        r.add(crate::accounts::PasswordResetMail);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {
@@ -82,15 +88,9 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(
-        db: Db,
-        registry: Registry,
-        worker_id: String,
-        lease_secs: u64,
-        concurrency: usize,
-    ) -> Self {
+    pub fn new(ctx: JobContext, registry: Registry, lease_secs: u64, concurrency: usize) -> Self {
         Worker {
-            ctx: Arc::new(JobContext { db, worker_id }),
+            ctx: Arc::new(ctx),
             registry,
             lease_ms: i64::try_from(lease_secs.max(1)).unwrap_or(300) * 1000,
             concurrency: concurrency.max(1),
@@ -249,6 +249,27 @@ impl Worker {
             Err(e) => tracing::error!(error = %e, "releasing job leases failed"),
         }
     }
+}
+
+/// Sends a dead job of the member's organization back to the queue, with fresh attempts.
+pub async fn retry_dead(
+    db: &Db,
+    by: &crate::members::OrgMember,
+    public_id: &str,
+    actor: &crate::audit::Actor,
+) -> crate::Result<()> {
+    let mut tx = db.begin().await?;
+    jobs::retry_dead(&mut *tx, by.org.id, public_id).await?;
+    crate::audit::record(
+        &mut *tx,
+        Some(by.org.id),
+        actor,
+        crate::audit::JOB_RETRIED,
+        public_id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// `probe`: records which worker ran it and when, after an optional pause. Operators use it to

@@ -62,12 +62,15 @@ pub struct Settings {
     pub job_workers: u32,
     /// Seconds a claimed job stays leased before another worker may take it over.
     pub job_lease_secs: u64,
-    /// Login attempts allowed per client address and per email, each, per window.
+    /// Login attempts allowed per email per window (three times as many per client address).
     pub login_attempts: u32,
     /// The login rate-limit window, in seconds.
     pub login_window_secs: u64,
-    /// Seconds to let in-flight requests and jobs finish after SIGTERM.
+    /// Seconds to let running jobs finish after SIGTERM (requests in flight always finish).
     pub shutdown_grace_secs: u64,
+    /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`. Only turn on
+    /// when the proxy sets that header, or clients could choose their own address.
+    pub trust_proxy: bool,
 }
 
 impl Default for Settings {
@@ -89,6 +92,7 @@ impl Default for Settings {
             login_attempts: 10,
             login_window_secs: 300,
             shutdown_grace_secs: 20,
+            trust_proxy: false,
         }
     }
 }

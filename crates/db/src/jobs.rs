@@ -155,6 +155,15 @@ pub async fn complete<'c, E: Executor<'c, Database = Any>>(
     Ok(r.rows_affected() == 1)
 }
 
+/// Empties a job's payload once it holds nothing worth keeping (a secret that has been used).
+pub async fn clear_payload<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> Result<()> {
+    sqlx::query("UPDATE jobs SET payload = '{}' WHERE id = $1")
+        .bind(id)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
 /// Records a failed attempt: back to the queue at `retry_at`, or dead when attempts are used up
 /// or the failure is permanent.
 pub async fn fail(

@@ -186,6 +186,19 @@ impl Db {
         Ok(n == 0)
     }
 
+    /// Writes a consistent copy of a SQLite database to `file` with `VACUUM INTO`, which reads
+    /// one snapshot while others keep reading and writing.
+    pub async fn backup_to(&self, file: &std::path::Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(DbError::BadUrl("backups here are for SQLite".into()));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(file.to_string_lossy().to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -86,12 +86,19 @@ pub async fn delete_all_of_user<'c, E: Executor<'c, Database = Any>>(
         .rows_affected())
 }
 
-pub async fn delete_expired<'c, E: Executor<'c, Database = Any>>(e: E) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now_ms())
-        .execute(e)
+/// Removes expired sessions and reset links; returns how many sessions went.
+pub async fn delete_expired(pool: &sqlx::AnyPool) -> Result<u64> {
+    let now = now_ms();
+    let n = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(pool)
         .await?
-        .rows_affected())
+        .rows_affected();
+    sqlx::query("DELETE FROM password_resets WHERE expires_at <= $1")
+        .bind(now)
+        .execute(pool)
+        .await?;
+    Ok(n)
 }
 
 pub async fn create_reset<'c, E: Executor<'c, Database = Any>>(

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use kehilla_app::Settings;
-use kehilla_app::jobs::{Registry, Worker};
+use kehilla_app::jobs::{JobContext, Registry, Worker};
 use kehilla_app::mail::Mailer;
 use kehilla_db::{Backend, Db};
 use kehilla_web::AppState;
@@ -64,7 +64,11 @@ pub async fn open_db(settings: &Settings) -> Result<Db, StartError> {
             redact_url(&url)
         ))
     })?;
-    if backend == Backend::Sqlite && settings.database_url.is_none() {
+    let default_place = settings
+        .database_url
+        .as_ref()
+        .is_none_or(|u| u.expose().trim().is_empty());
+    if backend == Backend::Sqlite && default_place {
         prepare_data_dir(&settings.data_dir)?;
     }
     Db::connect(&url, settings.db_max_connections.max(2))
@@ -137,22 +141,35 @@ pub async fn bind(listen: &str) -> Result<TcpListener, StartError> {
     })
 }
 
+/// What jobs run with: the database, the mailer and the public address.
+pub fn job_context(db: &Db, settings: &Settings, mailer: &Mailer, worker_id: String) -> JobContext {
+    JobContext {
+        db: db.clone(),
+        worker_id,
+        mailer: mailer.clone(),
+        base_url: settings.base_url(),
+    }
+}
+
+pub fn mailer(settings: &Settings) -> Result<Mailer, StartError> {
+    Mailer::new(
+        settings.smtp_url.as_ref().map(|s| s.expose()),
+        &settings.mail_from,
+    )
+    .map_err(|e| StartError(format!("{e}. Fix smtp_url / mail_from.")))
+}
+
 /// Starts the web server and (unless `job_workers` is 0) the job worker on `listener`.
 pub async fn start(
     db: Db,
     settings: Settings,
     listener: TcpListener,
 ) -> Result<Server, StartError> {
-    let mailer = Mailer::new(
-        settings.smtp_url.as_ref().map(|s| s.expose()),
-        &settings.mail_from,
-    )
-    .map_err(|e| StartError(format!("{e}. Fix smtp_url / mail_from.")))?;
+    let mailer = mailer(&settings)?;
     let worker = (settings.job_workers > 0).then(|| {
         Worker::new(
-            db.clone(),
+            job_context(&db, &settings, &mailer, worker_id()),
             Registry::standard(),
-            worker_id(),
             settings.job_lease_secs,
             usize::try_from(settings.job_workers).unwrap_or(1),
         )
@@ -165,6 +182,7 @@ pub async fn start(
         .map_err(|e| StartError(format!("cannot read the listening address: {e}")))?;
     let (tx, rx) = watch::channel(false);
     let worker_task = worker.map(|w| tokio::spawn(w.run(rx.clone(), grace)));
+    tokio::spawn(housekeeping(state.db.clone(), rx.clone()));
     let mut http_rx = rx.clone();
     let handle = tokio::spawn(async move {
         let server = axum::serve(
@@ -187,6 +205,21 @@ pub async fn start(
         shutdown: tx,
         handle,
     })
+}
+
+/// Hourly clean-up of expired sessions and reset links, until shutdown.
+async fn housekeeping(db: Db, mut stop: watch::Receiver<bool>) {
+    loop {
+        match kehilla_db::sessions::delete_expired(&db.pool).await {
+            Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C.
@@ -240,11 +273,15 @@ pub async fn backup(settings: &Settings, file: &Path, force: bool) -> Result<u64
         std::fs::remove_file(file)
             .map_err(|e| StartError(format!("cannot replace {}: {e}", file.display())))?;
     }
-    let db = open_and_migrate(settings).await?;
-    let target = file.to_string_lossy().to_string();
-    kehilla_db::sqlx::query("VACUUM INTO $1")
-        .bind(target)
-        .execute(&db.pool)
+    let source = sqlite_path(settings).unwrap_or_default();
+    if !source.exists() {
+        return Err(StartError(format!(
+            "there is no database at {} to back up; check --data-dir or --database-url.",
+            source.display()
+        )));
+    }
+    let db = open_db(settings).await?;
+    db.backup_to(file)
         .await
         .map_err(|e| StartError(format!("backup failed: {}", one_line(&e.to_string()))))?;
     db.close().await;
@@ -283,8 +320,8 @@ pub async fn restore(settings: &Settings, file: &Path, force: bool) -> Result<()
     let ok = check
         .applied_migrations()
         .await
-        .map(|v| !v.is_empty())
-        .unwrap_or(false);
+        .is_ok_and(|v| !v.is_empty())
+        && check.is_empty().await.is_ok();
     check.close().await;
     if !ok {
         return Err(StartError(format!(
@@ -294,7 +331,8 @@ pub async fn restore(settings: &Settings, file: &Path, force: bool) -> Result<()
     }
     if target.exists() {
         let current = open_db(settings).await?;
-        let empty = current.is_empty().await.unwrap_or(true);
+        // When in doubt, the database holds data.
+        let empty = current.is_empty().await.unwrap_or(false);
         current.close().await;
         if !empty && !force {
             return Err(StartError(format!(

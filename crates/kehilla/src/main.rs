@@ -104,7 +104,7 @@ struct SettingsArgs {
         value_name = "SECS"
     )]
     login_window_secs: Option<u64>,
-    /// Seconds to let requests and jobs finish after SIGTERM [default: 20]
+    /// Seconds to let running jobs finish after SIGTERM [default: 20]
     #[arg(
         long,
         global = true,
@@ -112,6 +112,9 @@ struct SettingsArgs {
         value_name = "SECS"
     )]
     shutdown_grace_secs: Option<u64>,
+    /// Behind a reverse proxy: read the client address from X-Forwarded-For [default: false]
+    #[arg(long, global = true, env = "KEHILLA_TRUST_PROXY", value_name = "BOOL")]
+    trust_proxy: Option<bool>,
 }
 
 impl SettingsArgs {
@@ -190,6 +193,9 @@ impl SettingsArgs {
         if let Some(v) = self.shutdown_grace_secs {
             s.shutdown_grace_secs = v;
         }
+        if let Some(v) = self.trust_proxy {
+            s.trust_proxy = v;
+        }
         Ok(s)
     }
 }
@@ -237,9 +243,13 @@ enum JobsCommand {
     },
 }
 
-fn init_logs(s: &Settings) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&s.log_level)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+fn init_logs(s: &Settings) -> Result<(), StartError> {
+    let filter = tracing_subscriber::EnvFilter::try_new(&s.log_level).map_err(|e| {
+        StartError(format!(
+            "the log filter \"{}\" is not valid ({e}); use e.g. info or kehilla=debug,info.",
+            s.log_level
+        ))
+    })?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -247,6 +257,7 @@ fn init_logs(s: &Settings) {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
     }
+    Ok(())
 }
 
 #[tokio::main]
@@ -263,7 +274,7 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), StartError> {
     let settings = cli.settings.resolve()?;
-    init_logs(&settings);
+    init_logs(&settings)?;
     match cli.command {
         Command::Serve { demo } => {
             let db = open_and_migrate(&settings).await?;

@@ -133,6 +133,7 @@ fn serve_help_describes_every_setting() {
         "--login-attempts",
         "--login-window-secs",
         "--shutdown-grace-secs",
+        "--trust-proxy",
         "--demo",
     ] {
         assert!(out.contains(flag), "{flag} missing from serve --help");

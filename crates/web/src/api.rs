@@ -211,17 +211,7 @@ pub async fn retry_job(
     Extension(org): Extension<OrgCtx>,
     Path((_, job)): Path<(String, String)>,
 ) -> WebResult<StatusCode> {
-    let mut tx = st.db.begin().await?;
-    jobs::retry_dead(&mut *tx, org.0.org.id, &job).await?;
-    audit::record(
-        &mut *tx,
-        Some(org.0.org.id),
-        &api_actor(&ctx),
-        audit::JOB_RETRIED,
-        &job,
-    )
-    .await?;
-    tx.commit().await.map_err(kehilla_app::AppError::from)?;
+    kehilla_app::jobs::retry_dead(&st.db, &org.0, &job, &api_actor(&ctx)).await?;
     if let Some(w) = &st.worker {
         w.wake();
     }

@@ -92,8 +92,9 @@ fn is_state_changing(m: &Method) -> bool {
 
 /// True when a browser says the request came from another site. Browsers send `Origin` (and
 /// `Sec-Fetch-Site`) on every cross-site POST; requests without them are not from a browser
-/// form of another site.
-fn cross_site(h: &HeaderMap) -> bool {
+/// form of another site. The origin may be this server as the request names it (`Host`) or as
+/// the settings name it (`base_url`, for proxies that rewrite `Host`).
+fn cross_site(h: &HeaderMap, public_host: &str) -> bool {
     if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok())
         && (site == "cross-site" || site == "same-site")
     {
@@ -108,7 +109,9 @@ fn cross_site(h: &HeaderMap) -> bool {
         .map(|(_, rest)| rest)
         .unwrap_or(origin)
         .trim_end_matches('/');
-    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+    origin == "null"
+        || !(origin_host.eq_ignore_ascii_case(host)
+            || origin_host.eq_ignore_ascii_case(public_host))
 }
 
 pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Response {
@@ -129,11 +132,25 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
                 .and_then(Lang::from_accept_language)
         })
         .unwrap_or_default();
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+    let forwarded = st
+        .settings
+        .trust_proxy
+        .then(|| {
+            header_str(
+                req.headers(),
+                header::HeaderName::from_static("x-forwarded-for"),
+            )
+        })
+        .flatten()
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_string())
+        .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
+    let ip = forwarded.unwrap_or_else(|| {
+        req.extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default()
+    });
     let user_agent: String = header_str(req.headers(), header::USER_AGENT)
         .unwrap_or_default()
         .chars()
@@ -146,10 +163,11 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
     } else {
         cookie(&jar, SESSION_COOKIE).map(str::to_string)
     };
-    let user = match &session {
+    let (user, renewed) = match &session {
         Some(token) => {
             match accounts::session_user(&st.db, token, st.settings.session_days).await {
-                Ok(u) => u,
+                Ok(Some((u, renewed))) => (Some(u), renewed),
+                Ok(None) => (None, false),
                 Err(e) => {
                     tracing::error!(error = %e, "session lookup failed");
                     return render_error(
@@ -161,7 +179,7 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
                 }
             }
         }
-        None => None,
+        None => (None, false),
     };
     if let Some(u) = &user
         && let Ok(l) = Lang::parse(&u.lang)
@@ -186,7 +204,7 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
 
     let mut req = req;
     if is_state_changing(req.method()) && !is_api {
-        if cross_site(req.headers()) {
+        if cross_site(req.headers(), &public_host(&st.settings.base_url())) {
             return render_error(lang, wants_json, StatusCode::FORBIDDEN, info("csrf"));
         }
         let from_header = header_str(req.headers(), header::HeaderName::from_static(CSRF_HEADER))
@@ -256,11 +274,34 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
             resp = render_error(lang, wants_json, status, info(code));
         }
     }
+    // A session in use lives on: its cookie's lifetime is renewed with the database row's.
+    if renewed
+        && let Some(token) = &ctx.session
+        && let Ok(v) = HeaderValue::from_str(&ctx.cookie(
+            SESSION_COOKIE,
+            token,
+            Some(i64::from(st.settings.session_days) * 86_400),
+        ))
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
     if new_csrf && let Ok(v) = HeaderValue::from_str(&ctx.cookie(CSRF_COOKIE, &csrf, None)) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     security_headers(resp.headers_mut(), ctx.secure);
     resp
+}
+
+/// `host[:port]` of a base URL.
+fn public_host(base_url: &str) -> String {
+    base_url
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(base_url)
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn info(code: &'static str) -> ErrorInfo {
@@ -352,7 +393,7 @@ mod tests {
     fn cross_site_detection() {
         let mut h = HeaderMap::new();
         assert!(
-            !cross_site(&h),
+            !cross_site(&h, "k.example"),
             "no browser headers: not a cross-site browser form"
         );
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
@@ -360,17 +401,26 @@ mod tests {
             header::ORIGIN,
             HeaderValue::from_static("http://127.0.0.1:8080"),
         );
-        assert!(!cross_site(&h));
+        assert!(!cross_site(&h, "k.example"));
         h.insert(
             header::ORIGIN,
             HeaderValue::from_static("https://evil.example"),
         );
-        assert!(cross_site(&h));
+        assert!(cross_site(&h, "k.example"));
         h.insert(header::ORIGIN, HeaderValue::from_static("null"));
-        assert!(cross_site(&h));
+        assert!(cross_site(&h, "k.example"));
         let mut h2 = HeaderMap::new();
         h2.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(cross_site(&h2));
+        assert!(cross_site(&h2, "k.example"));
+        // Behind a proxy that rewrites Host, the public address still counts as this site.
+        let mut h3 = HeaderMap::new();
+        h3.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        h3.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://k.example"),
+        );
+        assert!(!cross_site(&h3, "k.example"));
+        assert_eq!(public_host("https://k.example/base"), "k.example");
     }
 
     #[test]

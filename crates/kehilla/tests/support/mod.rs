@@ -183,13 +183,9 @@ impl TestApp {
 
     /// Runs every due job now, in this process: the deterministic hook instead of sleeping.
     pub async fn run_pending_jobs(&self) -> usize {
-        let w = kehilla_app::jobs::Worker::new(
-            self.db.clone(),
-            kehilla_app::jobs::Registry::standard(),
-            "test-worker".into(),
-            60,
-            1,
-        );
+        let mailer = kehilla::mailer(&self.settings).unwrap();
+        let ctx = kehilla::job_context(&self.db, &self.settings, &mailer, "test-worker".into());
+        let w = kehilla_app::jobs::Worker::new(ctx, kehilla_app::jobs::Registry::standard(), 60, 1);
         w.run_pending().await.unwrap()
     }
 

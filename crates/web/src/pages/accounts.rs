@@ -269,7 +269,7 @@ pub async fn logout(
     Extension(ctx): Extension<Ctx>,
 ) -> WebResult<Response> {
     if let Some(token) = &ctx.session {
-        accounts::logout(&st.db, token).await?;
+        accounts::logout(&st.db, token, ctx.user.as_ref(), &ctx.ip).await?;
     }
     let mut r = Redirect::to("/login?done=logged-out").into_response();
     set_cookie(&mut r, &ctx.cookie(SESSION_COOKIE, "", Some(0)));
@@ -349,22 +349,9 @@ pub async fn forgot_submit(
     st.login_by_ip
         .check(&ctx.ip)
         .map_err(AppError::RateLimited)?;
-    if let Some((user, token)) = accounts::request_password_reset(&st.db, &f.email, &ctx.ip).await?
-    {
-        let lang = Lang::parse(&user.lang).unwrap_or_default();
-        let link = format!("{}/password/reset/{token}", st.settings.base_url());
-        let body = crate::i18n::t_args(
-            lang,
-            "mail-reset-body",
-            &[("name", user.name.clone()), ("link", link)],
-        );
-        st.mailer
-            .send(
-                &user.email,
-                &crate::i18n::t(lang, "mail-reset-subject"),
-                &body,
-            )
-            .await?;
+    accounts::request_password_reset(&st.db, &f.email, &ctx.ip).await?;
+    if let Some(w) = &st.worker {
+        w.wake();
     }
     let c = Chrome::new(&st, &ctx, None, "", "forgot-title").await?;
     Ok(render(&ForgotPage {

@@ -5,7 +5,6 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use kehilla_app::audit;
 use kehilla_db::jobs::{self, JobRow};
 use serde::Deserialize;
 
@@ -71,17 +70,7 @@ pub async fn retry(
     Extension(org): Extension<OrgCtx>,
     Path((_, job)): Path<(String, String)>,
 ) -> WebResult<Response> {
-    let mut tx = st.db.begin().await?;
-    jobs::retry_dead(&mut *tx, org.0.org.id, &job).await?;
-    audit::record(
-        &mut *tx,
-        Some(org.0.org.id),
-        &ctx.actor(),
-        audit::JOB_RETRIED,
-        &job,
-    )
-    .await?;
-    tx.commit().await.map_err(kehilla_app::AppError::from)?;
+    kehilla_app::jobs::retry_dead(&st.db, &org.0, &job, &ctx.actor()).await?;
     if let Some(w) = &st.worker {
         w.wake();
     }
