@@ -72,6 +72,7 @@ pub async fn setup(db: &Db, input: SetupInput) -> Result<(User, Organization)> {
     }
     let user = users::create(&mut *tx, &email, &name, &hash, input.lang.code()).await?;
     let org = orgs::create(&mut *tx, &slug, &org_name).await?;
+    crate::people::person::seed_roles(&mut tx, org.id).await?;
     orgs::add_member(&mut *tx, org.id, user.id, Role::Owner.as_str()).await?;
     users::set_last_org(&mut *tx, user.id, org.id).await?;
     let actor = Actor {
@@ -103,6 +104,7 @@ pub async fn create_organization(
     let slug = validate::slug(slug).map_err(AppError::input("org_slug"))?;
     let mut tx = db.begin().await?;
     let org = orgs::create(&mut *tx, &slug, &name).await?;
+    crate::people::person::seed_roles(&mut tx, org.id).await?;
     orgs::add_member(&mut *tx, org.id, user.id, Role::Owner.as_str()).await?;
     audit::record(&mut *tx, Some(org.id), actor, audit::ORG_CREATED, &org.slug).await?;
     tx.commit().await?;

@@ -21,6 +21,7 @@ pub const TOKEN_CREATED: &str = "token-created";
 pub const TOKEN_REVOKED: &str = "token-revoked";
 pub const JOB_RETRIED: &str = "job-retried";
 pub const EXPORT: &str = "export";
+pub const ERASURE: &str = "erasure";
 
 /// Who did something, for the log.
 #[derive(Debug, Clone, Default)]

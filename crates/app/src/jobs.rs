@@ -62,6 +62,8 @@ impl Registry {
         let mut r = Registry::default();
         r.add(ProbeJob);
         r.add(crate::accounts::PasswordResetMail);
+        r.add(crate::people::forms::ConfirmationMail);
+        r.add(crate::people::import::ImportJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod mail;
 pub mod members;
+pub mod people;
 pub mod ratelimit;
 pub mod settings;
 pub mod tokens;

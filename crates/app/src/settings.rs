@@ -71,6 +71,8 @@ pub struct Settings {
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`. Only turn on
     /// when the proxy sets that header, or clients could choose their own address.
     pub trust_proxy: bool,
+    /// Largest file accepted for an import of people, in bytes.
+    pub max_import_bytes: usize,
 }
 
 impl Default for Settings {
@@ -93,6 +95,7 @@ impl Default for Settings {
             login_window_secs: 300,
             shutdown_grace_secs: 20,
             trust_proxy: false,
+            max_import_bytes: 64 * 1024 * 1024,
         }
     }
 }

@@ -10,8 +10,13 @@
 //! and logs everything else as an internal error without showing it.
 
 pub mod audit;
+pub mod consent;
+pub mod forms;
+pub mod imports;
 pub mod jobs;
 pub mod orgs;
+pub mod people;
+pub mod segments;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
@@ -235,5 +240,5 @@ pub fn random_hex(n: usize) -> String {
 /// values are always bound, never formatted in.
 #[macro_export]
 macro_rules! sql {
-    ($($t:tt)*) => { ::sqlx::AssertSqlSafe(format!($($t)*)) };
+    ($($t:tt)*) => { $crate::sqlx::AssertSqlSafe(format!($($t)*)) };
 }

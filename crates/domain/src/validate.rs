@@ -21,6 +21,10 @@ pub enum InputError {
     InvalidRole,
     #[error("invalid-language")]
     InvalidLanguage,
+    #[error("invalid-phone")]
+    InvalidPhone,
+    #[error("invalid-value")]
+    InvalidValue,
 }
 
 impl InputError {
@@ -35,6 +39,8 @@ impl InputError {
             InputError::InvalidSlug => "invalid-slug",
             InputError::InvalidRole => "invalid-role",
             InputError::InvalidLanguage => "invalid-language",
+            InputError::InvalidPhone => "invalid-phone",
+            InputError::InvalidValue => "invalid-value",
         }
     }
 }

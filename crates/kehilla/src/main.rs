@@ -115,6 +115,14 @@ struct SettingsArgs {
     /// Behind a reverse proxy: read the client address from X-Forwarded-For [default: false]
     #[arg(long, global = true, env = "KEHILLA_TRUST_PROXY", value_name = "BOOL")]
     trust_proxy: Option<bool>,
+    /// Largest file accepted for an import of people, in bytes [default: 67108864]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_MAX_IMPORT_BYTES",
+        value_name = "BYTES"
+    )]
+    max_import_bytes: Option<usize>,
 }
 
 impl SettingsArgs {
@@ -195,6 +203,9 @@ impl SettingsArgs {
         }
         if let Some(v) = self.trust_proxy {
             s.trust_proxy = v;
+        }
+        if let Some(v) = self.max_import_bytes {
+            s.max_import_bytes = v;
         }
         Ok(s)
     }

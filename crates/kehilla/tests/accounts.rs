@@ -503,7 +503,7 @@ async fn every_area_says_what_will_be_there_in_both_languages() {
     let app = TestApp::spawn().await;
     let owner = app.set_up("yad", "dana@example.org").await;
     for area in [
-        "plan", "people", "studio", "calendar", "inbox", "measure", "site", "settings",
+        "plan", "studio", "calendar", "inbox", "measure", "site", "settings",
     ] {
         let (s, html) = owner.get_text(&format!("/orgs/yad/{area}")).await;
         assert_eq!(s, StatusCode::OK, "{area}");

@@ -37,6 +37,57 @@ async fn isolation_on(backend: Backend) {
         .execute(&app.db.pool)
         .await
         .unwrap();
+    // People data of A: a person, a list, a segment, a form and an import.
+    let r = a_owner
+        .post_form(
+            "/orgs/org-a/people",
+            &[
+                ("first_name", "רחל"),
+                ("email", "secret-person@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        a_owner
+            .post_form("/orgs/org-a/lists", &[("name", "רשימה סודית")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = a_owner
+        .post_form(
+            "/orgs/org-a/segments",
+            &[
+                ("name", "פלח סודי"),
+                ("combine", "all"),
+                ("c0_kind", "has_email"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = a_owner
+        .post_form(
+            "/orgs/org-a/forms",
+            &[
+                ("kind", "newsletter"),
+                ("title", "טופס סודי"),
+                ("lang", "he"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let csv = "name,email\nx,x@example.org\n";
+    let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("a.csv");
+    let token = a_owner.csrf().await;
+    let r = a_owner
+        .client
+        .post(app.url(&format!("/orgs/org-a/people/import?csrf_token={token}")))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     // Organization B and its owner: the outsider.
     let b_owner = app.browser();
@@ -123,7 +174,7 @@ async fn isolation_on(backend: Backend) {
                 Access::Api(_) => api
                     .request(method, app.url(&path))
                     .bearer_auth(&b_token)
-                    .json(&serde_json::json!({"role": "viewer", "note": "x"}))
+                    .json(&api_body(&ids))
                     .send()
                     .await
                     .unwrap(),
@@ -148,7 +199,14 @@ async fn isolation_on(backend: Backend) {
                 route.method
             );
             let body = resp.text().await.unwrap();
-            for secret in ["a-editor@example.org", "עמותת בדיקה"] {
+            for secret in [
+                "a-editor@example.org",
+                "עמותת בדיקה",
+                "secret-person@example.org",
+                "רשימה סודית",
+                "פלח סודי",
+                "טופס סודי",
+            ] {
                 assert!(
                     !body.contains(secret),
                     "{} {path} leaked {secret}",
@@ -167,6 +225,16 @@ async fn isolation_on(backend: Backend) {
     app.stop().await;
 }
 
+/// One JSON body that every API endpoint accepts (unknown fields are ignored), so that each
+/// call reaches its authorization and lookups instead of stopping at body parsing.
+fn api_body(ids: &HashMap<&'static str, String>) -> serde_json::Value {
+    serde_json::json!({
+        "role": "viewer", "note": "x", "name": "x", "first_name": "x",
+        "person": ids.get("person"), "channel": "email", "purpose": "newsletter",
+        "given": true, "wording": "x", "filter": {"op": "has_email"},
+    })
+}
+
 /// A sample id of organization A for every path parameter a route may take. A new parameter
 /// name makes the test fail until a fixture is added here.
 async fn fixtures(app: &TestApp, org: i64) -> HashMap<&'static str, String> {
@@ -182,7 +250,23 @@ async fn fixtures(app: &TestApp, org: i64) -> HashMap<&'static str, String> {
     let jobs = kehilla_db::jobs::of_org(&app.db.pool, org, "dead", 10)
         .await
         .unwrap();
+    let person = kehilla_db::people::search(&app.db.pool, org, &[], 1, 0)
+        .await
+        .unwrap();
+    let list = kehilla_db::people::lists(&app.db.pool, org).await.unwrap();
+    let segment = kehilla_db::segments::of_org(&app.db.pool, org)
+        .await
+        .unwrap();
+    let form = kehilla_db::forms::of_org(&app.db.pool, org).await.unwrap();
+    let import = kehilla_db::imports::of_org(&app.db.pool, org)
+        .await
+        .unwrap();
     HashMap::from([
+        ("person", person[0].public_id.clone()),
+        ("list", list[0].public_id.clone()),
+        ("segment", segment[0].public_id.clone()),
+        ("form", form[0].public_id.clone()),
+        ("import", import[0].public_id.clone()),
         ("member", editor.public_id.clone()),
         ("invitation", inv[0].public_id.clone()),
         ("token", tokens[0].public_id.clone()),
@@ -217,8 +301,39 @@ async fn state_of(app: &TestApp, org: i64) -> String {
         .unwrap();
     let jobs = kehilla_db::jobs::counts(&app.db.pool, org).await.unwrap();
     let o = kehilla_db::orgs::by_id(&app.db.pool, org).await.unwrap();
+    let people = kehilla_db::people::search(&app.db.pool, org, &[], 100, 0)
+        .await
+        .unwrap();
+    let people: Vec<String> = people.iter().map(|p| format!("{p:?}")).collect();
+    let lists = kehilla_db::people::lists(&app.db.pool, org).await.unwrap();
+    let segs = kehilla_db::segments::of_org(&app.db.pool, org)
+        .await
+        .unwrap();
+    let forms = kehilla_db::forms::of_org(&app.db.pool, org).await.unwrap();
+    let imports = kehilla_db::imports::of_org(&app.db.pool, org)
+        .await
+        .unwrap();
+    let (consents,): (i64,) = kehilla_db::sqlx::query_as("SELECT COUNT(*) FROM consents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     format!(
-        "{} {:?} {:?} {:?} {:?}",
+        "{people:?} {:?} {:?} {:?} {:?} {consents} {} {:?} {:?} {:?} {:?}",
+        lists
+            .iter()
+            .map(|l| (&l.name, l.members))
+            .collect::<Vec<_>>(),
+        segs.iter()
+            .map(|x| (&x.name, &x.definition))
+            .collect::<Vec<_>>(),
+        forms
+            .iter()
+            .map(|f| (&f.title, &f.consents))
+            .collect::<Vec<_>>(),
+        imports
+            .iter()
+            .map(|i| (&i.status, &i.mapping))
+            .collect::<Vec<_>>(),
         o.name,
         members
             .iter()

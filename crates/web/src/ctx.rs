@@ -202,14 +202,31 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
         secure: st.settings.secure_cookies(),
     };
 
+    // Public forms (posted from the organization's own site), the preference centre and
+    // one-click unsubscribe (RFC 8058: no cookie) act on a form id or a signed link, never on
+    // the session, so there is nothing for another site to forge.
+    let cookieless = ["/f/", "/p/", "/u/"].iter().any(|p| path.starts_with(p));
     let mut req = req;
-    if is_state_changing(req.method()) && !is_api {
+    if is_state_changing(req.method()) && !is_api && !cookieless {
         if cross_site(req.headers(), &public_host(&st.settings.base_url())) {
             return render_error(lang, wants_json, StatusCode::FORBIDDEN, info("csrf"));
         }
         let from_header = header_str(req.headers(), header::HeaderName::from_static(CSRF_HEADER))
             .map(str::to_string);
-        let sent = match from_header {
+        let is_multipart = header_str(req.headers(), header::CONTENT_TYPE)
+            .is_some_and(|c| c.starts_with("multipart/form-data"));
+        // A file form cannot send a header: its token rides in the query string instead.
+        let from_query = is_multipart
+            .then(|| {
+                req.uri().query().and_then(|q| {
+                    serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                        .ok()
+                        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD))
+                        .map(|(_, v)| v)
+                })
+            })
+            .flatten();
+        let sent = match from_header.or(from_query) {
             Some(h) => Some(h),
             None => {
                 let is_form = header_str(req.headers(), header::CONTENT_TYPE)
@@ -327,7 +344,13 @@ fn security_headers(h: &mut HeaderMap, secure: bool) {
     );
     set(h, "x-content-type-options", "nosniff");
     set(h, "referrer-policy", "same-origin");
-    set(h, "x-frame-options", "DENY");
+    let framable = h
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("frame-ancestors *"));
+    if !framable {
+        set(h, "x-frame-options", "DENY");
+    }
     if secure {
         set(h, "strict-transport-security", "max-age=31536000");
     }

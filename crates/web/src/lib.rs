@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! Kehilla's HTTP surface: the HTML UI, the JSON API and its OpenAPI document, health checks
 //! and assets. Handlers are thin: they parse input, call a use case in `kehilla-app`, and render.
 //!
@@ -7,6 +8,7 @@
 //! extractors (malformed forms and JSON, oversized bodies) are translated by the same path.
 
 pub mod api;
+pub mod api_people;
 pub mod assets;
 pub mod ctx;
 pub mod error;
@@ -33,6 +35,8 @@ pub struct Inner {
     pub mailer: Mailer,
     pub login_by_ip: RateLimiter,
     pub login_by_email: RateLimiter,
+    /// Public form submissions per client address.
+    pub forms_by_ip: RateLimiter,
     /// This process's job worker, woken when a request enqueues a job.
     pub worker: Option<Worker>,
 }
@@ -56,6 +60,7 @@ impl AppState {
             mailer,
             login_by_ip: RateLimiter::new(n.saturating_mul(3), window),
             login_by_email: RateLimiter::new(n, window),
+            forms_by_ip: RateLimiter::new(20, Duration::from_secs(600)),
             worker,
             settings,
         }))

@@ -17,7 +17,7 @@ use kehilla_domain::Permission;
 
 use crate::ctx::Ctx;
 use crate::error::{WebError, status_error};
-use crate::{AppState, api, assets, pages};
+use crate::{AppState, api, api_people, assets, pages};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,37 @@ impl Routes {
         self.router = self
             .router
             .route(path, on(filter, handler).route_layer(guard));
+        self.list.push(RouteInfo {
+            method,
+            path,
+            access,
+        });
+        self
+    }
+
+    /// A route whose body may be larger than the default limit (uploads).
+    pub fn add_large<H, T>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        limit: usize,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::POST);
+        let guard = from_fn_with_state(self.state.clone(), move |st, req, next| {
+            enforce(st, access, req, next)
+        });
+        self.router = self.router.route(
+            path,
+            on(filter, handler)
+                .route_layer(guard)
+                .layer(axum::extract::DefaultBodyLimit::max(limit)),
+        );
         self.list.push(RouteInfo {
             method,
             path,
@@ -186,6 +217,7 @@ pub fn urlencode(s: &str) -> String {
 pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
     use Access::*;
     use Permission::*;
+    let import_limit = state.settings.max_import_bytes;
     let r = Routes::new(state)
         // Operations and assets.
         .get("/healthz", Public, pages::ops::healthz)
@@ -219,7 +251,175 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         // An organization's workspace.
         .get("/orgs/{org}", Org(Read), pages::orgs::overview)
         .get("/orgs/{org}/plan", Org(Read), pages::areas::plan)
-        .get("/orgs/{org}/people", Org(Read), pages::areas::people)
+        // People.
+        .get("/orgs/{org}/people", Org(Read), pages::people::list)
+        .get(
+            "/orgs/{org}/people/new",
+            Org(Contribute),
+            pages::people::new_page,
+        )
+        .post("/orgs/{org}/people", Org(Contribute), pages::people::create)
+        .get("/orgs/{org}/people/import", Org(Edit), pages::imports::page)
+        .add_large(
+            Method::POST,
+            "/orgs/{org}/people/import",
+            Org(Edit),
+            import_limit,
+            pages::imports::upload,
+        )
+        .get(
+            "/orgs/{org}/people/{person}",
+            Org(Read),
+            pages::people::show,
+        )
+        .get(
+            "/orgs/{org}/people/{person}/edit",
+            Org(Contribute),
+            pages::people::edit,
+        )
+        .post(
+            "/orgs/{org}/people/{person}",
+            Org(Contribute),
+            pages::people::update,
+        )
+        .post(
+            "/orgs/{org}/people/{person}/consents",
+            Org(Contribute),
+            pages::people::add_consent,
+        )
+        .post(
+            "/orgs/{org}/people/{person}/lists",
+            Org(Contribute),
+            pages::people::add_to_list,
+        )
+        .post(
+            "/orgs/{org}/people/{person}/lists/{list}/remove",
+            Org(Contribute),
+            pages::people::remove_from_list,
+        )
+        .get(
+            "/orgs/{org}/people/{person}/export",
+            Org(Admin),
+            pages::people::export,
+        )
+        .post(
+            "/orgs/{org}/people/{person}/erase",
+            Org(Admin),
+            pages::people::erase,
+        )
+        .get("/orgs/{org}/lists", Org(Read), pages::lists::lists)
+        .post("/orgs/{org}/lists", Org(Edit), pages::lists::create_list)
+        .get(
+            "/orgs/{org}/lists/{list}",
+            Org(Read),
+            pages::lists::show_list,
+        )
+        .post(
+            "/orgs/{org}/lists/{list}/delete",
+            Org(Edit),
+            pages::lists::delete_list,
+        )
+        .get(
+            "/orgs/{org}/lists/{list}/export",
+            Org(Edit),
+            pages::lists::export_list,
+        )
+        .get(
+            "/orgs/{org}/segments/new",
+            Org(Edit),
+            pages::lists::new_segment,
+        )
+        .post(
+            "/orgs/{org}/segments",
+            Org(Edit),
+            pages::lists::create_segment,
+        )
+        .post(
+            "/orgs/{org}/segments/count",
+            Org(Read),
+            pages::lists::count_segment,
+        )
+        .get(
+            "/orgs/{org}/segments/{segment}",
+            Org(Read),
+            pages::lists::show_segment,
+        )
+        .post(
+            "/orgs/{org}/segments/{segment}",
+            Org(Edit),
+            pages::lists::update_segment,
+        )
+        .post(
+            "/orgs/{org}/segments/{segment}/delete",
+            Org(Edit),
+            pages::lists::delete_segment,
+        )
+        .get(
+            "/orgs/{org}/segments/{segment}/export",
+            Org(Edit),
+            pages::lists::export_segment,
+        )
+        .get("/orgs/{org}/forms", Org(Read), pages::forms::list)
+        .get("/orgs/{org}/forms/new", Org(Edit), pages::forms::new_page)
+        .post("/orgs/{org}/forms", Org(Edit), pages::forms::create)
+        .get("/orgs/{org}/forms/{form}", Org(Read), pages::forms::show)
+        .post("/orgs/{org}/forms/{form}", Org(Edit), pages::forms::update)
+        .post(
+            "/orgs/{org}/forms/{form}/delete",
+            Org(Edit),
+            pages::forms::delete,
+        )
+        .get(
+            "/orgs/{org}/imports/{import}",
+            Org(Edit),
+            pages::imports::show,
+        )
+        .post(
+            "/orgs/{org}/imports/{import}/start",
+            Org(Edit),
+            pages::imports::start,
+        )
+        .get(
+            "/orgs/{org}/imports/{import}/status",
+            Org(Edit),
+            pages::imports::status,
+        )
+        .get(
+            "/orgs/{org}/imports/{import}/report",
+            Org(Edit),
+            pages::imports::report,
+        )
+        .get(
+            "/orgs/{org}/settings/people",
+            Org(Admin),
+            pages::people_settings::page,
+        )
+        .post(
+            "/orgs/{org}/settings/people/organization",
+            Org(Admin),
+            pages::people_settings::save_org,
+        )
+        .post(
+            "/orgs/{org}/settings/people/roles",
+            Org(Admin),
+            pages::people_settings::save_role,
+        )
+        .post(
+            "/orgs/{org}/settings/people/fields",
+            Org(Admin),
+            pages::people_settings::add_field,
+        )
+        // Public: forms, confirmation, preference centre, unsubscribe. They act on a form's
+        // public id or a signed link, never on a session.
+        .get("/f/{form}", Public, pages::forms::public_show)
+        .post("/f/{form}", Public, pages::forms::public_submit)
+        .get("/f/{form}/embed", Public, pages::forms::public_embed)
+        .post("/f/{form}/resend", Public, pages::forms::public_resend)
+        .get("/f/confirm/{token}", Public, pages::forms::confirm)
+        .get("/p/{token}", Public, pages::forms::preferences)
+        .post("/p/{token}", Public, pages::forms::save_preferences)
+        .get("/u/{token}", Public, pages::forms::unsubscribe_page)
+        .post("/u/{token}", Public, pages::forms::unsubscribe)
         .get("/orgs/{org}/studio", Org(Read), pages::areas::studio)
         .get("/orgs/{org}/calendar", Org(Read), pages::areas::calendar)
         .get("/orgs/{org}/inbox", Org(Read), pages::areas::inbox)
@@ -296,6 +496,70 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             "/api/v1/orgs/{org}/jobs/{job}/retry",
             Api(Admin),
             api::retry_job,
-        );
+        )
+        .get(
+            "/api/v1/orgs/{org}/people",
+            Api(Read),
+            api_people::list_people,
+        )
+        .post(
+            "/api/v1/orgs/{org}/people",
+            Api(Contribute),
+            api_people::create_person,
+        )
+        .get(
+            "/api/v1/orgs/{org}/people/{person}",
+            Api(Read),
+            api_people::get_person,
+        )
+        .add(
+            Method::PATCH,
+            "/api/v1/orgs/{org}/people/{person}",
+            Api(Contribute),
+            api_people::update_person,
+        )
+        .add(
+            Method::DELETE,
+            "/api/v1/orgs/{org}/people/{person}",
+            Api(Admin),
+            api_people::erase_person,
+        )
+        .get(
+            "/api/v1/orgs/{org}/people/{person}/consents",
+            Api(Read),
+            api_people::consents,
+        )
+        .post(
+            "/api/v1/orgs/{org}/people/{person}/consents",
+            Api(Contribute),
+            api_people::add_consent,
+        )
+        .get("/api/v1/orgs/{org}/lists", Api(Read), api_people::lists)
+        .post(
+            "/api/v1/orgs/{org}/lists",
+            Api(Edit),
+            api_people::create_list,
+        )
+        .post(
+            "/api/v1/orgs/{org}/lists/{list}/members",
+            Api(Contribute),
+            api_people::add_member,
+        )
+        .get(
+            "/api/v1/orgs/{org}/segments",
+            Api(Read),
+            api_people::segments,
+        )
+        .post(
+            "/api/v1/orgs/{org}/segments",
+            Api(Edit),
+            api_people::create_segment,
+        )
+        .get(
+            "/api/v1/orgs/{org}/segments/{segment}/count",
+            Api(Read),
+            api_people::count_segment,
+        )
+        .get("/api/v1/orgs/{org}/forms", Api(Read), api_people::forms);
     (r.router, r.list)
 }

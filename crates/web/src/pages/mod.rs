@@ -3,10 +3,15 @@
 
 pub mod accounts;
 pub mod areas;
+pub mod forms;
+pub mod imports;
 pub mod jobs;
+pub mod lists;
 pub mod members;
 pub mod ops;
 pub mod orgs;
+pub mod people;
+pub mod people_settings;
 pub mod tokens;
 
 use axum::response::{Html, IntoResponse, Response};
@@ -75,13 +80,8 @@ impl Chrome {
     pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
         i18n::t_args(self.lang, key, &[(name, value.to_string())])
     }
-    pub fn count(&self, key: &str, n: usize) -> String {
-        i18n::t_count(
-            self.lang,
-            key,
-            "count",
-            i64::try_from(n).unwrap_or(i64::MAX),
-        )
+    pub fn count<N: Count>(&self, key: &str, n: N) -> String {
+        i18n::t_count(self.lang, key, "count", n.value())
     }
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
@@ -99,6 +99,24 @@ impl Chrome {
         let role = self.role_name(self.role.map(|r| r.as_str()).unwrap_or("viewer"));
         self.t1("your-role", "role", &role)
     }
+    /// A person-role's name: the organization's own label, or the translation of a default.
+    pub fn role_label(&self, key: &str, label: &str) -> String {
+        if key == label {
+            i18n::try_t(self.lang, &format!("person-role-{key}"))
+                .unwrap_or_else(|| label.to_string())
+        } else {
+            label.to_string()
+        }
+    }
+    pub fn can(&self, what: &str) -> bool {
+        let p = match what {
+            "contribute" => Permission::Contribute,
+            "edit" => Permission::Edit,
+            "admin" => Permission::Admin,
+            _ => Permission::Read,
+        };
+        self.role.is_some_and(|r| r.allows(p))
+    }
     pub fn can_admin(&self) -> bool {
         self.role.is_some_and(|r| r.allows(Permission::Admin))
     }
@@ -108,6 +126,29 @@ impl Chrome {
     }
     pub fn when_opt(&self, ms: &Option<i64>) -> String {
         ms.map(format_time).unwrap_or_else(|| "—".into())
+    }
+}
+
+/// A number shown with a plural-aware message; templates pass numbers by value or reference.
+pub trait Count {
+    fn value(&self) -> i64;
+}
+
+impl Count for usize {
+    fn value(&self) -> i64 {
+        i64::try_from(*self).unwrap_or(i64::MAX)
+    }
+}
+
+impl Count for i64 {
+    fn value(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: Count> Count for &T {
+    fn value(&self) -> i64 {
+        (**self).value()
     }
 }
 

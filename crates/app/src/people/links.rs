@@ -1,0 +1,77 @@
+//! Links in messages that act without a login: the preference centre and one-click
+//! unsubscribe. A link names the person and carries an HMAC-SHA256 signature made with a key the
+//! instance generates once and keeps in its database (so every server of a cluster agrees).
+
+use hmac::{Hmac, KeyInit, Mac};
+use kehilla_db::{Db, now_ms, random_hex};
+use sha2::Sha256;
+
+use crate::{AppError, Result};
+
+const KEY_NAME: &str = "link-signing";
+
+async fn key(db: &Db) -> Result<Vec<u8>> {
+    kehilla_db::sqlx::query(
+        "INSERT INTO instance_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(KEY_NAME)
+    .bind(random_hex(32))
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
+    let (v,): (String,) =
+        kehilla_db::sqlx::query_as("SELECT value FROM instance_secrets WHERE name = $1")
+            .bind(KEY_NAME)
+            .fetch_one(&db.pool)
+            .await?;
+    hex::decode(v).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn sign(key: &[u8], person_public_id: &str) -> Result<String> {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key).map_err(|e| AppError::Internal(e.to_string()))?;
+    mac.update(b"kehilla-person-link:");
+    mac.update(person_public_id.as_bytes());
+    let out = mac.finalize().into_bytes();
+    Ok(hex::encode(out.get(..16).unwrap_or_default()))
+}
+
+/// The token of a person's links: `{person id}.{signature}`.
+pub async fn token(db: &Db, person_public_id: &str) -> Result<String> {
+    let k = key(db).await?;
+    Ok(format!(
+        "{person_public_id}.{}",
+        sign(&k, person_public_id)?
+    ))
+}
+
+/// The person a token names, when its signature is right.
+pub async fn verify(db: &Db, token: &str) -> Result<String> {
+    let Some((id, sig)) = token.split_once('.') else {
+        return Err(AppError::NotFound);
+    };
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::NotFound);
+    }
+    let k = key(db).await?;
+    let want = sign(&k, id)?;
+    // Constant-time comparison.
+    let same = want.len() == sig.len()
+        && want
+            .bytes()
+            .zip(sig.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !same {
+        return Err(AppError::NotFound);
+    }
+    Ok(id.to_string())
+}
+
+pub fn preferences_url(base: &str, token: &str) -> String {
+    format!("{base}/p/{token}")
+}
+
+pub fn unsubscribe_url(base: &str, token: &str) -> String {
+    format!("{base}/u/{token}")
+}
