@@ -548,8 +548,8 @@ mod tests {
             "{}",
             c.sql
         );
-        assert_eq!(c.params.len(), 5);
-        assert_eq!(c.params[4], Param::Text("%50\\%\\_off\\\\%".into()));
+        assert_eq!(c.params.len(), 4);
+        assert_eq!(c.params[3], Param::Text("%50\\%\\_off\\\\%".into()));
     }
 
     #[test]

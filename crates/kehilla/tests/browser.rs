@@ -231,3 +231,134 @@ async fn first_run_login_and_language_switch_in_chromium() {
     c.close().await.unwrap();
     app.stop().await;
 }
+
+/// A one-page web server on another port: the organization's own site, another origin.
+async fn other_site(html: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let html = html.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    html.len()
+                );
+                let _ = s.write_all(head.as_bytes()).await;
+                let _ = s.write_all(html.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}/")
+}
+
+/// A visitor on the organization's own site signs up through the embedded form, in Hebrew,
+/// confirms by the emailed link, and later leaves in one click; the ledger shows each step.
+#[tokio::test]
+async fn a_visitor_signs_up_through_an_embedded_form_and_unsubscribes_in_one_click() {
+    let Some(driver) = start_driver() else { return };
+    let (sink, app) = crate::people::sink_app().await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let form = crate::people::create_form(&owner, "yad").await;
+    let c = browser(&driver).await;
+
+    // The organization's own page, on another origin, with the iframe snippet.
+    let page = format!(
+        "<!doctype html><html dir=rtl lang=he><meta charset=utf-8><body><h1>עמותת יד ביד</h1><iframe src=\"{}/f/{form}/embed\" style=\"width:100%;height:600px\"></iframe></body></html>",
+        app.base
+    );
+    let site = other_site(page).await;
+    c.goto(&site).await.unwrap();
+    c.wait().for_element(Locator::Css("iframe")).await.unwrap();
+    c.enter_frame(0).await.unwrap();
+    c.wait().for_element(Locator::Id("email")).await.unwrap();
+    assert_eq!(js(&c, "return document.documentElement.dir").await, "rtl");
+    fill(&c, "first_name", "נועה").await;
+    fill(&c, "last_name", "Levi לוי").await;
+    fill(&c, "email", "noa@example.org").await;
+    c.find(Locator::Css("input[name=consent][value='0']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.enter_parent_frame().await.unwrap();
+    screenshot(&c, "form-embedded-he").await;
+    c.enter_frame(0).await.unwrap();
+    click(&c, "form-submit").await;
+    c.wait()
+        .for_element(Locator::Id("form-check-email"))
+        .await
+        .unwrap();
+    c.enter_parent_frame().await.unwrap();
+
+    // The confirmation mail went over SMTP; the link confirms.
+    assert_eq!(app.run_pending_jobs().await, 1);
+    let mail = sink.all().pop().unwrap();
+    let body = crate::people::mail_body_pub(&mail.data);
+    let link = body
+        .lines()
+        .find(|l| l.contains("/f/confirm/"))
+        .unwrap()
+        .trim()
+        .to_string();
+    c.goto(&link).await.unwrap();
+    c.wait().for_element(Locator::Id("message")).await.unwrap();
+    assert!(c.source().await.unwrap().contains("ההרשמה אושרה"));
+    screenshot(&c, "form-confirmed-he").await;
+
+    // In the list, with the consent and its wording.
+    let p = kehilla_db::people::by_email(&app.db.pool, 1, "noa@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let lists = kehilla_db::people::lists_of(&app.db.pool, p.id)
+        .await
+        .unwrap();
+    assert_eq!(lists.len(), 1, "added to the form's list");
+    let h = kehilla_db::consent::history(&app.db.pool, 1, p.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (h.len(), h[0].given, h[0].wording.as_str()),
+        (1, 1, "אני מסכים/ה לקבל את הניוזלטר של העמותה.")
+    );
+
+    // One click to leave.
+    let token = kehilla_app::people::links::token(&app.db, &p.public_id)
+        .await
+        .unwrap();
+    c.goto(&app.url(&format!("/u/{token}"))).await.unwrap();
+    assert_eq!(
+        js(&c, "return getComputedStyle(document.body).direction").await,
+        "rtl"
+    );
+    click(&c, "unsubscribe-button").await;
+    c.wait()
+        .for_element(Locator::Id("unsubscribed"))
+        .await
+        .unwrap();
+    screenshot(&c, "unsubscribed-he").await;
+    let h = kehilla_db::consent::history(&app.db.pool, 1, p.id)
+        .await
+        .unwrap();
+    assert!(
+        h[0].given == 0 && h[0].source == "unsubscribe",
+        "the newest ledger entry is the withdrawal"
+    );
+    let current = kehilla_db::consent::current(&app.db.pool, 1, p.id)
+        .await
+        .unwrap();
+    assert!(
+        current
+            .iter()
+            .filter(|e| e.channel == "email")
+            .all(|e| e.given == 0)
+    );
+
+    c.close().await.unwrap();
+    app.stop().await;
+}

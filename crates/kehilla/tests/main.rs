@@ -19,4 +19,5 @@ mod browser;
 mod isolation;
 mod jobs;
 mod ops;
+mod people;
 mod repository;

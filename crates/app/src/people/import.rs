@@ -495,13 +495,17 @@ async fn write_batch(
                 kehilla_db::sqlx::query(
                     "UPDATE people SET first_name = CASE WHEN first_name = '' THEN $1 ELSE first_name END, \
                      last_name = CASE WHEN last_name = '' THEN $2 ELSE last_name END, \
-                     email = COALESCE(email, $3), updated_at = $4 WHERE id = $5",
+                     email = COALESCE(email, $3), updated_at = $4, \
+                     phone = CASE WHEN phone IS NULL AND NOT EXISTS (SELECT 1 FROM people o \
+                       WHERE o.organization_id = $6 AND o.phone = $7) THEN $7 ELSE phone END WHERE id = $5",
                 )
                 .bind(&r.first)
                 .bind(&r.last)
                 .bind(&r.email)
                 .bind(now)
                 .bind(*id)
+                .bind(org)
+                .bind(&r.phone)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;

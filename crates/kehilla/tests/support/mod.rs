@@ -354,3 +354,11 @@ pub fn location(r: &Response) -> String {
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default()
 }
+
+/// Percent-encodes a query value.
+pub fn urlenc(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .unwrap()
+        .trim_start_matches('=')
+        .to_string()
+}

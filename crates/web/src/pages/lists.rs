@@ -451,7 +451,12 @@ async fn segment_page(
     let c = Chrome::new(st, ctx, Some(org), "people", "segment-title")
         .await?
         .with_notice(done);
-    Ok(render(&SegmentPage {
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let page = render(&SegmentPage {
         c,
         sub: "lists",
         segment,
@@ -467,7 +472,8 @@ async fn segment_page(
         roles: people::role_options(&st.db.pool, org.0.org.id).await?,
         lists: people::lists(&st.db.pool, org.0.org.id).await?,
         fields: people::custom_fields(&st.db.pool, org.0.org.id).await?,
-    }))
+    });
+    Ok((status, page).into_response())
 }
 
 pub async fn new_segment(
