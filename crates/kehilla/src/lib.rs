@@ -222,6 +222,68 @@ async fn housekeeping(db: Db, mut stop: watch::Receiver<bool>) {
     }
 }
 
+async fn owner_of(db: &Db, slug: &str) -> Result<kehilla_app::members::OrgMember, StartError> {
+    let org = kehilla_db::orgs::by_slug(&db.pool, slug)
+        .await
+        .map_err(|e| StartError(e.to_string()))?
+        .ok_or_else(|| {
+            StartError(format!(
+                "there is no organization \"{slug}\"; see the short names on /orgs."
+            ))
+        })?;
+    let members = kehilla_db::orgs::members(&db.pool, org.id)
+        .await
+        .map_err(|e| StartError(e.to_string()))?;
+    let owner = members
+        .iter()
+        .find(|m| m.role == "owner")
+        .ok_or_else(|| StartError(format!("the organization \"{slug}\" has no owner")))?;
+    let user = kehilla_db::users::by_id(&db.pool, owner.user_id)
+        .await
+        .map_err(|e| StartError(e.to_string()))?;
+    Ok(kehilla_app::members::OrgMember {
+        user,
+        org,
+        role: kehilla_domain::Role::Owner,
+    })
+}
+
+/// `kehilla import`: reads a file, guesses its columns and imports it here and now.
+pub async fn import_file(
+    db: &Db,
+    slug: &str,
+    file: &Path,
+    basis: Option<kehilla_app::people::import::Basis>,
+) -> Result<kehilla_db::imports::Import, StartError> {
+    use kehilla_app::people::import;
+    let by = owner_of(db, slug).await?;
+    let bytes = std::fs::read(file)
+        .map_err(|e| StartError(format!("cannot read {}: {e}", file.display())))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let fail = |e: kehilla_app::AppError| StartError(format!("the import failed: {}", e.code()));
+    let imp = import::upload(db, &by, &name, &bytes).await.map_err(fail)?;
+    drop(bytes);
+    let preview = import::preview(db, &imp).await.map_err(fail)?;
+    import::run_now(db, &by, &imp.public_id, &preview.guesses, basis)
+        .await
+        .map_err(fail)
+}
+
+/// `kehilla count`: how many people a filter selects, and how long counting took.
+pub async fn count_segment(db: &Db, slug: &str, filter: &str) -> Result<(i64, f64), StartError> {
+    let by = owner_of(db, slug).await?;
+    let f: kehilla_db::segments::Filter = serde_json::from_str(filter)
+        .map_err(|e| StartError(format!("the filter is not valid: {e}")))?;
+    let started = std::time::Instant::now();
+    let n = kehilla_app::people::segments::count(db, by.org.id, &f)
+        .await
+        .map_err(|e| StartError(format!("counting failed: {}", e.code())))?;
+    Ok((n, started.elapsed().as_secs_f64() * 1000.0))
+}
+
 /// Resolves on SIGTERM or Ctrl-C.
 pub async fn shutdown_signal() {
     #[cfg(unix)]

@@ -240,6 +240,29 @@ enum Command {
     /// Background jobs
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Import people from a CSV or XLSX file into an organization, columns guessed from the headers
+    Import {
+        file: PathBuf,
+        /// The organization's short name
+        #[arg(long)]
+        org: String,
+        /// Record consent for this channel (email, sms, whatsapp) …
+        #[arg(long, requires_all = ["consent_purpose", "consent_basis"])]
+        consent_channel: Option<String>,
+        /// … and this purpose (newsletter, donation_appeals, advocacy, event_reminders, transactional) …
+        #[arg(long)]
+        consent_purpose: Option<String>,
+        /// … on this basis (how the people in the file agreed)
+        #[arg(long)]
+        consent_basis: Option<String>,
+    },
+    /// Count the people a segment filter selects, e.g. '{"op":"role","value":"donor"}'
+    Count {
+        /// The organization's short name
+        #[arg(long)]
+        org: String,
+        filter: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -329,6 +352,38 @@ async fn run(cli: Cli) -> Result<(), StartError> {
         Command::Restore { file, force } => {
             kehilla::restore(&settings, &file, force).await?;
             println!("restored from {}", file.display());
+            Ok(())
+        }
+        Command::Import {
+            file,
+            org,
+            consent_channel,
+            consent_purpose,
+            consent_basis,
+        } => {
+            let db = open_and_migrate(&settings).await?;
+            let basis = consent_channel.map(|channel| kehilla_app::people::import::Basis {
+                channel,
+                purpose: consent_purpose.unwrap_or_default(),
+                basis: consent_basis.unwrap_or_default(),
+            });
+            let started = std::time::Instant::now();
+            let imp = kehilla::import_file(&db, &org, &file, basis).await?;
+            println!(
+                "imported {}: {} rows, {} added, {} updated, {} not imported ({:.1} s)",
+                file.display(),
+                imp.total_rows,
+                imp.created_count,
+                imp.updated_count,
+                imp.error_count,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Count { org, filter } => {
+            let db = open_and_migrate(&settings).await?;
+            let (n, ms) = kehilla::count_segment(&db, &org, &filter).await?;
+            println!("{n} people ({ms:.1} ms)");
             Ok(())
         }
         Command::Jobs(JobsCommand::Probe { count, pause_ms }) => {

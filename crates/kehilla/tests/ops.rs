@@ -266,3 +266,50 @@ async fn demo_has_a_member_in_every_role_and_more_organizations() {
         app.stop().await;
     }
 }
+
+#[test]
+fn import_and_count_from_the_command_line() {
+    let dir = temp_dir();
+    let data = dir.join("data");
+    assert!(run(kehilla().arg("demo").arg("--data-dir").arg(&data)).0);
+    let file = dir.join("people.csv");
+    std::fs::write(&file, "שם פרטי,אימייל,תפקיד\nנועה,noa@example.org,donor\nדן,dan@example.org,volunteer\nרע,not-an-email,donor\n").unwrap();
+    let (ok, out, err) = run(kehilla()
+        .arg("import")
+        .arg(&file)
+        .args([
+            "--org",
+            "keren-or",
+            "--consent-channel",
+            "email",
+            "--consent-purpose",
+            "newsletter",
+            "--consent-basis",
+            "יריד",
+        ])
+        .arg("--data-dir")
+        .arg(&data));
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("3 rows, 2 added, 0 updated, 1 not imported"),
+        "{out}"
+    );
+    let filter = r#"{"op":"all","of":[{"op":"role","value":"donor"},{"op":"consent","channel":"email","purpose":"newsletter","state":"given"}]}"#;
+    let (ok, out, err) = run(kehilla()
+        .args(["count", "--org", "keren-or", filter])
+        .arg("--data-dir")
+        .arg(&data));
+    assert!(ok, "{err}");
+    assert!(out.starts_with("1 people ("), "{out}");
+    let (ok, _, err) = run(kehilla()
+        .args(["count", "--org", "nope", filter])
+        .arg("--data-dir")
+        .arg(&data));
+    assert!(!ok && err.contains("no organization"), "{err}");
+    let (ok, _, err) = run(kehilla()
+        .args(["count", "--org", "keren-or", "{bad"])
+        .arg("--data-dir")
+        .arg(&data));
+    assert!(!ok && err.contains("not valid"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}

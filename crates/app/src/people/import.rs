@@ -154,6 +154,7 @@ pub struct Basis {
     pub basis: String,
 }
 
+/// Starts an import in the background (the `people.import` job).
 pub async fn start(
     db: &Db,
     by: &OrgMember,
@@ -163,6 +164,33 @@ pub async fn start(
     list: Option<&str>,
     _actor: &Actor,
 ) -> Result<()> {
+    begin(db, by, public_id, mapping, basis, list, true)
+        .await
+        .map(|_| ())
+}
+
+/// Runs an import here and now, to its end (`kehilla import`).
+pub async fn run_now(
+    db: &Db,
+    by: &OrgMember,
+    public_id: &str,
+    mapping: &[Option<Column>],
+    basis: Option<Basis>,
+) -> Result<Import> {
+    let id = begin(db, by, public_id, mapping, basis, None, false).await?;
+    run_import(db, id).await?;
+    Ok(imports::by_id(&db.pool, id).await?)
+}
+
+async fn begin(
+    db: &Db,
+    by: &OrgMember,
+    public_id: &str,
+    mapping: &[Option<Column>],
+    basis: Option<Basis>,
+    list: Option<&str>,
+    background: bool,
+) -> Result<i64> {
     if !mapping
         .iter()
         .any(|m| matches!(m, Some(Column::Email) | Some(Column::Phone)))
@@ -199,16 +227,18 @@ pub async fn start(
     {
         return Err(AppError::Conflict("import-started"));
     }
-    jobs::enqueue(
-        &mut *tx,
-        NewJob::new(ImportJob::KIND, serde_json::json!({"import": imp.id}))
-            .org(by.org.id)
-            .unique(format!("import:{}", imp.public_id))
-            .max_attempts(5),
-    )
-    .await?;
+    if background {
+        jobs::enqueue(
+            &mut *tx,
+            NewJob::new(ImportJob::KIND, serde_json::json!({"import": imp.id}))
+                .org(by.org.id)
+                .unique(format!("import:{}", imp.public_id))
+                .max_attempts(5),
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok(())
+    Ok(imp.id)
 }
 
 /// `people.import`: works through an import in batches.
@@ -293,6 +323,21 @@ pub async fn run_import(db: &Db, id: i64) -> Result<()> {
         .headers()
         .map(|h| h.iter().map(str::to_string).collect())
         .unwrap_or_default();
+    // Erased people are rare: look for their tombstones only when the organization has any.
+    let (tombstones,): (i64,) = kehilla_db::sqlx::query_as(
+        "SELECT COUNT(*) FROM consents WHERE organization_id = $1 AND subject_hash IS NOT NULL",
+    )
+    .bind(imp.organization_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let run = Run {
+        db,
+        imp: &imp,
+        mapping: &mapping,
+        headers: &headers,
+        basis: basis.as_ref(),
+        tombstones: tombstones > 0,
+    };
     let mut seen: HashSet<u64> = HashSet::new();
     let mut processed = imp.processed_rows;
     let mut batch: Vec<(i64, csv::StringRecord)> = Vec::with_capacity(BATCH);
@@ -321,49 +366,35 @@ pub async fn run_import(db: &Db, id: i64) -> Result<()> {
         batch.push((row_no, rec));
         if batch.len() >= BATCH {
             processed += i64::try_from(batch.len()).unwrap_or(0);
-            write_batch(
-                db,
-                &imp,
-                &mapping,
-                &headers,
-                basis.as_ref(),
-                &mut seen,
-                &batch,
-                processed,
-            )
-            .await?;
+            write_batch(&run, &mut seen, &batch, processed).await?;
             batch.clear();
         }
     }
     processed += i64::try_from(batch.len()).unwrap_or(0);
-    write_batch(
-        db,
-        &imp,
-        &mapping,
-        &headers,
-        basis.as_ref(),
-        &mut seen,
-        &batch,
-        processed,
-    )
-    .await?;
+    write_batch(&run, &mut seen, &batch, processed).await?;
     let mut tx = db.begin().await?;
     imports::finish(&mut *tx, id, "done").await?;
     tx.commit().await?;
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What every batch of one import shares.
+struct Run<'a> {
+    db: &'a Db,
+    imp: &'a Import,
+    mapping: &'a [Option<Column>],
+    headers: &'a [String],
+    basis: Option<&'a Basis>,
+    tombstones: bool,
+}
+
 async fn write_batch(
-    db: &Db,
-    imp: &Import,
-    mapping: &[Option<Column>],
-    headers: &[String],
-    basis: Option<&Basis>,
+    run: &Run<'_>,
     seen: &mut HashSet<u64>,
     batch: &[(i64, csv::StringRecord)],
     processed: i64,
 ) -> Result<()> {
+    let (db, imp, mapping, headers, basis) = (run.db, run.imp, run.mapping, run.headers, run.basis);
     let org = imp.organization_id;
     let mut problems: Vec<Vec<Param>> = Vec::new();
     let mut problem = |row: i64, col: &str, reason: &str, value: &str| {
@@ -469,7 +500,7 @@ async fn write_batch(
             problem(*row_no, "", "duplicate-phone", p);
             r.phone = None;
         }
-        if person::refused_before(db, org, &key).await? {
+        if run.tombstones && person::refused_before(db, org, &key).await? {
             problem(*row_no, "", "erased-refused", &key);
             errors += 1;
             continue;
