@@ -261,7 +261,7 @@ async fn people_demo(tx: &mut kehilla_db::Tx, org: i64) -> Result<()> {
         &mut **tx,
         "people (public_id, organization_id, first_name, last_name, email, phone, lang, notes, search_text, created_at, updated_at)",
         11,
-        &rows,
+        &rows, 240,
     )
     .await?;
     let ids: Vec<(i64,)> =
@@ -342,13 +342,14 @@ async fn people_demo(tx: &mut kehilla_db::Tx, org: i64) -> Result<()> {
         "person_labels (organization_id, person_id, kind, value)",
         4,
         &labels,
+        240,
     )
     .await?;
     kehilla_db::imports::insert_rows(
         &mut **tx,
         "consents (organization_id, person_id, channel, purpose, given, source, source_ref, wording, meta, created_at)",
         10,
-        &consents,
+        &consents, 240,
     )
     .await?;
     kehilla_db::imports::insert_rows(
@@ -356,6 +357,7 @@ async fn people_demo(tx: &mut kehilla_db::Tx, org: i64) -> Result<()> {
         "list_members (list_id, person_id, added_at)",
         3,
         &members,
+        240,
     )
     .await?;
     kehilla_db::imports::insert_rows(
@@ -363,6 +365,7 @@ async fn people_demo(tx: &mut kehilla_db::Tx, org: i64) -> Result<()> {
         "person_events (organization_id, person_id, kind, detail, actor, created_at)",
         6,
         &events,
+        240,
     )
     .await?;
     let seg = kehilla_db::segments::Filter::All {

@@ -135,3 +135,23 @@ pub async fn tombstone_exists<'c, E: Executor<'c, Database = Any>>(
     .await?;
     Ok(r.is_some())
 }
+
+/// A withdrawal for an erased address: no person, only the address's hash.
+pub async fn tombstone<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    channel: &str,
+    subject_hash: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO consents (organization_id, person_id, channel, purpose, given, source, subject_hash, created_at) \
+         VALUES ($1, NULL, $2, 'newsletter', 0, 'erasure', $3, $4)",
+    )
+    .bind(org)
+    .bind(channel)
+    .bind(subject_hash)
+    .bind(now_ms())
+    .execute(e)
+    .await?;
+    Ok(())
+}

@@ -245,3 +245,17 @@ pub async fn mark_confirmed<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) 
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// Removes the waiting sign-ups of an address (on erasure).
+pub async fn forget_email<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    email: &str,
+) -> Result<()> {
+    sqlx::query("DELETE FROM form_confirmations WHERE organization_id = $1 AND email = $2")
+        .bind(org)
+        .bind(email)
+        .execute(e)
+        .await?;
+    Ok(())
+}

@@ -217,17 +217,20 @@ pub async fn problems<'c, E: Executor<'c, Database = Any>>(
     .await?)
 }
 
-/// Inserts many rows in multi-row statements, `per` rows at a time.
+/// Inserts many rows in multi-row statements of at most `max_params` values each. SQLite wants
+/// few (sqlx looks up each `$n` by name, which grows with the square of their number);
+/// PostgreSQL takes thousands. See [`Db::batch_params`](crate::Db::batch_params).
 pub async fn insert_rows<E>(
     e: &mut E,
     table_and_cols: &str,
     ncols: usize,
     rows: &[Vec<Param>],
+    max_params: usize,
 ) -> Result<()>
 where
     for<'x> &'x mut E: Executor<'x, Database = Any>,
 {
-    let per = (30_000 / ncols.max(1)).clamp(1, 500);
+    let per = (max_params / ncols.max(1)).clamp(1, 1000);
     for batch in rows.chunks(per) {
         let mut sql = format!("INSERT INTO {table_and_cols} VALUES ");
         let mut n = 0;
@@ -263,41 +266,32 @@ where
 }
 
 /// Existing people of an organization among these emails and phones: (id, email, phone).
-pub async fn existing<'c, E: Executor<'c, Database = Any>>(
-    e: E,
+/// Two lookups, one per unique index: an `OR` of the two would scan the whole table.
+pub async fn existing<E>(
+    e: &mut E,
     org: i64,
     emails: &[String],
     phones: &[String],
-) -> Result<Vec<(i64, Option<String>, Option<String>)>> {
-    if emails.is_empty() && phones.is_empty() {
-        return Ok(Vec::new());
+) -> Result<Vec<(i64, Option<String>, Option<String>)>>
+where
+    for<'x> &'x mut E: Executor<'x, Database = Any>,
+{
+    let mut out = Vec::new();
+    for (column, values) in [("email", emails), ("phone", phones)] {
+        if values.is_empty() {
+            continue;
+        }
+        let marks: Vec<String> = (0..values.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT id, email, phone FROM people WHERE organization_id = $1 AND {column} IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org);
+        for v in values {
+            q = q.bind(v.clone());
+        }
+        let rows: Vec<(i64, Option<String>, Option<String>)> = q.fetch_all(&mut *e).await?;
+        out.extend(rows);
     }
-    let mut n = 1;
-    let mut marks = |k: usize| {
-        (0..k)
-            .map(|_| {
-                n += 1;
-                format!("${n}")
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let em = marks(emails.len());
-    let ph = marks(phones.len());
-    let mut cond = Vec::new();
-    if !emails.is_empty() {
-        cond.push(format!("email IN ({em})"));
-    }
-    if !phones.is_empty() {
-        cond.push(format!("phone IN ({ph})"));
-    }
-    let sql = format!(
-        "SELECT id, email, phone FROM people WHERE organization_id = $1 AND ({})",
-        cond.join(" OR ")
-    );
-    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org);
-    for v in emails.iter().chain(phones) {
-        q = q.bind(v.clone());
-    }
-    Ok(q.fetch_all(e).await?)
+    Ok(out)
 }

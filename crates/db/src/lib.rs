@@ -109,7 +109,7 @@ impl Db {
                     use sqlx::Executor;
                     conn.execute(
                         "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; \
-                         PRAGMA synchronous = NORMAL;",
+                         PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456;",
                     )
                     .await?;
                     Ok(())
@@ -181,6 +181,14 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// How many bound values one multi-row statement should carry on this backend.
+    pub fn batch_params(&self) -> usize {
+        match self.backend {
+            Backend::Sqlite => 240,
+            Backend::Postgres => 20_000,
+        }
     }
 
     /// Whether a database holds no organization yet (first run, restore without --force).

@@ -383,7 +383,8 @@ async fn run(cli: Cli) -> Result<(), StartError> {
         Command::Count { org, filter } => {
             let db = open_and_migrate(&settings).await?;
             let (n, ms) = kehilla::count_segment(&db, &org, &filter).await?;
-            println!("{n} people ({ms:.1} ms)");
+            let who = if n == 1 { "person" } else { "people" };
+            println!("{n} {who} ({ms:.1} ms)");
             Ok(())
         }
         Command::Jobs(JobsCommand::Probe { count, pause_ms }) => {

@@ -359,6 +359,26 @@ async fn a_visitor_signs_up_through_an_embedded_form_and_unsubscribes_in_one_cli
             .all(|e| e.given == 0)
     );
 
+    // The staff's view of the same person: the ledger, newest first, in Hebrew.
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(&c, "email", "dana@example.org").await;
+    fill(&c, "password", crate::support::PASSWORD).await;
+    click(&c, "login-submit").await;
+    wait_for(&c, "return location.pathname === '/orgs/yad'").await;
+    c.goto(&app.url(&format!("/orgs/yad/people/{}", p.public_id)))
+        .await
+        .unwrap();
+    c.find(Locator::Css("#consent-history")).await.unwrap();
+    js(
+        &c,
+        "document.querySelector('#consent-history').closest('details').open = true; return true",
+    )
+    .await;
+    assert!(c.source().await.unwrap().contains("הסרה בלחיצה"));
+    screenshot(&c, "person-he").await;
+    c.goto(&app.url("/orgs/yad/people")).await.unwrap();
+    screenshot(&c, "people-he").await;
+
     c.close().await.unwrap();
     app.stop().await;
 }

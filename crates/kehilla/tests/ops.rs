@@ -300,7 +300,7 @@ fn import_and_count_from_the_command_line() {
         .arg("--data-dir")
         .arg(&data));
     assert!(ok, "{err}");
-    assert!(out.starts_with("1 people ("), "{out}");
+    assert!(out.starts_with("1 person ("), "{out}");
     let (ok, _, err) = run(kehilla()
         .args(["count", "--org", "nope", filter])
         .arg("--data-dir")

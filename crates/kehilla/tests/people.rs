@@ -760,7 +760,8 @@ async fn imports_read_hebrew_excel_exports_and_report_every_problem() {
                    רון,,ron@example.org,123,,לא\n\
                    ,,,,,\n\
                    דנה,מזרחי,SHIRA@example.org,,,כן\n\
-                   =HYPERLINK(\"x\"),ריק,eq@example.org,,,כן,עודף\n";
+                   =HYPERLINK(\"x\"),ריק,eq@example.org,,,כן,עודף\n\
+                   מיכל,,michal@example.org,,,אולי\n";
         let (bytes, _, _) = encoding_rs::WINDOWS_1255.encode(csv);
         let r = upload(&owner, &app, "אנשים.csv", bytes.into_owned()).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -814,8 +815,29 @@ async fn imports_read_hebrew_excel_exports_and_report_every_problem() {
         assert_eq!(imp.status, "done");
         assert_eq!(
             (imp.created_count, imp.updated_count),
-            (2, 1),
-            "{backend:?}: ron and the formula row new, shira updated"
+            (3, 1),
+            "{backend:?}: ron, the formula row and michal new, shira updated"
+        );
+        let michal = kehilla_db::people::by_email(&app.db.pool, 1, "michal@example.org")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            kehilla_db::consent::history(&app.db.pool, 1, michal.id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "an unreadable answer is no consent"
+        );
+        // What the import added to someone already there is searchable.
+        let found = kehilla_app::people::person::search(&app.db, 1, "שירה 052-345", 10, 0)
+            .await
+            .unwrap();
+        assert!(
+            found
+                .iter()
+                .any(|p| p.email.as_deref() == Some("shira@example.org")),
+            "{backend:?}"
         );
         let problems = kehilla_db::imports::problems(&app.db.pool, imp.id, 100)
             .await
@@ -830,6 +852,7 @@ async fn imports_read_hebrew_excel_exports_and_report_every_problem() {
             (5, "missing-required"),
             (6, "duplicate"),
             (7, "extra-cells"),
+            (8, "bad-consent"),
         ] {
             assert!(
                 reasons.contains(&want),
@@ -1110,7 +1133,11 @@ async fn export_and_erasure_are_audited_and_an_erased_refusal_blocks_reimport() 
         let id = add_person(
             &owner,
             "yad",
-            &[("first_name", "רות"), ("email", "ruth@example.org")],
+            &[
+                ("first_name", "רות"),
+                ("email", "ruth@example.org"),
+                ("phone", "054-987-6543"),
+            ],
         )
         .await;
         let r = owner.get(&format!("/orgs/yad/people/{id}/export")).await;
@@ -1161,14 +1188,14 @@ async fn export_and_erasure_are_audited_and_an_erased_refusal_blocks_reimport() 
             &owner,
             &app,
             "again.csv",
-            b"email\nruth@example.org\n".to_vec(),
+            b"email,phone\nruth@example.org,\n,0549876543\n".to_vec(),
         )
         .await;
         let import = location(&r).rsplit('/').next().unwrap().to_string();
         owner
             .post_form(
                 &format!("/orgs/yad/imports/{import}/start"),
-                &[("col0", "email")],
+                &[("col0", "email"), ("col1", "phone")],
             )
             .await;
         app.run_pending_jobs().await;
@@ -1184,7 +1211,15 @@ async fn export_and_erasure_are_audited_and_an_erased_refusal_blocks_reimport() 
         let problems = kehilla_db::imports::problems(&app.db.pool, imp.id, 10)
             .await
             .unwrap();
-        assert_eq!(problems[0].reason, "erased-refused");
+        assert_eq!(
+            problems
+                .iter()
+                .filter(|p| p.reason == "erased-refused")
+                .count(),
+            2,
+            "by email and by phone: {problems:?}"
+        );
+        assert_eq!(kehilla_db::people::count(&app.db.pool, 1).await.unwrap(), 0);
         app.stop().await;
     }
 }
@@ -1278,4 +1313,80 @@ async fn people_lists_segments_and_consent_over_the_api() {
         "segment-unknown-channel"
     );
     app.stop().await;
+}
+
+#[tokio::test]
+async fn a_signup_with_a_phone_someone_else_has_keeps_it_with_them() {
+    for backend in backends() {
+        let app = TestApp::spawn_on(backend, |_| {}).await;
+        let owner = app.set_up("yad", "dana@example.org").await;
+        add_person(
+            &owner,
+            "yad",
+            &[
+                ("first_name", "א"),
+                ("email", "first@example.org"),
+                ("phone", "054-222-3333"),
+            ],
+        )
+        .await;
+        let second = add_person(
+            &owner,
+            "yad",
+            &[("first_name", "ב"), ("email", "second@example.org")],
+        )
+        .await;
+        let r = owner
+            .post_form(
+                "/orgs/yad/forms",
+                &[
+                    ("kind", "volunteer"),
+                    ("title", "מתנדבים"),
+                    ("lang", "he"),
+                    ("ask_phone", "1"),
+                    ("k0_channel", "email"),
+                    ("k0_purpose", "newsletter"),
+                    ("k0_wording", "כן"),
+                ],
+            )
+            .await;
+        let form = location(&r)
+            .split('/')
+            .nth(4)
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+        let c = reqwest::Client::new();
+        let r = c
+            .post(app.url(&format!("/f/{form}")))
+            .form(&[
+                ("email", "second@example.org"),
+                ("phone", "0542223333"),
+                ("consent", "0"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "{backend:?}: {}",
+            r.text().await.unwrap_or_default()
+        );
+        let p = kehilla_db::people::get(&app.db.pool, 1, &second)
+            .await
+            .unwrap();
+        assert_eq!(
+            p.phone, None,
+            "{backend:?}: the phone stays with the first person"
+        );
+        let v = kehilla_app::people::person::view(&app.db, 1, &second)
+            .await
+            .unwrap();
+        assert!(v.roles.contains(&"volunteer".to_string()));
+        assert_eq!(v.consents.len(), 1);
+        app.stop().await;
+    }
 }

@@ -176,6 +176,10 @@ pub struct Submission {
     /// Indexes of the consent boxes that were ticked.
     #[serde(default)]
     pub consents: Vec<usize>,
+    /// The ticked boxes as they were shown, kept with a submission that waits for its
+    /// confirmation: staff may edit the form in between.
+    #[serde(default)]
+    pub boxes: Vec<FormConsent>,
     /// Where it came from, for the ledger's request metadata.
     #[serde(default)]
     pub meta: serde_json::Value,
@@ -224,6 +228,11 @@ pub async fn submit(db: &Db, form: &Form, mut s: Submission, honeypot: &str) -> 
             });
         }
     }
+    s.boxes = s
+        .consents
+        .iter()
+        .filter_map(|i| boxes.get(*i).cloned())
+        .collect();
     if !double {
         let mut tx = db.begin().await?;
         apply(&mut tx, form, &s, false).await?;
@@ -349,13 +358,17 @@ async fn apply(tx: &mut Tx, form: &Form, s: &Submission, confirmed: bool) -> Res
                 .filter(|(k, _)| k == "tag")
                 .map(|(_, v)| v.clone())
                 .collect();
-            d.search_text = person::search_text(&d, &roles, &tags);
-            // A phone already held by someone else stays with them.
-            if people::update(&mut **tx, org, p.id, &d).await.is_err() {
-                d.phone = p.phone.clone();
-                d.search_text = person::search_text(&d, &roles, &tags);
-                people::update(&mut **tx, org, p.id, &d).await?;
+            // A phone already held by someone else stays with them. (Checked first: a failed
+            // statement would abort the whole transaction on PostgreSQL.)
+            if let Some(ph) = d.phone.clone().filter(|_| p.phone.is_none())
+                && people::by_phone(&mut **tx, org, &ph)
+                    .await?
+                    .is_some_and(|o| o.id != p.id)
+            {
+                d.phone = None;
             }
+            d.search_text = person::search_text(&d, &roles, &tags);
+            people::update(&mut **tx, org, p.id, &d).await?;
             p.id
         }
         None => {
@@ -374,7 +387,6 @@ async fn apply(tx: &mut Tx, form: &Form, s: &Submission, confirmed: bool) -> Res
     if form.kind == "volunteer" {
         people::add_label(&mut **tx, org, person_id, "role", "volunteer").await?;
     }
-    let boxes = consents_of(form);
     let mut meta = s.meta.clone();
     if let Some(m) = meta.as_object_mut() {
         m.insert("double_opt_in".into(), serde_json::Value::Bool(confirmed));
@@ -382,19 +394,17 @@ async fn apply(tx: &mut Tx, form: &Form, s: &Submission, confirmed: bool) -> Res
             m.insert("confirmed_at".into(), serde_json::Value::from(now_ms()));
         }
     }
-    for i in &s.consents {
-        if let Some(b) = boxes.get(*i) {
-            let c = Consent {
-                channel: &b.channel,
-                purpose: &b.purpose,
-                given: true,
-                source: "form",
-                source_ref: &form.public_id,
-                wording: &b.wording,
-                meta: meta.clone(),
-            };
-            consent::append(tx, org, person_id, &c, "").await?;
-        }
+    for b in &s.boxes {
+        let c = Consent {
+            channel: &b.channel,
+            purpose: &b.purpose,
+            given: true,
+            source: "form",
+            source_ref: &form.public_id,
+            wording: &b.wording,
+            meta: meta.clone(),
+        };
+        consent::append(tx, org, person_id, &c, "").await?;
     }
     if let Some(list) = form.list_id {
         people::add_to_list(&mut **tx, list, person_id).await?;

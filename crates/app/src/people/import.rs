@@ -262,10 +262,21 @@ impl JobHandler for ImportJob {
                 .ok()
                 .and_then(|v| v.get("import").and_then(|i| i.as_i64()))
                 .ok_or_else(|| JobError::Permanent("bad payload".into()))?;
-            run_import(&ctx.db, id).await.map_err(|e| match e {
-                AppError::Internal(s) => JobError::Retry(s),
-                other => JobError::Permanent(other.code().to_string()),
-            })
+            let result = run_import(&ctx.db, id).await;
+            let last_try = job.attempts >= job.max_attempts;
+            match result {
+                Ok(()) => Ok(()),
+                Err(AppError::Internal(s)) if !last_try => Err(JobError::Retry(s)),
+                Err(e) => {
+                    // Given up: say so on the import's page, and drop the stored file.
+                    let mut tx = ctx.db.begin().await?;
+                    imports::finish(&mut *tx, id, "failed").await?;
+                    tx.commit()
+                        .await
+                        .map_err(|e| JobError::Retry(e.to_string()))?;
+                    Err(JobError::Permanent(e.code().to_string()))
+                }
+            }
         })
     }
 }
@@ -337,6 +348,7 @@ pub async fn run_import(db: &Db, id: i64) -> Result<()> {
         headers: &headers,
         basis: basis.as_ref(),
         tombstones: tombstones > 0,
+        consent_column: mapping.contains(&Some(Column::Consent)),
     };
     let mut seen: HashSet<u64> = HashSet::new();
     let mut processed = imp.processed_rows;
@@ -386,6 +398,7 @@ struct Run<'a> {
     headers: &'a [String],
     basis: Option<&'a Basis>,
     tombstones: bool,
+    consent_column: bool,
 }
 
 async fn write_batch(
@@ -511,10 +524,11 @@ async fn write_batch(
     let mut tx = db.begin().await?;
     let emails: Vec<String> = rows.iter().filter_map(|r| r.email.clone()).collect();
     let phones: Vec<String> = rows.iter().filter_map(|r| r.phone.clone()).collect();
-    let found = lookup(&mut tx, org, &emails, &phones).await?;
+    let found = lookup(&mut tx, org, &emails, &phones, 200).await?;
     let now = now_ms();
     let mut new_people: Vec<Vec<Param>> = Vec::new();
     let mut updated = 0i64;
+    let mut updated_ids: Vec<i64> = Vec::new();
     for r in &rows {
         let existing = r
             .email
@@ -541,6 +555,7 @@ async fn write_batch(
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;
                 updated += 1;
+                updated_ids.push(*id);
             }
             None => {
                 let d = kehilla_db::people::PersonData {
@@ -573,10 +588,10 @@ async fn write_batch(
         &mut *tx,
         "people (public_id, organization_id, first_name, last_name, email, phone, lang, notes, search_text, created_at, updated_at)",
         11,
-        &new_people,
+        &new_people, run.db.batch_params(),
     )
     .await?;
-    let ids = lookup(&mut tx, org, &emails, &phones).await?;
+    let ids = lookup(&mut tx, org, &emails, &phones, 200).await?;
     let mut labels = Vec::new();
     let mut consents = Vec::new();
     let mut events = Vec::new();
@@ -601,8 +616,14 @@ async fn write_batch(
                 ]);
             }
         }
-        if let Some(b) = basis {
-            let given = r.consent.unwrap_or(true);
+        // With a consent column, only a readable answer is recorded; without one, the declared
+        // basis covers every row.
+        let given = if run.consent_column {
+            r.consent
+        } else {
+            Some(true)
+        };
+        if let (Some(b), Some(given)) = (basis, given) {
             consents.push(vec![
                 Param::Int(org),
                 Param::Int(*pid),
@@ -635,13 +656,14 @@ async fn write_batch(
         "person_labels (organization_id, person_id, kind, value)",
         4,
         &labels,
+        run.db.batch_params(),
     )
     .await?;
     imports::insert_rows(
         &mut *tx,
         "consents (organization_id, person_id, channel, purpose, given, source, source_ref, wording, meta, created_at)",
         10,
-        &consents,
+        &consents, run.db.batch_params(),
     )
     .await?;
     imports::insert_rows(
@@ -649,6 +671,7 @@ async fn write_batch(
         "person_events (organization_id, person_id, kind, detail, actor, created_at)",
         6,
         &events,
+        run.db.batch_params(),
     )
     .await?;
     imports::insert_rows(
@@ -656,6 +679,7 @@ async fn write_batch(
         "list_members (list_id, person_id, added_at)",
         3,
         &members,
+        run.db.batch_params(),
     )
     .await?;
     imports::insert_rows(
@@ -663,8 +687,35 @@ async fn write_batch(
         "import_problems (import_id, row_no, col, reason, value)",
         5,
         &problems,
+        run.db.batch_params(),
     )
     .await?;
+    // People already there may have gained a name, a phone or labels: refresh their search text.
+    for id in &updated_ids {
+        let p = people::by_id(&mut *tx, org, *id).await?;
+        let labels = people::labels(&mut *tx, *id).await?;
+        let pick = |k: &str| -> Vec<String> {
+            labels
+                .iter()
+                .filter(|(kk, _)| kk == k)
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let d = kehilla_db::people::PersonData {
+            first_name: p.first_name,
+            last_name: p.last_name,
+            latin_name: p.latin_name,
+            email: p.email,
+            phone: p.phone,
+            ..Default::default()
+        };
+        people::set_search_text(
+            &mut *tx,
+            *id,
+            &person::search_text(&d, &pick("role"), &pick("tag")),
+        )
+        .await?;
+    }
     imports::progress(&mut *tx, imp.id, processed, created, updated, errors).await?;
     tx.commit().await?;
     Ok(())
@@ -672,10 +723,19 @@ async fn write_batch(
 
 type Found = (HashMap<String, i64>, HashMap<String, i64>);
 
-async fn lookup(tx: &mut Tx, org: i64, emails: &[String], phones: &[String]) -> Result<Found> {
+async fn lookup(
+    tx: &mut Tx,
+    org: i64,
+    emails: &[String],
+    phones: &[String],
+    chunk: usize,
+) -> Result<Found> {
     let mut by_email = HashMap::new();
     let mut by_phone = HashMap::new();
-    for (es, ps) in emails.chunks(400).zip_longest_pairs(phones.chunks(400)) {
+    for (es, ps) in emails
+        .chunks(chunk.max(1))
+        .zip_longest_pairs(phones.chunks(chunk.max(1)))
+    {
         for (id, e, p) in imports::existing(&mut **tx, org, es, ps).await? {
             if let Some(e) = e {
                 by_email.insert(e, id);

@@ -11,20 +11,34 @@ use crate::{AppError, Result};
 const KEY_NAME: &str = "link-signing";
 
 async fn key(db: &Db) -> Result<Vec<u8>> {
-    kehilla_db::sqlx::query(
-        "INSERT INTO instance_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(KEY_NAME)
-    .bind(random_hex(32))
-    .bind(now_ms())
-    .execute(&db.pool)
-    .await?;
-    let (v,): (String,) =
-        kehilla_db::sqlx::query_as("SELECT value FROM instance_secrets WHERE name = $1")
+    let read = || async {
+        kehilla_db::sqlx::query_as::<_, (String,)>(
+            "SELECT value FROM instance_secrets WHERE name = $1",
+        )
+        .bind(KEY_NAME)
+        .fetch_optional(&db.pool)
+        .await
+    };
+    let value = match read().await? {
+        Some((v,)) => v,
+        None => {
+            // The first link ever: make the key (once, whichever server gets here first).
+            kehilla_db::sqlx::query(
+                "INSERT INTO instance_secrets (name, value, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (name) DO NOTHING",
+            )
             .bind(KEY_NAME)
-            .fetch_one(&db.pool)
+            .bind(random_hex(32))
+            .bind(now_ms())
+            .execute(&db.pool)
             .await?;
-    hex::decode(v).map_err(|e| AppError::Internal(e.to_string()))
+            read()
+                .await?
+                .map(|r| r.0)
+                .ok_or(AppError::Internal("no link key".into()))?
+        }
+    };
+    hex::decode(value).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 fn sign(key: &[u8], person_public_id: &str) -> Result<String> {

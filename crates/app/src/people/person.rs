@@ -320,7 +320,31 @@ pub async fn search(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Person>> {
-    let words = search_words(query);
+    // A phone typed with dashes or spaces ("054-234 5678") is one number: neighbouring parts
+    // made of digits and separators join up.
+    let numeric = |t: &str| {
+        t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '(' | ')' | '+'))
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut prev_numeric = false;
+    for t in query.split_whitespace() {
+        let is_num = numeric(t) && t.chars().any(|c| c.is_ascii_digit());
+        let clean: String = if is_num {
+            t.chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect()
+        } else {
+            t.to_string()
+        };
+        match parts.last_mut() {
+            Some(last) if is_num && prev_numeric => last.push_str(&clean),
+            _ => parts.push(clean),
+        }
+        prev_numeric = is_num;
+    }
+    let query = parts.join(" ");
+    let words = search_words(&query);
     let words: Vec<String> = words.into_iter().take(8).collect();
     Ok(people::search(&db.pool, org, &words, limit.clamp(1, 500), offset.max(0)).await?)
 }
@@ -361,6 +385,14 @@ pub async fn erase(db: &Db, by: &OrgMember, public_id: &str, actor: &Actor) -> R
         .await?;
     }
     ledger::detach(&mut *tx, by.org.id, p.id, &hash).await?;
+    // The other address gets a tombstone of its own, so neither can bring the person back.
+    if let (Some(_), Some(phone)) = (&p.email, &p.phone) {
+        kehilla_db::consent::tombstone(&mut *tx, by.org.id, "sms", &subject_hash(by.org.id, phone))
+            .await?;
+    }
+    if let Some(email) = &p.email {
+        kehilla_db::forms::forget_email(&mut *tx, by.org.id, email).await?;
+    }
     people::delete(&mut *tx, by.org.id, p.id).await?;
     audit::record(
         &mut *tx,

@@ -451,6 +451,7 @@ pub async fn public_submit(
             .filter(|(k, _)| k == "consent")
             .filter_map(|(_, v)| v.parse().ok())
             .collect(),
+        boxes: Vec::new(),
         meta: serde_json::json!({
             "ip": ctx.ip,
             "user_agent": ctx.user_agent,

@@ -86,7 +86,10 @@ pub async fn overview(
     Extension(org): Extension<OrgCtx>,
     Query(q): Query<DoneQuery>,
 ) -> WebResult<Response> {
-    users::set_last_org(&st.db.pool, org.0.user.id, org.0.org.id).await?;
+    // Written only when it changes: a page view should not cost a write.
+    if org.0.user.last_org_id != Some(org.0.org.id) {
+        users::set_last_org(&st.db.pool, org.0.user.id, org.0.org.id).await?;
+    }
     let members = orgs::members(&st.db.pool, org.0.org.id).await?.len();
     let c = Chrome::new(&st, &ctx, Some(&org), "overview", "overview-title")
         .await?

@@ -168,7 +168,16 @@ async fn edit_page(
     f: PersonForm,
     error: Option<String>,
 ) -> WebResult<Response> {
-    let roles = people::role_options(&st.db.pool, org.0.org.id).await?;
+    let mut roles = people::role_options(&st.db.pool, org.0.org.id).await?;
+    // A role the person has (from an import, the API, or removed from the list since) stays.
+    for r in &f.roles {
+        if !roles.iter().any(|o| &o.key == r) {
+            roles.push(RoleOption {
+                key: r.clone(),
+                label: r.clone(),
+            });
+        }
+    }
     let defs = people::custom_fields(&st.db.pool, org.0.org.id).await?;
     let fields = defs
         .into_iter()
