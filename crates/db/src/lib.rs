@@ -109,7 +109,7 @@ impl Db {
                     use sqlx::Executor;
                     conn.execute(
                         "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; \
-                         PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456;",
+                         PRAGMA synchronous = NORMAL;",
                     )
                     .await?;
                     Ok(())

@@ -633,3 +633,22 @@ pub async fn list_member_ids<'c, E: Executor<'c, Database = Any>>(
     .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// Refreshes the planner's statistics of the people tables (PostgreSQL; SQLite's planner does
+/// not need it for these queries). With `vacuum`, also marks the new rows visible to
+/// index-only scans, which segment counts rely on — done once at the end of a large import.
+pub async fn refresh_statistics(db: &crate::Db, vacuum: bool) -> Result<()> {
+    if db.backend() == crate::Backend::Postgres {
+        let verb = if vacuum {
+            "VACUUM (ANALYZE)"
+        } else {
+            "ANALYZE"
+        };
+        for t in ["people", "person_labels", "consents", "person_events"] {
+            sqlx::query(crate::sql!("{verb} {t}"))
+                .execute(&db.pool)
+                .await?;
+        }
+    }
+    Ok(())
+}

@@ -351,6 +351,7 @@ pub async fn run_import(db: &Db, id: i64) -> Result<()> {
         consent_column: mapping.contains(&Some(Column::Consent)),
     };
     let mut seen: HashSet<u64> = HashSet::new();
+    let mut batches: u64 = 0;
     let mut processed = imp.processed_rows;
     let mut batch: Vec<(i64, csv::StringRecord)> = Vec::with_capacity(BATCH);
     for (i, rec) in rdr.records().enumerate() {
@@ -380,6 +381,12 @@ pub async fn run_import(db: &Db, id: i64) -> Result<()> {
             processed += i64::try_from(batch.len()).unwrap_or(0);
             write_batch(&run, &mut seen, &batch, processed).await?;
             batch.clear();
+            batches += 1;
+            if batches.is_power_of_two() {
+                // A table that grows from nothing keeps the statistics of an empty one, and
+                // PostgreSQL then scans it whole for every look-up: refresh them as it grows.
+                kehilla_db::people::refresh_statistics(db, false).await?;
+            }
         }
     }
     processed += i64::try_from(batch.len()).unwrap_or(0);
@@ -387,6 +394,9 @@ pub async fn run_import(db: &Db, id: i64) -> Result<()> {
     let mut tx = db.begin().await?;
     imports::finish(&mut *tx, id, "done").await?;
     tx.commit().await?;
+    if batches >= 8 {
+        kehilla_db::people::refresh_statistics(db, true).await?;
+    }
     Ok(())
 }
 
