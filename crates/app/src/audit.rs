@@ -22,6 +22,7 @@ pub const TOKEN_REVOKED: &str = "token-revoked";
 pub const JOB_RETRIED: &str = "job-retried";
 pub const EXPORT: &str = "export";
 pub const ERASURE: &str = "erasure";
+pub const SETTINGS_CHANGED: &str = "settings-changed";
 
 /// Who did something, for the log.
 #[derive(Debug, Clone, Default)]

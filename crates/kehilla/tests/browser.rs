@@ -306,6 +306,7 @@ async fn a_visitor_signs_up_through_an_embedded_form_and_unsubscribes_in_one_cli
         .trim()
         .to_string();
     c.goto(&link).await.unwrap();
+    click(&c, "confirm-button").await;
     c.wait().for_element(Locator::Id("message")).await.unwrap();
     assert!(c.source().await.unwrap().contains("ההרשמה אושרה"));
     screenshot(&c, "form-confirmed-he").await;

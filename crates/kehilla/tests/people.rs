@@ -605,14 +605,27 @@ async fn a_form_signup_is_confirmed_by_email_and_undone_in_one_click() {
         .trim()
         .to_string();
     let path = link.strip_prefix(&app.base).unwrap().to_string();
+    // Opening the link (as a mail scanner would) confirms nothing; the button does.
     let r = visitor.get(app.url(&path)).send().await.unwrap();
+    assert!(r.text().await.unwrap().contains("confirm-button"));
+    assert_eq!(kehilla_db::people::count(&app.db.pool, 1).await.unwrap(), 0);
+    let r = visitor.post(app.url(&path)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("ההרשמה אושרה"));
-    // Clicking again changes nothing.
+    // Again changes nothing.
     assert_eq!(
-        visitor.get(app.url(&path)).send().await.unwrap().status(),
+        visitor.post(app.url(&path)).send().await.unwrap().status(),
         StatusCode::OK
     );
+    let again = visitor
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(again.contains("ההרשמה אושרה"));
     let people = kehilla_db::people::search(&app.db.pool, 1, &[], 10, 0)
         .await
         .unwrap();

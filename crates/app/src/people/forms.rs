@@ -292,6 +292,20 @@ pub async fn resend(db: &Db, form: &Form, email: &str) -> Result<()> {
     Ok(())
 }
 
+/// What the emailed link shows before anything happens: the form, and whether the sign-up was
+/// confirmed already. Opening the link changes nothing — mail scanners open links too — the
+/// person confirms with a button.
+pub async fn pending(db: &Db, token: &str) -> Result<(Form, bool)> {
+    let c = forms::confirmation_by_token(&db.pool, &token_hash(token))
+        .await?
+        .ok_or(AppError::InvitationInvalid)?;
+    let form = forms::by_id(&db.pool, c.form_id).await?;
+    if c.confirmed_at.is_none() && c.expires_at <= now_ms() {
+        return Err(AppError::Conflict("confirmation-expired"));
+    }
+    Ok((form, c.confirmed_at.is_some()))
+}
+
 /// The click on the emailed link. Returns the form and whether this click confirmed it (false:
 /// it had been confirmed before, which is fine).
 pub async fn confirm(db: &Db, token: &str) -> Result<(Form, bool)> {

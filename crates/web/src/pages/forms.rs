@@ -542,7 +542,70 @@ struct MessagePage {
     link: Option<(String, String)>,
 }
 
-/// The click on the emailed confirmation link.
+#[derive(Template)]
+#[template(path = "public/confirm.html")]
+struct ConfirmPage {
+    lang: Lang,
+    title: String,
+    token: String,
+}
+
+impl ConfirmPage {
+    fn t(&self, k: &str) -> String {
+        i18n::t(self.lang, k)
+    }
+}
+
+/// The emailed link: a page with one button (opening the link alone confirms nothing).
+pub async fn confirm_page(
+    State(st): State<AppState>,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    match form_uc::pending(&st.db, &token).await {
+        Ok((f, true)) => {
+            let lang = Lang::parse(&f.lang).unwrap_or_default();
+            Ok(render(&MessagePage {
+                lang,
+                title: f.title,
+                text: i18n::t(lang, "form-confirmed"),
+                link: None,
+            }))
+        }
+        Ok((f, false)) => {
+            let lang = Lang::parse(&f.lang).unwrap_or_default();
+            Ok(render(&ConfirmPage {
+                lang,
+                title: f.title,
+                token,
+            }))
+        }
+        Err(e) => confirm_error(e),
+    }
+}
+
+fn confirm_error(e: AppError) -> WebResult<Response> {
+    match e {
+        AppError::InvitationInvalid | AppError::Conflict(_) => {
+            let lang = Lang::He;
+            let code = if matches!(e, AppError::Conflict(_)) {
+                "form-link-expired"
+            } else {
+                "form-link-invalid"
+            };
+            let mut r = render(&MessagePage {
+                lang,
+                title: i18n::t(lang, "form-confirm-title"),
+                text: i18n::t(lang, code),
+                link: None,
+            });
+            *r.status_mut() = StatusCode::NOT_FOUND;
+            Ok(r)
+        }
+        e => Err(e.into()),
+    }
+}
+
+/// The button of the emailed link: confirms the sign-up.
 pub async fn confirm(State(st): State<AppState>, Path(token): Path<String>) -> WebResult<Response> {
     match form_uc::confirm(&st.db, &token).await {
         Ok((f, _)) => {

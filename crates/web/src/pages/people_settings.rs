@@ -77,6 +77,7 @@ pub struct OrgForm {
 
 pub async fn save_org(
     State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
     Extension(org): Extension<OrgCtx>,
     Form(f): Form<OrgForm>,
 ) -> WebResult<Response> {
@@ -90,6 +91,15 @@ pub async fn save_org(
         .execute(&st.db.pool)
         .await
         .map_err(AppError::from)?;
+    // Whether the organization is a registered nonprofit changes who may be emailed: on record.
+    kehilla_app::audit::record(
+        &st.db.pool,
+        Some(org.0.org.id),
+        &ctx.actor(),
+        kehilla_app::audit::SETTINGS_CHANGED,
+        &format!("registered_nonprofit={}", f.nonprofit == "1"),
+    )
+    .await?;
     Ok(back(&org, "settings-saved"))
 }
 
