@@ -89,10 +89,7 @@ pub async fn update<'c, E: Executor<'c, Database = Any>>(
     .bind(public_id)
     .execute(e)
     .await?;
-    if r.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    crate::touched(&r)
 }
 
 pub async fn of_org<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Result<Vec<Form>> {
@@ -146,10 +143,7 @@ pub async fn delete<'c, E: Executor<'c, Database = Any>>(
         .bind(public_id)
         .execute(e)
         .await?;
-    if r.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    crate::touched(&r)
 }
 
 #[derive(Debug, Clone, FromRow)]

@@ -291,10 +291,7 @@ pub async fn retry_dead<'c, E: Executor<'c, Database = Any>>(
     .bind(public_id)
     .execute(e)
     .await?;
-    if r.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    crate::touched(&r)
 }
 
 /// The instant of the next due job, so an idle worker can sleep exactly until then.

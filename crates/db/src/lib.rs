@@ -217,6 +217,16 @@ impl Db {
     }
 }
 
+/// `NotFound` when a statement that targets one row of an organization touched none: the row
+/// is not there, or belongs to another organization.
+pub(crate) fn touched(r: &sqlx::any::AnyQueryResult) -> Result<()> {
+    if r.rows_affected() == 0 {
+        Err(DbError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -183,10 +183,7 @@ pub async fn set_role<'c, E: Executor<'c, Database = Any>>(
         .bind(membership_id)
         .execute(e)
         .await?;
-    if r.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    crate::touched(&r)
 }
 
 pub async fn remove_member<'c, E: Executor<'c, Database = Any>>(
@@ -199,10 +196,7 @@ pub async fn remove_member<'c, E: Executor<'c, Database = Any>>(
         .bind(membership_id)
         .execute(e)
         .await?;
-    if r.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    crate::touched(&r)
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -305,8 +299,5 @@ pub async fn revoke_invitation<'c, E: Executor<'c, Database = Any>>(
     .bind(invitation_public_id)
     .execute(e)
     .await?;
-    if r.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    crate::touched(&r)
 }

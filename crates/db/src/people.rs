@@ -106,10 +106,7 @@ pub async fn update<'c, E: Executor<'c, Database = Any>>(
     .execute(e)
     .await
     .map_err(|e| DbError::unique(e, "person"))?;
-    if r.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    crate::touched(&r)
 }
 
 pub async fn set_search_text<'c, E: Executor<'c, Database = Any>>(
@@ -569,10 +566,7 @@ pub async fn delete_list<'c, E: Executor<'c, Database = Any>>(
         .bind(public_id)
         .execute(e)
         .await?;
-    if r.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    crate::touched(&r)
 }
 
 pub async fn add_to_list<'c, E: Executor<'c, Database = Any>>(

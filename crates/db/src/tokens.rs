@@ -2,7 +2,7 @@
 
 use sqlx::{Any, Executor, FromRow};
 
-use crate::{DbError, Result, new_public_id, now_ms};
+use crate::{Result, new_public_id, now_ms};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ApiToken {
@@ -95,10 +95,7 @@ pub async fn revoke<'c, E: Executor<'c, Database = Any>>(
     .bind(public_id)
     .execute(e)
     .await?;
-    if r.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    crate::touched(&r)
 }
 
 /// Revokes every token of a user in an organization (on removal from it).

@@ -625,23 +625,7 @@ pub async fn confirm(State(st): State<AppState>, Path(token): Path<String>) -> W
                 link: None,
             }))
         }
-        Err(e @ (AppError::InvitationInvalid | AppError::Conflict(_))) => {
-            let lang = Lang::He;
-            let code = if matches!(e, AppError::Conflict(_)) {
-                "form-link-expired"
-            } else {
-                "form-link-invalid"
-            };
-            let mut r = render(&MessagePage {
-                lang,
-                title: i18n::t(lang, "form-confirm-title"),
-                text: i18n::t(lang, code),
-                link: None,
-            });
-            *r.status_mut() = StatusCode::NOT_FOUND;
-            Ok(r)
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => confirm_error(e),
     }
 }
 
