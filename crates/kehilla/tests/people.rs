@@ -297,7 +297,7 @@ async fn selected(
     now: i64,
     nonprofit: bool,
 ) -> Vec<String> {
-    let c = seg::compile(&with_list(f, list), now, nonprofit).unwrap();
+    let c = seg::compile(&with_list(f, list), now, nonprofit, db.backend()).unwrap();
     let ids = seg::ids(&db.pool, org, &c, 0, 10_000).await.unwrap();
     assert_eq!(
         seg::count(&db.pool, org, &c).await.unwrap(),

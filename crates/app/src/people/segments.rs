@@ -20,7 +20,7 @@ async fn nonprofit(db: &Db, org: i64) -> Result<bool> {
 }
 
 pub async fn compile(db: &Db, org: i64, f: &Filter) -> Result<seg::Compiled> {
-    seg::compile(f, now_ms(), nonprofit(db, org).await?).map_err(input_error)
+    seg::compile(f, now_ms(), nonprofit(db, org).await?, db.backend()).map_err(input_error)
 }
 
 /// How many people a filter selects right now.
