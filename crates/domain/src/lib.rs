@@ -2,6 +2,7 @@
 
 pub mod people;
 pub mod role;
+pub mod text;
 pub mod validate;
 
 pub use role::{Permission, Role};
