@@ -155,3 +155,14 @@ pub async fn tombstone<'c, E: Executor<'c, Database = Any>>(
     .await?;
     Ok(())
 }
+
+/// How many tombstones of erased people an organization has.
+pub async fn tombstone_count<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM consents WHERE organization_id = $1 AND subject_hash IS NOT NULL",
+    )
+    .bind(org)
+    .fetch_one(e)
+    .await?;
+    Ok(n)
+}

@@ -295,3 +295,35 @@ where
     }
     Ok(out)
 }
+
+/// Fills in what an existing person lacks from an imported row: an empty name, a missing email,
+/// a missing phone that nobody else in the organization has. Nothing is overwritten.
+#[allow(clippy::too_many_arguments)]
+pub async fn fill_in<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    id: i64,
+    first: &str,
+    last: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE people SET first_name = CASE WHEN first_name = '' THEN $1 ELSE first_name END, \
+         last_name = CASE WHEN last_name = '' THEN $2 ELSE last_name END, \
+         email = COALESCE(email, $3), updated_at = $4, \
+         phone = CASE WHEN phone IS NULL AND NOT EXISTS (SELECT 1 FROM people o \
+           WHERE o.organization_id = $6 AND o.phone = $7) THEN $7 ELSE phone END WHERE id = $5",
+    )
+    .bind(first)
+    .bind(last)
+    .bind(email)
+    .bind(now)
+    .bind(id)
+    .bind(org)
+    .bind(phone)
+    .execute(e)
+    .await?;
+    Ok(())
+}

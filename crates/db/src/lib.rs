@@ -183,6 +183,34 @@ impl Db {
         })
     }
 
+    /// A secret the instance keeps for itself, made with `make` the first time it is asked for
+    /// (by whichever server of a cluster gets there first; the others read that one).
+    pub async fn instance_secret(
+        &self,
+        name: &str,
+        make: impl FnOnce() -> String,
+    ) -> Result<String> {
+        let read = || async {
+            sqlx::query_as::<_, (String,)>("SELECT value FROM instance_secrets WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await
+        };
+        if let Some((v,)) = read().await? {
+            return Ok(v);
+        }
+        sqlx::query(
+            "INSERT INTO instance_secrets (name, value, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(make())
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        read().await?.map(|r| r.0).ok_or(DbError::NotFound)
+    }
+
     /// How many bound values one multi-row statement should carry on this backend.
     pub fn batch_params(&self) -> usize {
         match self.backend {

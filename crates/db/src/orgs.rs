@@ -301,3 +301,41 @@ pub async fn revoke_invitation<'c, E: Executor<'c, Database = Any>>(
     .await?;
     crate::touched(&r)
 }
+
+/// What the messaging law needs to know about an organization.
+#[derive(Debug, Clone, FromRow)]
+pub struct LegalSettings {
+    pub registered_nonprofit: i64,
+    pub legal_name: String,
+    pub contact_details: String,
+}
+
+pub async fn legal_settings<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org_id: i64,
+) -> Result<LegalSettings> {
+    sqlx::query_as(
+        "SELECT registered_nonprofit, legal_name, contact_details FROM organizations WHERE id = $1",
+    )
+    .bind(org_id)
+    .fetch_optional(e)
+    .await?
+    .ok_or(DbError::NotFound)
+}
+
+pub async fn set_legal_settings<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org_id: i64,
+    s: &LegalSettings,
+) -> Result<()> {
+    let r = sqlx::query(
+        "UPDATE organizations SET registered_nonprofit = $1, legal_name = $2, contact_details = $3 WHERE id = $4",
+    )
+    .bind(s.registered_nonprofit)
+    .bind(&s.legal_name)
+    .bind(&s.contact_details)
+    .bind(org_id)
+    .execute(e)
+    .await?;
+    crate::touched(&r)
+}

@@ -137,6 +137,33 @@ pub async fn get<'c, E: Executor<'c, Database = Any>>(
     .ok_or(DbError::NotFound)
 }
 
+/// A person by public id alone, for signed links (which carry no organization).
+pub async fn by_public_id<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    public_id: &str,
+) -> Result<Person> {
+    sqlx::query_as(crate::sql!(
+        "SELECT {COLS} FROM people WHERE public_id = $1"
+    ))
+    .bind(public_id)
+    .fetch_optional(e)
+    .await?
+    .ok_or(DbError::NotFound)
+}
+
+pub async fn set_lang<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    lang: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE people SET lang = $1 WHERE id = $2")
+        .bind(lang)
+        .bind(id)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
 pub async fn by_id<'c, E: Executor<'c, Database = Any>>(e: E, org: i64, id: i64) -> Result<Person> {
     sqlx::query_as(crate::sql!(
         "SELECT {COLS} FROM people WHERE organization_id = $1 AND id = $2"

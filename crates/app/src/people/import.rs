@@ -335,12 +335,7 @@ pub async fn run_import(db: &Db, id: i64) -> Result<()> {
         .map(|h| h.iter().map(str::to_string).collect())
         .unwrap_or_default();
     // Erased people are rare: look for their tombstones only when the organization has any.
-    let (tombstones,): (i64,) = kehilla_db::sqlx::query_as(
-        "SELECT COUNT(*) FROM consents WHERE organization_id = $1 AND subject_hash IS NOT NULL",
-    )
-    .bind(imp.organization_id)
-    .fetch_one(&db.pool)
-    .await?;
+    let tombstones = kehilla_db::consent::tombstone_count(&db.pool, imp.organization_id).await?;
     let run = Run {
         db,
         imp: &imp,
@@ -547,23 +542,17 @@ async fn write_batch(
             .or_else(|| r.phone.as_ref().and_then(|p| found.1.get(p)));
         match existing {
             Some(id) => {
-                kehilla_db::sqlx::query(
-                    "UPDATE people SET first_name = CASE WHEN first_name = '' THEN $1 ELSE first_name END, \
-                     last_name = CASE WHEN last_name = '' THEN $2 ELSE last_name END, \
-                     email = COALESCE(email, $3), updated_at = $4, \
-                     phone = CASE WHEN phone IS NULL AND NOT EXISTS (SELECT 1 FROM people o \
-                       WHERE o.organization_id = $6 AND o.phone = $7) THEN $7 ELSE phone END WHERE id = $5",
+                imports::fill_in(
+                    &mut *tx,
+                    org,
+                    *id,
+                    &r.first,
+                    &r.last,
+                    r.email.as_deref(),
+                    r.phone.as_deref(),
+                    now,
                 )
-                .bind(&r.first)
-                .bind(&r.last)
-                .bind(&r.email)
-                .bind(now)
-                .bind(*id)
-                .bind(org)
-                .bind(&r.phone)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .await?;
                 updated += 1;
                 updated_ids.push(*id);
             }

@@ -3,7 +3,7 @@
 //! instance generates once and keeps in its database (so every server of a cluster agrees).
 
 use hmac::{Hmac, KeyInit, Mac};
-use kehilla_db::{Db, now_ms, random_hex};
+use kehilla_db::{Db, random_hex};
 use sha2::Sha256;
 
 use crate::{AppError, Result};
@@ -11,33 +11,7 @@ use crate::{AppError, Result};
 const KEY_NAME: &str = "link-signing";
 
 async fn key(db: &Db) -> Result<Vec<u8>> {
-    let read = || async {
-        kehilla_db::sqlx::query_as::<_, (String,)>(
-            "SELECT value FROM instance_secrets WHERE name = $1",
-        )
-        .bind(KEY_NAME)
-        .fetch_optional(&db.pool)
-        .await
-    };
-    let value = match read().await? {
-        Some((v,)) => v,
-        None => {
-            // The first link ever: make the key (once, whichever server gets here first).
-            kehilla_db::sqlx::query(
-                "INSERT INTO instance_secrets (name, value, created_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (name) DO NOTHING",
-            )
-            .bind(KEY_NAME)
-            .bind(random_hex(32))
-            .bind(now_ms())
-            .execute(&db.pool)
-            .await?;
-            read()
-                .await?
-                .map(|r| r.0)
-                .ok_or(AppError::Internal("no link key".into()))?
-        }
-    };
+    let value = db.instance_secret(KEY_NAME, || random_hex(32)).await?;
     hex::decode(value).map_err(|e| AppError::Internal(e.to_string()))
 }
 

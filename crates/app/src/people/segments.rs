@@ -11,12 +11,10 @@ pub fn input_error(e: seg::SegmentError) -> AppError {
 }
 
 async fn nonprofit(db: &Db, org: i64) -> Result<bool> {
-    let (np,): (i64,) =
-        kehilla_db::sqlx::query_as("SELECT registered_nonprofit FROM organizations WHERE id = $1")
-            .bind(org)
-            .fetch_one(&db.pool)
-            .await?;
-    Ok(np == 1)
+    Ok(kehilla_db::orgs::legal_settings(&db.pool, org)
+        .await?
+        .registered_nonprofit
+        == 1)
 }
 
 pub async fn compile(db: &Db, org: i64, f: &Filter) -> Result<seg::Compiled> {

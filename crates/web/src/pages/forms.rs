@@ -650,15 +650,7 @@ impl PrefsPage {
 
 async fn person_of(st: &AppState, token: &str) -> WebResult<(kehilla_db::people::Person, String)> {
     let public_id = links::verify(&st.db, token).await?;
-    let p: kehilla_db::people::Person = kehilla_db::sqlx::query_as(kehilla_db::sql!(
-        "SELECT {} FROM people WHERE public_id = $1",
-        kehilla_db::people::COLS
-    ))
-    .bind(&public_id)
-    .fetch_optional(&st.db.pool)
-    .await
-    .map_err(AppError::from)?
-    .ok_or(AppError::NotFound)?;
+    let p = people::by_public_id(&st.db.pool, &public_id).await?;
     let org = orgs::by_id(&st.db.pool, p.organization_id).await?;
     Ok((p, org.name))
 }
@@ -745,12 +737,7 @@ pub async fn save_preferences(
         }
     }
     if let Some(l) = lang {
-        kehilla_db::sqlx::query("UPDATE people SET lang = $1 WHERE id = $2")
-            .bind(l.code())
-            .bind(p.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(AppError::from)?;
+        people::set_lang(&mut *tx, p.id, l.code()).await?;
     }
     tx.commit().await.map_err(AppError::from)?;
     prefs_page(&st, token, true).await

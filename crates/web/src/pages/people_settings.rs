@@ -36,13 +36,7 @@ pub async fn page(
     Extension(org): Extension<OrgCtx>,
     Query(q): Query<DoneQuery>,
 ) -> WebResult<Response> {
-    let (np, legal_name, contact): (i64, String, String) = kehilla_db::sqlx::query_as(
-        "SELECT registered_nonprofit, legal_name, contact_details FROM organizations WHERE id = $1",
-    )
-    .bind(org.0.org.id)
-    .fetch_one(&st.db.pool)
-    .await
-    .map_err(AppError::from)?;
+    let legal = kehilla_db::orgs::legal_settings(&st.db.pool, org.0.org.id).await?;
     let c = Chrome::new(&st, &ctx, Some(&org), "settings", "people-settings-title")
         .await?
         .with_notice(q.done.as_deref());
@@ -51,9 +45,9 @@ pub async fn page(
         roles: people::role_options(&st.db.pool, org.0.org.id).await?,
         fields: people::custom_fields(&st.db.pool, org.0.org.id).await?,
         field_types: FIELD_TYPES,
-        nonprofit: np == 1,
-        legal_name,
-        contact,
+        nonprofit: legal.registered_nonprofit == 1,
+        legal_name: legal.legal_name,
+        contact: legal.contact_details,
     }))
 }
 
@@ -83,14 +77,12 @@ pub async fn save_org(
 ) -> WebResult<Response> {
     let legal = kehilla_app::people::person::short("legal_name", &f.legal_name, 200)?;
     let contact = kehilla_app::people::person::short("contact", &f.contact, 500)?;
-    kehilla_db::sqlx::query("UPDATE organizations SET registered_nonprofit = $1, legal_name = $2, contact_details = $3 WHERE id = $4")
-        .bind(i64::from(f.nonprofit == "1"))
-        .bind(legal)
-        .bind(contact)
-        .bind(org.0.org.id)
-        .execute(&st.db.pool)
-        .await
-        .map_err(AppError::from)?;
+    let legal = kehilla_db::orgs::LegalSettings {
+        registered_nonprofit: i64::from(f.nonprofit == "1"),
+        legal_name: legal,
+        contact_details: contact,
+    };
+    kehilla_db::orgs::set_legal_settings(&st.db.pool, org.0.org.id, &legal).await?;
     // Whether the organization is a registered nonprofit changes who may be emailed: on record.
     kehilla_app::audit::record(
         &st.db.pool,
