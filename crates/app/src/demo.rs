@@ -66,14 +66,12 @@ pub async fn load(db: &Db) -> Result<bool> {
     let mut tx = db.begin().await?;
     let main = orgs::create(&mut *tx, MAIN_ORG.0, MAIN_ORG.1).await?;
     crate::people::person::seed_roles(&mut tx, main.id).await?;
-    kehilla_db::sqlx::query(
-        "UPDATE organizations SET registered_nonprofit = 1, legal_name = $1, contact_details = $2 WHERE id = $3",
-    )
-    .bind("עמותת יד ביד (ע\"ר 580000000)")
-    .bind("רחוב הרצל 1, חיפה · 04-8000000 · info@yad-beyad.example")
-    .bind(main.id)
-    .execute(&mut *tx)
-    .await?;
+    let legal = orgs::LegalSettings {
+        registered_nonprofit: 1,
+        legal_name: "עמותת יד ביד (ע\"ר 580000000)".into(),
+        contact_details: "רחוב הרצל 1, חיפה · 04-8000000 · info@yad-beyad.example".into(),
+    };
+    orgs::set_legal_settings(&mut *tx, main.id, &legal).await?;
     let mut agency = None;
     for p in &PEOPLE {
         let lang = if p.name.is_ascii() { "en" } else { "he" };
@@ -264,14 +262,10 @@ async fn people_demo(tx: &mut kehilla_db::Tx, org: i64) -> Result<()> {
         &rows, 240,
     )
     .await?;
-    let ids: Vec<(i64,)> =
-        kehilla_db::sqlx::query_as("SELECT id FROM people WHERE organization_id = $1 ORDER BY id")
-            .bind(org)
-            .fetch_all(&mut **tx)
-            .await?;
+    let ids = kehilla_db::people::ids_of_org(&mut **tx, org).await?;
     let (mut labels, mut consents, mut members, mut events) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for ((id,), (_, role, tag, dice, list)) in ids.iter().zip(meta.iter()) {
+    for (id, (_, role, tag, dice, list)) in ids.iter().zip(meta.iter()) {
         labels.push(vec![
             Param::Int(org),
             Param::Int(*id),

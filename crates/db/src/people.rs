@@ -247,6 +247,16 @@ pub async fn search<'c, E: Executor<'c, Database = Any>>(
     Ok(q.bind(limit).bind(offset).fetch_all(e).await?)
 }
 
+/// Every person id of an organization, in order.
+pub async fn ids_of_org<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM people WHERE organization_id = $1 ORDER BY id")
+            .bind(org)
+            .fetch_all(e)
+            .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 pub async fn count<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM people WHERE organization_id = $1")
         .bind(org)
