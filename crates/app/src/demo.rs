@@ -1,6 +1,9 @@
 //! Demo data: a Hebrew volunteer nonprofit with a member in every role, and a few more
 //! organizations run by an agency account, so a newcomer sees a living product at once.
-//! Later capabilities add their own demo data here. Loading twice changes nothing.
+//! The main organization has 3,000 people with roles, tags, lists and consents, and a Studio:
+//! seven channels with cadence targets, posts around today in every state (with variants,
+//! approvals, comments and notifications), and tracked links with clicks. Later capabilities
+//! add their own demo data here. Loading twice changes nothing.
 
 use kehilla_db::{Db, orgs, users};
 use kehilla_domain::Role;
@@ -73,6 +76,7 @@ pub async fn load(db: &Db) -> Result<bool> {
     };
     orgs::set_legal_settings(&mut *tx, main.id, &legal).await?;
     let mut agency = None;
+    let mut team = Vec::new();
     for p in &PEOPLE {
         let lang = if p.name.is_ascii() { "en" } else { "he" };
         let user = match users::by_email(&mut *tx, p.email).await? {
@@ -95,6 +99,7 @@ pub async fn load(db: &Db) -> Result<bool> {
             &format!("{} {}", user.email, p.role),
         )
         .await?;
+        team.push((p.email, user.id));
         if p.email.starts_with("agency@") {
             agency = Some(user);
         }
@@ -114,7 +119,21 @@ pub async fn load(db: &Db) -> Result<bool> {
         }
     }
     people_demo(&mut tx, main.id).await?;
+    let id_of = |name: &str| {
+        team.iter()
+            .find(|(e, _)| e.starts_with(name))
+            .map(|(_, id)| *id)
+            .ok_or(AppError::Internal("demo team".into()))
+    };
+    let team = Team {
+        dana: id_of("dana@")?,
+        noa: id_of("noa@")?,
+        amir: id_of("amir@")?,
+    };
+    let clicks = studio_demo(&mut tx, &main, &team).await?;
     tx.commit().await?;
+    // Clicks are appended in their own transaction, like the redirect's writer does.
+    kehilla_db::studio::record_clicks(db, &clicks).await?;
     Ok(true)
 }
 
@@ -400,6 +419,665 @@ async fn people_demo(tx: &mut kehilla_db::Tx, org: i64) -> Result<()> {
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------
+// Studio
+
+/// The demo's team members who write, approve and comment.
+struct Team {
+    dana: i64,
+    noa: i64,
+    amir: i64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Dana,
+    Noa,
+    Amir,
+}
+
+impl Team {
+    fn id(&self, w: Who) -> i64 {
+        match w {
+            Who::Dana => self.dana,
+            Who::Noa => self.noa,
+            Who::Amir => self.amir,
+        }
+    }
+}
+
+const X: usize = 0;
+const FB: usize = 1;
+const IG: usize = 2;
+const LI: usize = 3;
+const MA: usize = 4;
+const BS: usize = 5;
+const TG: usize = 6;
+
+const fn channel(
+    network: &'static str,
+    name: &'static str,
+    handle: &'static str,
+    purpose: &'static str,
+    audience: &'static str,
+    cadence_days: Option<i64>,
+    slots: &'static str,
+) -> kehilla_db::studio::ChannelData<'static> {
+    kehilla_db::studio::ChannelData {
+        network,
+        name,
+        handle,
+        purpose,
+        audience,
+        cadence_days,
+        slots,
+        slot_days: "012345",
+        char_limit: None,
+        requires_approval: false,
+    }
+}
+
+/// In the order of the constants above.
+const CHANNELS: [kehilla_db::studio::ChannelData<'static>; 7] = [
+    channel(
+        "x",
+        "X — עדכונים שוטפים",
+        "@yadbeyad",
+        "עדכונים מהירים ושיח ציבורי",
+        "עיתונאים, פעילים ותומכים",
+        Some(3),
+        "09:00,18:00",
+    ),
+    channel(
+        "facebook",
+        "פייסבוק — דף העמותה",
+        "yadbeyad.haifa",
+        "סיפורים מהשטח וקהילת התומכים",
+        "תושבי חיפה והקריות, משפחות המתנדבים",
+        Some(2),
+        "10:00",
+    ),
+    channel(
+        "instagram",
+        "אינסטגרם",
+        "@yadbeyad",
+        "גיוס מתנדבים צעירים",
+        "סטודנטים בחיפה",
+        Some(4),
+        "19:00",
+    ),
+    kehilla_db::studio::ChannelData {
+        requires_approval: true,
+        ..channel(
+            "linkedin",
+            "לינקדאין — דף הארגון",
+            "yad-beyad",
+            "שותפויות עם חברות ומתנדבים מקצועיים",
+            "מנהלי משאבי אנוש ואחריות תאגידית",
+            Some(7),
+            "08:30",
+        )
+    },
+    kehilla_db::studio::ChannelData {
+        char_limit: Some(500),
+        ..channel(
+            "mastodon",
+            "מסטודון",
+            "@yadbeyad@kehilla.social",
+            "נוכחות ברשת פתוחה ולא מסחרית",
+            "קהילת הקוד הפתוח והטכנולוגיה",
+            Some(7),
+            "09:00",
+        )
+    },
+    channel(
+        "bluesky",
+        "בלוסקיי",
+        "@yadbeyad.bsky.social",
+        "שיח עם פעילים וחוקרים",
+        "אקדמיה וארגוני חברה אזרחית",
+        Some(7),
+        "09:00",
+    ),
+    channel(
+        "telegram",
+        "ערוץ הטלגרם למתנדבים",
+        "@yadbeyad_volunteers",
+        "משמרות ועדכונים דחופים",
+        "מתנדבים פעילים",
+        None,
+        "",
+    ),
+];
+
+/// When a demo post is planned, relative to today in the organization's time zone.
+#[derive(Clone, Copy)]
+enum When {
+    /// Days from today, hour, minute.
+    At(i64, u32, u32),
+    /// Exactly twelve days ago at 08:30: the newest LinkedIn post, so LinkedIn is overdue.
+    TwelveDaysAgo,
+    Unplanned,
+}
+
+#[derive(Clone, Copy)]
+struct DemoPost {
+    when: When,
+    status: &'static str,
+    kind: &'static str,
+    by: Who,
+    channels: &'static [usize],
+    title: &'static str,
+    body: &'static str,
+    /// An event's start (days from today, hour) and place.
+    event: Option<(i64, u32, &'static str)>,
+    /// The approval note, the changes asked for, or why publishing failed.
+    note: &'static str,
+    comments: &'static [(Who, &'static str)],
+    /// The X variant edited on its own: its text (empty: the derived one) and follow-ups.
+    x_edit: Option<(&'static str, &'static str)>,
+    /// A tracked link for one channel of the post, with clicks.
+    link: Option<(usize, &'static str, u64)>,
+}
+
+const POST: DemoPost = DemoPost {
+    when: When::Unplanned,
+    status: "draft",
+    kind: "story",
+    by: Who::Dana,
+    channels: &[],
+    title: "",
+    body: "",
+    event: None,
+    note: "",
+    comments: &[],
+    x_edit: None,
+    link: None,
+};
+
+const VOLUNTEER_URL: &str = "https://yad-beyad.example/volunteer";
+const DONATE_URL: &str = "https://yad-beyad.example/donate";
+
+const POSTS: [DemoPost; 20] = [
+    DemoPost {
+        when: When::At(-18, 10, 0),
+        status: "published",
+        channels: &[FB, IG, TG],
+        title: "300 סלי מזון לחג",
+        body: "ביום שישי האחרון 120 מתנדבים ארזו וחילקו 300 סלי מזון למשפחות בהדר ובנווה שאנן. \
+               תודה ענקית לכל מי שהגיע — ולבית הספר ליאו באק שאירח אותנו ❤️\n\n#התנדבות #חיפה #ביחד",
+        ..POST
+    },
+    DemoPost {
+        when: When::At(-16, 18, 0),
+        status: "published",
+        kind: "volunteers",
+        by: Who::Noa,
+        channels: &[X, FB, IG, MA],
+        title: "מחפשים מתנדבים למשמרות ערב",
+        body: "מחפשים מתנדבים למשמרות ערב במרכז החלוקה בהדר 🙌 שעתיים בשבוע, בלי ניסיון קודם. \
+               סטודנטים — אפשר גם לצבור שעות מלגה. #התנדבות #חיפה",
+        x_edit: Some((
+            "",
+            r#"["המשמרות בימים א׳–ה׳ בין 17:00 ל־19:00, ברחוב הרצל 1. שאלות? כתבו לנו כאן או ב־info@yad-beyad.example"]"#,
+        )),
+        link: Some((FB, VOLUNTEER_URL, 24)),
+        ..POST
+    },
+    DemoPost {
+        when: When::At(-15, 8, 30),
+        status: "published",
+        kind: "press",
+        channels: &[LI, FB, X],
+        title: "כתבה ב״הארץ״ על מיזם שכן טוב",
+        body: "שמחים לשתף: ב״הארץ״ התפרסמה כתבה על מיזם \"שכן טוב\", שבו מתנדבים צעירים מבקרים \
+               קשישים בודדים בחיפה פעם בשבוע. תודה לכתבת ולכל המשפחות שפתחו לנו את הדלת. #חיפה #שכן_טוב",
+        note: "מאושר ✔️",
+        ..POST
+    },
+    DemoPost {
+        when: When::TwelveDaysAgo,
+        status: "published",
+        kind: "achievement",
+        channels: &[LI, FB, X, MA, BS],
+        title: "10,000 שעות התנדבות ב־2026",
+        body: "עברנו את רף 10,000 שעות ההתנדבות השנה! 🎉\n\nמאחורי המספר 640 מתנדבים ומתנדבות — \
+               סטודנטים, פנסיונרים ועובדי הייטק מ־MATAM — שהגיעו שבוע אחרי שבוע לחלוקות, לשיעורי \
+               העזר ולביקורי הבית. תודה! #התנדבות #חיפה #CSR",
+        note: "מעולה, מאשרת. אפשר לתייג את העירייה בלינקדאין.",
+        x_edit: Some((
+            "10,000 שעות התנדבות ב־2026 🎉 תודה ל־640 המתנדבים והמתנדבות שלנו! #התנדבות #חיפה",
+            "[]",
+        )),
+        ..POST
+    },
+    DemoPost {
+        when: When::At(-9, 19, 0),
+        status: "published",
+        kind: "album",
+        by: Who::Amir,
+        channels: &[IG, FB],
+        title: "תמונות מיום הכיף של המתנדבים",
+        body: "כמה רגעים מיום הכיף של המתנדבים בפארק הכרמל 📸 פיקניק, משחקים ושקיעה מעל המפרץ. \
+               תודה ל־@carmel_park שאירחו אותנו! #התנדבות #חיפה #volunteers",
+        ..POST
+    },
+    DemoPost {
+        when: When::At(-6, 9, 0),
+        status: "published",
+        kind: "question",
+        by: Who::Noa,
+        channels: &[X, MA, BS, FB],
+        title: "שאלה לקהילה: מתי נוח לכם להתנדב?",
+        body: "שאלה לקהילה 👇 אנחנו מתכננים את לוח המשמרות לחורף. מתי הכי נוח לכם להתנדב — \
+               בוקר, ערב או סוף שבוע? ספרו לנו בתגובות #התנדבות #חיפה",
+        ..POST
+    },
+    DemoPost {
+        when: When::At(-4, 18, 0),
+        status: "failed",
+        kind: "video",
+        by: Who::Noa,
+        channels: &[FB, TG],
+        title: "סרטון: יום במרכז החלוקה",
+        body: "דקה וחצי מאחורי הקלעים של מרכז החלוקה בהדר 🎬 מקבלת הסחורה בבוקר ועד הסל האחרון \
+               שיוצא לדרך. #התנדבות #חיפה",
+        note: "Facebook: פג תוקף ההרשאה לדף (OAuthException 190). יש לחבר את הדף מחדש.",
+        ..POST
+    },
+    DemoPost {
+        when: When::At(-3, 19, 0),
+        status: "published",
+        by: Who::Amir,
+        channels: &[IG, FB, TG],
+        title: "הסיפור של מרים",
+        body: "מרים, בת 82 מנווה שאנן, מחכה כל יום שלישי לביקור של עומר, סטודנט להנדסה בטכניון. \
+               \"הוא הנכד השלישי שלי\", היא אומרת. הסיפור המלא בבלוג: \
+               https://yad-beyad.example/blog/miriam #שכן_טוב #חיפה",
+        comments: &[(
+            Who::Dana,
+            "איזה סיפור מרגש. אמיר, בקש ממרים אישור לצטט אותה גם בניוזלטר.",
+        )],
+        ..POST
+    },
+    DemoPost {
+        when: When::At(-2, 10, 0),
+        status: "published",
+        kind: "donation",
+        channels: &[FB, X, TG],
+        title: "קמפיין החורף: שמיכה לכל משפחה",
+        body: "החורף הגיע לחיפה 🌧️ השנה אנחנו רוצים לחלק 500 שמיכות ותנורים למשפחות ולקשישים \
+               שזקוקים להם. כל 120 ₪ = שמיכה ותה חם לבית אחד. #חורף_חם #חיפה",
+        link: Some((X, DONATE_URL, 16)),
+        ..POST
+    },
+    DemoPost {
+        when: When::At(-1, 18, 0),
+        status: "published",
+        kind: "status",
+        by: Who::Amir,
+        channels: &[X, MA, BS],
+        title: "Thank you, Haifa volunteers",
+        body: "Huge thanks to the 40 volunteers who sorted winter clothes at our Hadar center this \
+               week 🧥 1,200 items are ready for families in need. See you next week! #volunteering #Haifa",
+        note: "Approved, thanks Amir!",
+        ..POST
+    },
+    DemoPost {
+        when: When::At(1, 9, 0),
+        status: "scheduled",
+        kind: "event",
+        by: Who::Noa,
+        channels: &[X, FB, TG, MA],
+        title: "ניקיון חוף בת גלים",
+        body: "בואו לנקות איתנו את חוף בת גלים 🌊 כפפות, שקיות וקפה עלינו — אתם מביאים חברים \
+               וכובע. מתאים גם למשפחות עם ילדים. #התנדבות #חיפה #ים_נקי",
+        event: Some((10, 8, "חוף בת גלים, חיפה")),
+        ..POST
+    },
+    DemoPost {
+        when: When::At(2, 18, 0),
+        status: "scheduled",
+        channels: &[FB, X, BS],
+        title: "20 שנה של יד ביד",
+        body: "לפני 20 שנה שלוש חברות מהדר התחילו לבשל ארוחות לשכנים קשישים במטבח של אחת מהן. \
+               היום אנחנו 640 מתנדבים, שלושה מרכזים ואלפי ביקורי בית בשנה. והכול עדיין מתחיל \
+               בשכנים. #יד_ביד #חיפה",
+        ..POST
+    },
+    DemoPost {
+        when: When::At(4, 8, 30),
+        status: "scheduled",
+        kind: "volunteers",
+        channels: &[LI, FB],
+        title: "דרושים: מתנדבים מקצועיים pro bono",
+        body: "יד ביד מחפשת אנשי מקצוע שיתנדבו כמה שעות בחודש: רו״ח, מעצבת גרפית ומפתח/ת web \
+               לאתר שלנו. אם בחברה שלכם יש יום התנדבות — בואו נדבר. #pro_bono #CSR #חיפה",
+        note: "מעולה, מאשרת",
+        ..POST
+    },
+    DemoPost {
+        when: When::At(6, 19, 0),
+        status: "approved",
+        kind: "album",
+        by: Who::Amir,
+        channels: &[IG, FB],
+        title: "אלבום: סדנת האפייה עם הקשישים",
+        body: "סדנת אפייה חורפית במועדון הקשישים ברמות רמז 🍪 עוגיות, צחוקים ומתכונים של סבתא. \
+               #שכן_טוב #חיפה",
+        comments: &[(
+            Who::Noa,
+            "אמיר, הטקסט מאושר. חסרות עדיין התמונות לאינסטגרם — תעלה אותן ואני אתזמן.",
+        )],
+        ..POST
+    },
+    DemoPost {
+        when: When::At(7, 9, 0),
+        status: "scheduled",
+        kind: "video",
+        by: Who::Noa,
+        channels: &[FB, TG, X],
+        title: "סרטון: מה עושים במשמרת ערב?",
+        body: "מה בעצם עושים במשמרת ערב? שני, סטודנטית בטכניון, לקחה אותנו לסיבוב של 60 שניות 🎥 \
+               רוצים להצטרף? הקישור בתגובה הראשונה. #התנדבות #חיפה",
+        ..POST
+    },
+    DemoPost {
+        when: When::At(8, 10, 0),
+        status: "changes",
+        kind: "event",
+        by: Who::Amir,
+        channels: &[FB, BS],
+        title: "ערב הוקרה למתנדבים",
+        body: "מזמינים את כל המתנדבים והמתנדבות לערב הוקרה חגיגי בשעה 19:00 🥂 מוזיקה, כיבוד \
+               וחלוקת תעודות הוקרה. אשרו הגעה עד יום חמישי! #יד_ביד #תודה",
+        event: Some((15, 19, "")),
+        note: "חסר מקום הערב, והשעה בטקסט (19:00) לא תואמת להזמנה (19:30).",
+        comments: &[(
+            Who::Amir,
+            "תיקנתי את השעה. מחכה לאישור מהמתנ״ס על האולם ואעדכן.",
+        )],
+        ..POST
+    },
+    DemoPost {
+        when: When::At(9, 18, 0),
+        status: "review",
+        kind: "volunteers",
+        by: Who::Amir,
+        channels: &[X, FB, TG],
+        title: "מתנדבים לשיעורי עזר באנגלית",
+        body: "מחפשים מתנדבים לשיעורי עזר באנגלית ובמתמטיקה לתלמידי חטיבת ביניים בקריית חיים 📚 \
+               שעה בשבוע, אחר הצהריים. Native English speakers — we need you! #התנדבות #חיפה",
+        ..POST
+    },
+    DemoPost {
+        when: When::At(12, 10, 0),
+        channels: &[LI, FB],
+        title: "סיכום שנה — טיוטה",
+        body: "טיוטה: סיכום 2026 ביד ביד — מספרים, סיפורים ותודות. להוסיף: נתוני החלוקות, ציטוט \
+               מהעירייה ותמונה קבוצתית.",
+        ..POST
+    },
+    DemoPost {
+        kind: "video",
+        by: Who::Noa,
+        channels: &[IG, FB, X],
+        title: "רילס: מתנדבים עונים על שאלה אחת",
+        body: "רעיון לרילס: חמישה מתנדבים עונים בשנייה אחת — \"למה התנדבת?\" #התנדבות",
+        ..POST
+    },
+    DemoPost {
+        kind: "status",
+        by: Who::Amir,
+        channels: &[FB, TG],
+        title: "עדכון: המרכז סגור בנר ראשון",
+        body: "עדכון קצר: מרכז החלוקה בהדר יהיה סגור בנר ראשון של חנוכה. החלוקה תתקיים יום קודם, \
+               באותן שעות.",
+        ..POST
+    },
+];
+
+/// The Studio's demo: channels, posts around today in every state with their variants, history
+/// and notifications, and tracked links. Returns the links' clicks, to record after the commit.
+async fn studio_demo(
+    tx: &mut kehilla_db::Tx,
+    org: &orgs::Organization,
+    team: &Team,
+) -> Result<Vec<kehilla_db::studio::Click>> {
+    use crate::studio::{links, local_input, local_to_ms, posts, slugify};
+    use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta, Weekday};
+    use kehilla_db::studio::{self as db, Click, LinkData, PostData};
+    use kehilla_domain::validate::Lang;
+    const DAY: i64 = 86_400_000;
+    const HOUR: i64 = 3_600_000;
+    let tz = crate::studio::zone(&org.time_zone);
+    let now = kehilla_db::now_ms();
+    let today = crate::studio::to_local(tz, now).date_naive();
+    let day = |offset: i64| {
+        TimeDelta::try_days(offset)
+            .and_then(|d| today.checked_add_signed(d))
+            .unwrap_or(today)
+    };
+    let local = |d: NaiveDate, h: u32, m: u32| {
+        let t = NaiveTime::from_hms_opt(h, m, 0).ok_or(AppError::Internal("demo time".into()))?;
+        local_to_ms(tz, d.and_time(t))
+    };
+    // Nothing is planned on Shabbat: a Saturday becomes Friday morning (past) or Sunday.
+    let at = |offset: i64, h: u32, m: u32| match (day(offset).weekday(), offset < 0) {
+        (Weekday::Sat, true) => local(day(offset - 1), h.min(10), if h < 10 { m } else { 0 }),
+        (Weekday::Sat, false) => local(day(offset + 1), h, m),
+        _ => local(day(offset), h, m),
+    };
+    // Whole days since it are what the cadence counts: exactly 12.
+    let twelve_days_ago = || -> Result<i64> {
+        for back in [12, 13] {
+            let t = local(day(-back), 8, 30)?;
+            if (now - t) / DAY == 12 {
+                return Ok(t);
+            }
+        }
+        Ok(now - 12 * DAY - HOUR)
+    };
+    let mut seed: u64 = 0xc11c_5eed;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n.max(1)
+    };
+    let mut chans = Vec::new();
+    for c in &CHANNELS {
+        chans.push(db::create_channel(&mut **tx, org.id, c).await?);
+    }
+    let chan = |i: usize| {
+        chans
+            .get(i)
+            .ok_or(AppError::Internal("demo channel".into()))
+    };
+    let mut clicks = Vec::new();
+    for (n, p) in POSTS.iter().enumerate() {
+        let author = team.id(p.by);
+        let planned = match p.when {
+            When::At(o, h, m) => Some(at(o, h, m)?),
+            When::TwelveDaysAgo => Some(twelve_days_ago()?),
+            When::Unplanned => None,
+        };
+        let mut details = posts::Details::default();
+        match p.kind {
+            "volunteers" => details.url = VOLUNTEER_URL.into(),
+            "donation" => details.url = DONATE_URL.into(),
+            "press" => details.outlet = "הארץ".into(),
+            _ => {}
+        }
+        if let Some((o, h, place)) = p.event {
+            details.event_start = local_input(tz, at(o, h, 0)?);
+            details.place = place.into();
+        }
+        let details_json = serde_json::to_string(&details).unwrap_or_else(|_| "{}".into());
+        let slug = format!("{}-{}", slugify(p.title), n + 1);
+        let data = PostData {
+            kind: p.kind,
+            title: p.title,
+            body: p.body,
+            details: &details_json,
+        };
+        let post = db::create_post(&mut **tx, org.id, author, &slug, &data, planned).await?;
+        let derived = posts::derive(p.kind, p.body, &details, Lang::He);
+        for &c in p.channels {
+            let (body, follow_ups, edited) = match p.x_edit {
+                Some((b, f)) if c == X => (if b.is_empty() { &derived } else { b }, f, true),
+                _ => (derived.as_str(), "[]", false),
+            };
+            let id = chan(c)?.id;
+            db::put_variant(&mut **tx, org.id, post.id, id, body, follow_ups, edited).await?;
+        }
+
+        // The trail: who did what, three hours apart, ending at publication.
+        let status = p.status;
+        let needs_approval = p.by == Who::Amir || p.channels.contains(&LI);
+        let approver = match (needs_approval, p.by) {
+            (false, _) => author,
+            (true, Who::Noa) => team.dana,
+            (true, _) => team.noa,
+        };
+        let mut steps = vec![(Some(author), "created", String::new())];
+        if p.x_edit.is_some() {
+            steps.push((Some(author), "variant-edited", chan(X)?.name.clone()));
+        }
+        if status != "draft" {
+            steps.push((Some(author), "submitted", String::new()));
+        }
+        if status == "changes" {
+            steps.push((Some(team.noa), "changes-requested", p.note.into()));
+        }
+        let approved = matches!(status, "approved" | "scheduled" | "published" | "failed");
+        if approved && needs_approval {
+            steps.push((Some(approver), "approved", p.note.into()));
+        }
+        if let Some(t) = planned.filter(|_| matches!(status, "scheduled" | "published" | "failed"))
+        {
+            steps.push((
+                Some(approver),
+                "scheduled",
+                local_input(tz, t).replace('T', " "),
+            ));
+        }
+        for (w, text) in p.comments {
+            steps.push((Some(team.id(*w)), "comment", (*text).into()));
+        }
+        let start = match planned.filter(|t| *t < now) {
+            Some(t) => t - 2 * DAY,
+            None => now - 2 * DAY + i64::try_from(n).unwrap_or(0) * 600_000,
+        };
+        let mut times: Vec<i64> = (0..steps.len())
+            .map(|i| start + i64::try_from(i).unwrap_or(0) * 3 * HOUR)
+            .collect();
+        let published = planned.filter(|_| status == "published");
+        if let Some(t) = planned.filter(|_| matches!(status, "published" | "failed")) {
+            let note = if status == "failed" { p.note } else { "" };
+            steps.push((None, status, note.into()));
+            times.push(t);
+        }
+        if status != "draft" {
+            db::set_status(&mut **tx, org.id, post.id, &["draft"], status).await?;
+        }
+        if approved {
+            db::set_approved_by(&mut **tx, org.id, post.id, Some(approver)).await?;
+        }
+        for ((actor, action, note), t) in steps.iter().zip(&times) {
+            db::add_history(&mut **tx, org.id, post.id, *actor, action, note).await?;
+            kehilla_db::sqlx::query(
+                "UPDATE post_history SET at = $1 WHERE id = \
+                 (SELECT MAX(id) FROM post_history WHERE post_id = $2)",
+            )
+            .bind(*t)
+            .bind(post.id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        let last = times.last().copied().unwrap_or(start);
+        kehilla_db::sqlx::query(
+            "UPDATE posts SET created_at = $1, updated_at = $2, published_at = $3 WHERE id = $4",
+        )
+        .bind(start)
+        .bind(last)
+        .bind(published)
+        .bind(post.id)
+        .execute(&mut **tx)
+        .await?;
+
+        // What the editor and the contributor find in their notifications, unread.
+        let notice = match status {
+            "review" => Some((team.noa, author, "review-requested", "")),
+            "changes" => Some((author, team.noa, "changes-requested", p.note)),
+            _ => None,
+        };
+        if let Some((user, actor, kind, note)) = notice {
+            let id = db::notify(
+                &mut **tx,
+                org.id,
+                user,
+                Some(post.id),
+                Some(actor),
+                kind,
+                note,
+            )
+            .await?;
+            kehilla_db::sqlx::query("UPDATE notifications SET created_at = $1 WHERE id = $2")
+                .bind(last)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+
+        // A tracked link with clicks from the days since publication.
+        if let Some((c, target, count)) = p.link {
+            let ch = chan(c)?;
+            let code = links::new_code();
+            let destination = links::with_utm(target, &ch.network, &slug);
+            let link = db::create_link(
+                &mut **tx,
+                org.id,
+                &LinkData {
+                    code: &code,
+                    post_id: Some(post.id),
+                    channel_id: Some(ch.id),
+                    network: &ch.network,
+                    target,
+                    destination: &destination,
+                },
+            )
+            .await?;
+            let referrers: &[&str] = match ch.network.as_str() {
+                "facebook" => &["l.facebook.com", "l.facebook.com", "lm.facebook.com", ""],
+                "x" => &["t.co", "t.co", "t.co", ""],
+                _ => &[""],
+            };
+            let devices = ["mobile", "mobile", "mobile", "desktop", "desktop", "tablet"];
+            let from = planned.unwrap_or(now - DAY);
+            for _ in 0..count {
+                // Most clicks come in the first hours after publication.
+                let x = i64::try_from(next(1000)).unwrap_or(0);
+                let r = usize::try_from(next(64)).unwrap_or(0);
+                clicks.push(Click {
+                    organization_id: org.id,
+                    link_id: link.id,
+                    post_id: Some(post.id),
+                    channel_id: Some(ch.id),
+                    at: from + (now - from) / 1000 * x * x / 1000,
+                    referrer_host: referrers
+                        .get(r % referrers.len().max(1))
+                        .copied()
+                        .unwrap_or("")
+                        .into(),
+                    device: devices.get(r % devices.len()).copied().unwrap_or("other"),
+                });
+            }
+        }
+    }
+    Ok(clicks)
+}
+
 /// What `kehilla demo` prints: how to log in.
 pub fn login_help(base_url: &str) -> String {
     let mut s = format!(
@@ -412,5 +1090,106 @@ pub fn login_help(base_url: &str) -> String {
     s.push_str("The agency account is also owner of: ");
     s.push_str(&OTHER_ORGS.map(|o| o.0).join(", "));
     s.push('\n');
+    s.push_str(&format!(
+        "Studio at {base_url}/orgs/{}/studio: {} channels, {} posts in every state, tracked links with clicks\n",
+        MAIN_ORG.0,
+        CHANNELS.len(),
+        POSTS.len()
+    ));
     s
+}
+
+#[cfg(test)]
+mod tmp_demo_check {
+    #[tokio::test]
+    async fn tmp_check() {
+        let url = std::env::var("DEMO_URL").unwrap_or_else(|_| {
+            let _ = std::fs::remove_file("/tmp/democheck.sqlite3");
+            "sqlite:///tmp/democheck.sqlite3?mode=rwc".into()
+        });
+        let db = kehilla_db::Db::connect(&url, 5).await.unwrap();
+        db.migrate().await.unwrap();
+        let t = std::time::Instant::now();
+        assert!(super::load(&db).await.unwrap());
+        println!("loaded in {:?}", t.elapsed());
+        assert!(!super::load(&db).await.unwrap());
+        let org = kehilla_db::orgs::by_slug(&db.pool, "yad-beyad")
+            .await
+            .unwrap()
+            .unwrap();
+        let f = kehilla_db::studio::PostFilter {
+            limit: 500,
+            ..Default::default()
+        };
+        let tz = crate::studio::zone(&org.time_zone);
+        for r in kehilla_db::studio::posts(&db.pool, db.backend(), org.id, &f)
+            .await
+            .unwrap()
+        {
+            let p = kehilla_db::studio::post(&db.pool, org.id, &r.public_id)
+                .await
+                .unwrap();
+            println!(
+                "{:10} {:12} {:16} {:?} pub={:?} appr={:?} {}",
+                p.status,
+                p.kind,
+                r.networks.clone().unwrap_or_default(),
+                p.scheduled_at.map(|t| crate::studio::local_input(tz, t)),
+                p.published_at.map(|t| crate::studio::local_input(tz, t)),
+                p.approved_by,
+                p.slug
+            );
+            for c in crate::studio::posts::check(&db, &p).await.unwrap() {
+                if !c.ok() {
+                    println!("   PROBLEM {} {:?}", c.channel.network, c.problems);
+                }
+            }
+            for h in kehilla_db::studio::history(&db.pool, org.id, p.id)
+                .await
+                .unwrap()
+            {
+                println!(
+                    "   {} {:?} {} {}",
+                    crate::studio::local_input(tz, h.at),
+                    h.actor_name,
+                    h.action,
+                    h.note
+                );
+            }
+        }
+        for c in crate::studio::cadence::report(&db, org.id).await.unwrap() {
+            println!(
+                "{} {:?} next={:?}",
+                c.channel.name, c.health, c.next_scheduled
+            );
+        }
+        for l in kehilla_db::studio::links(&db.pool, org.id, None, 10)
+            .await
+            .unwrap()
+        {
+            println!("{} {} {} {}", l.code, l.network, l.destination, l.clicks);
+            for c in kehilla_db::studio::clicks_of_link(&db.pool, org.id, l.id, 5)
+                .await
+                .unwrap()
+            {
+                println!(
+                    "   {} {} {}",
+                    crate::studio::local_input(tz, c.at),
+                    c.referrer_host,
+                    c.device
+                );
+            }
+        }
+        let noa = kehilla_db::users::by_email(&db.pool, "noa@yad-beyad.example")
+            .await
+            .unwrap()
+            .unwrap();
+        for n in kehilla_db::studio::notifications(&db.pool, org.id, noa.id, 10)
+            .await
+            .unwrap()
+        {
+            println!("noa: {:?}", n);
+        }
+        println!("{}", super::login_help("http://localhost:8080"));
+    }
 }

@@ -31,6 +31,9 @@ pub enum AppError {
     ResetInvalid,
     #[error("mail could not be sent")]
     MailFailed,
+    /// An upload that can't be used: `media-too-large`, `media-unsupported`, `media-corrupt`…
+    #[error("media: {0}")]
+    Media(&'static str),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -54,6 +57,7 @@ impl AppError {
             AppError::InvitationInvalid => "invitation-invalid",
             AppError::ResetInvalid => "reset-invalid",
             AppError::MailFailed => "mail-failed",
+            AppError::Media(c) => c,
             AppError::Internal(_) => "internal",
         }
     }

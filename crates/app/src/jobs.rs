@@ -64,6 +64,7 @@ impl Registry {
         r.add(crate::accounts::PasswordResetMail);
         r.add(crate::people::forms::ConfirmationMail);
         r.add(crate::people::import::ImportJob);
+        r.add(crate::studio::posts::NotificationMail);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

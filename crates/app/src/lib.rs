@@ -15,6 +15,7 @@ pub mod members;
 pub mod people;
 pub mod ratelimit;
 pub mod settings;
+pub mod studio;
 pub mod tokens;
 
 pub use error::AppError;

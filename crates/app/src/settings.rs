@@ -73,6 +73,11 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Largest file accepted for an import of people, in bytes.
     pub max_import_bytes: usize,
+    /// Largest image or video accepted by the media library, in bytes.
+    pub max_upload_bytes: usize,
+    /// Let link previews fetch pages on private and loopback addresses. For tests only: on a
+    /// real server this would let users make the server fetch internal addresses (SSRF).
+    pub fetch_private: bool,
 }
 
 impl Default for Settings {
@@ -96,6 +101,8 @@ impl Default for Settings {
             shutdown_grace_secs: 20,
             trust_proxy: false,
             max_import_bytes: 64 * 1024 * 1024,
+            max_upload_bytes: 100 * 1024 * 1024,
+            fetch_private: false,
         }
     }
 }

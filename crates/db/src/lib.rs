@@ -18,6 +18,7 @@ pub mod orgs;
 pub mod people;
 pub mod segments;
 pub mod sessions;
+pub mod studio;
 pub mod tokens;
 pub mod users;
 

@@ -184,6 +184,7 @@ pub async fn start(
     let worker_task = worker.map(|w| tokio::spawn(w.run(rx.clone(), grace)));
     tokio::spawn(housekeeping(state.db.clone(), rx.clone()));
     let mut http_rx = rx.clone();
+    let clicks = state.clicks.clone();
     let handle = tokio::spawn(async move {
         let server = axum::serve(
             listener,
@@ -195,6 +196,8 @@ pub async fn start(
         if let Err(e) = server.await {
             tracing::error!(error = %e, "the web server stopped with an error");
         }
+        // Every request has finished: write the clicks still queued.
+        clicks.close().await;
         if let Some(t) = worker_task {
             let _ = t.await;
         }

@@ -123,6 +123,22 @@ struct SettingsArgs {
         value_name = "BYTES"
     )]
     max_import_bytes: Option<usize>,
+    /// Largest image or video accepted by the media library, in bytes [default: 104857600]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_MAX_UPLOAD_BYTES",
+        value_name = "BYTES"
+    )]
+    max_upload_bytes: Option<usize>,
+    /// Let link previews fetch private and loopback addresses; for tests only [default: false]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_FETCH_PRIVATE",
+        value_name = "BOOL"
+    )]
+    fetch_private: Option<bool>,
 }
 
 impl SettingsArgs {
@@ -206,6 +222,12 @@ impl SettingsArgs {
         }
         if let Some(v) = self.max_import_bytes {
             s.max_import_bytes = v;
+        }
+        if let Some(v) = self.max_upload_bytes {
+            s.max_upload_bytes = v;
+        }
+        if let Some(v) = self.fetch_private {
+            s.fetch_private = v;
         }
         Ok(s)
     }

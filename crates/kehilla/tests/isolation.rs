@@ -88,6 +88,47 @@ async fn isolation_on(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Studio data of A: a channel, a post with a photo, and a short link.
+    let r = a_owner
+        .post_form(
+            "/orgs/org-a/studio/channels",
+            &[("network", "x"), ("name", "ערוץ סודי"), ("slots", "09:00")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let a = kehilla_db::orgs::by_slug(&app.db.pool, "org-a")
+        .await
+        .unwrap()
+        .unwrap();
+    let channel = kehilla_db::studio::channels(&app.db.pool, a.id)
+        .await
+        .unwrap();
+    let r = a_owner
+        .post_form(
+            "/orgs/org-a/studio/posts",
+            &[
+                ("kind", "story"),
+                ("title", "פוסט סודי"),
+                ("body", "טקסט https://a.example/x"),
+                ("channel", channel[0].public_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let photo = kehilla_media::sample::photo(40, 30, 10);
+    let part = reqwest::multipart::Part::bytes(photo).file_name("a.jpg");
+    let r = a_owner
+        .client
+        .post(app.url(&format!("/orgs/org-a/studio/media?csrf_token={token}")))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .part("file", part)
+                .text("alt_text", "תמונה סודית"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     // Organization B and its owner: the outsider.
     let b_owner = app.browser();
@@ -206,6 +247,9 @@ async fn isolation_on(backend: Backend) {
                 "רשימה סודית",
                 "פלח סודי",
                 "טופס סודי",
+                "ערוץ סודי",
+                "פוסט סודי",
+                "תמונה סודית",
             ] {
                 assert!(
                     !body.contains(secret),
@@ -261,7 +305,22 @@ async fn fixtures(app: &TestApp, org: i64) -> HashMap<&'static str, String> {
     let import = kehilla_db::imports::of_org(&app.db.pool, org)
         .await
         .unwrap();
+    let channel = kehilla_db::studio::channels(&app.db.pool, org)
+        .await
+        .unwrap();
+    let media = kehilla_db::studio::media_list(&app.db.pool, org, 10)
+        .await
+        .unwrap();
+    let (post,): (String,) =
+        kehilla_db::sqlx::query_as("SELECT public_id FROM posts WHERE organization_id = $1")
+            .bind(org)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     HashMap::from([
+        ("channel", channel[0].public_id.clone()),
+        ("media", media[0].public_id.clone()),
+        ("post", post),
         ("person", person[0].public_id.clone()),
         ("list", list[0].public_id.clone()),
         ("segment", segment[0].public_id.clone()),
@@ -317,8 +376,19 @@ async fn state_of(app: &TestApp, org: i64) -> String {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
+    let studio: Vec<(String, String, String, Option<i64>)> = kehilla_db::sqlx::query_as(
+        "SELECT p.title, p.body, p.status, p.scheduled_at FROM posts p WHERE p.organization_id = $1 \
+         UNION ALL SELECT name, slots, network, cadence_days FROM channels WHERE organization_id = $1 \
+         UNION ALL SELECT alt_text, file_name, kind, bytes FROM media WHERE organization_id = $1 \
+         UNION ALL SELECT body, follow_ups, '', edited FROM post_variants WHERE organization_id = $1 \
+         UNION ALL SELECT target, code, '', NULL FROM links WHERE organization_id = $1",
+    )
+    .bind(org)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
     format!(
-        "{people:?} {:?} {:?} {:?} {:?} {consents} {} {:?} {:?} {:?} {:?}",
+        "{studio:?} {people:?} {:?} {:?} {:?} {:?} {consents} {} {:?} {:?} {:?} {:?}",
         lists
             .iter()
             .map(|l| (&l.name, l.members))

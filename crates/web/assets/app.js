@@ -65,3 +65,76 @@ document.addEventListener("click", (ev) => {
   }).catch(() => setTimeout(tick, 3000));
   setTimeout(tick, 1000);
 })();
+
+// Studio: live counters and previews for each channel's version, as the user types. The count
+// comes from the server, so the page uses the same rules as the publisher.
+(() => {
+  const csrf = document.body.getAttribute("data-csrf");
+  document.querySelectorAll("textarea.counted").forEach((ta) => {
+    const box = ta.closest(".variant");
+    const out = box.querySelector("output.counter");
+    const preview = box.querySelector(".preview-box");
+    let timer = null;
+    let previewTimer = null;
+    const loadPreview = () => {
+      if (!preview) return;
+      const url = `${preview.getAttribute("data-src")}?text=${encodeURIComponent(ta.value)}`;
+      fetch(url, { headers: { accept: "text/html" } }).then((r) => r.ok ? r.text() : "").then((html) => {
+        if (html) preview.innerHTML = html;
+      }).catch(() => {});
+    };
+    const count = () => {
+      fetch(ta.getAttribute("data-count-url"), {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": csrf, accept: "application/json" },
+        body: JSON.stringify({ channel: box.getAttribute("data-channel"), text: ta.value, with_media: box.getAttribute("data-with-media") === "1" }),
+      }).then((r) => r.json()).then((j) => {
+        if (!out || j.used === undefined) return;
+        out.textContent = j.label;
+        out.classList.toggle("over", !j.ok);
+        ta.setAttribute("aria-invalid", j.ok ? "false" : "true");
+      }).catch(() => {});
+    };
+    ta.addEventListener("input", () => {
+      clearTimeout(timer); timer = setTimeout(count, 150);
+      clearTimeout(previewTimer); previewTimer = setTimeout(loadPreview, 600);
+    });
+    loadPreview();
+  });
+  // "Next free slot" buttons fill the schedule field.
+  document.querySelectorAll("button.slot").forEach((b) => b.addEventListener("click", () => {
+    const input = document.getElementById("schedule-at");
+    if (input) input.value = b.getAttribute("data-slot");
+  }));
+})();
+
+// Calendar: drag a post to another day.
+(() => {
+  const cal = document.getElementById("calendar");
+  if (!cal) return;
+  const csrf = document.body.getAttribute("data-csrf");
+  const status = document.getElementById("calendar-status");
+  cal.addEventListener("dragstart", (ev) => {
+    const li = ev.target.closest("li.cal-post");
+    if (!li) return;
+    ev.dataTransfer.setData("text/plain", li.getAttribute("data-move-url"));
+    ev.dataTransfer.effectAllowed = "move";
+  });
+  cal.addEventListener("dragover", (ev) => {
+    if (ev.target.closest("td.day")) { ev.preventDefault(); ev.dataTransfer.dropEffect = "move"; }
+  });
+  cal.addEventListener("drop", (ev) => {
+    const td = ev.target.closest("td.day");
+    const url = ev.dataTransfer.getData("text/plain");
+    if (!td || !url) return;
+    ev.preventDefault();
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-csrf-token": csrf, accept: "application/json" },
+      body: new URLSearchParams({ day: td.getAttribute("data-day") }),
+    }).then((r) => r.json().then((j) => ({ ok: r.ok, j }))).then(({ ok, j }) => {
+      if (status) status.textContent = j.message || "";
+      if (ok) { window.location.reload(); } else { window.alert(j.message || "Error"); }
+    }).catch(() => {});
+  });
+})();

@@ -38,6 +38,8 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Conflict(_) | AppError::AlreadySetUp => StatusCode::CONFLICT,
         AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::MailFailed => StatusCode::BAD_GATEWAY,
+        AppError::Media("media-too-large") => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Media(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

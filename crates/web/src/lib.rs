@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod api_people;
+pub mod api_studio;
 pub mod assets;
 pub mod ctx;
 pub mod error;
@@ -25,7 +26,10 @@ use kehilla_app::Settings;
 use kehilla_app::jobs::Worker;
 use kehilla_app::mail::Mailer;
 use kehilla_app::ratelimit::RateLimiter;
+use kehilla_app::studio::links::ClickRecorder;
+use kehilla_app::studio::media::Storage;
 use kehilla_db::Db;
+use kehilla_net::{FetchPolicy, SafeClient};
 
 pub use routes::{Access, RouteInfo};
 
@@ -39,6 +43,12 @@ pub struct Inner {
     pub forms_by_ip: RateLimiter,
     /// This process's job worker, woken when a request enqueues a job.
     pub worker: Option<Worker>,
+    /// Where media files are kept.
+    pub storage: Storage,
+    /// Resolves short-link codes and records clicks.
+    pub clicks: ClickRecorder,
+    /// Fetches linked pages for link cards, refusing private addresses.
+    pub fetcher: Option<SafeClient>,
 }
 
 #[derive(Clone)]
@@ -55,7 +65,18 @@ impl AppState {
     pub fn new(db: Db, settings: Settings, mailer: Mailer, worker: Option<Worker>) -> AppState {
         let window = Duration::from_secs(settings.login_window_secs.max(1));
         let n = settings.login_attempts.max(1);
+        let storage = Storage::local(settings.data_dir.clone());
+        let clicks = ClickRecorder::start(db.clone());
+        let fetcher = SafeClient::new(FetchPolicy {
+            allow_private: settings.fetch_private,
+            ..FetchPolicy::default()
+        })
+        .map_err(|e| tracing::error!(error = %e, "no link-preview client; link cards are off"))
+        .ok();
         AppState(Arc::new(Inner {
+            storage,
+            clicks,
+            fetcher,
             db,
             mailer,
             login_by_ip: RateLimiter::new(n.saturating_mul(3), window),

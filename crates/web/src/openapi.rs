@@ -12,13 +12,35 @@ fn error_responses() -> Value {
     })
 }
 
-fn with_errors(mut ok: Value) -> Value {
-    if let (Some(o), Some(e)) = (ok.as_object_mut(), error_responses().as_object()) {
+fn with_errors(ok: Value) -> Value {
+    merged(ok, error_responses())
+}
+
+/// `a` with the keys of `b` added (replacing the same keys of `a`).
+fn merged(mut a: Value, b: Value) -> Value {
+    if let (Some(o), Some(e)) = (a.as_object_mut(), b.as_object()) {
         for (k, v) in e {
             o.insert(k.clone(), v.clone());
         }
     }
-    ok
+    a
+}
+
+/// The error response, described (OpenAPI 3.1 lets a reference carry its own description).
+fn error_as(description: &str) -> Value {
+    json!({"$ref": "#/components/responses/Error", "description": description})
+}
+
+fn created(schema: Value) -> Value {
+    json!({"description": "Created", "content": {"application/json": {"schema": schema}}})
+}
+
+fn json_body(schema: Value) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": schema}}})
+}
+
+fn schema(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
 }
 
 fn org_param() -> Value {
@@ -34,7 +56,7 @@ fn ok_json(schema: Value) -> Value {
 }
 
 pub fn document(base_url: &str) -> Value {
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Kehilla API",
@@ -299,5 +321,327 @@ pub fn document(base_url: &str) -> Value {
                 }}
             }
         }
+    });
+    // The Studio's part is kept apart, next to its own schemas.
+    for (at, part) in [
+        ("/paths", studio_paths()),
+        ("/components/schemas", studio_schemas()),
+    ] {
+        if let Some(node) = doc.pointer_mut(at) {
+            *node = merged(node.take(), part);
+        }
+    }
+    doc
+}
+
+/// Query parameter helper.
+fn query(name: &str, schema: Value, description: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description})
+}
+
+/// The Studio's paths: channels, posts with their variants and workflow, media, tracked links
+/// and the text counter.
+fn studio_paths() -> Value {
+    let conflict = error_as(
+        "A workflow conflict. `code` is one of `post-wrong-status`, `post-no-channels`, \
+         `approve-own-post`, `post-needs-approval`, `post-has-problems`, `time-in-past`, \
+         `time-skipped` (the local time does not exist on a clock-change day) or \
+         `quiet-window` (inside the organization's Shabbat or holiday window).",
+    );
+    let time_conflict = error_as(
+        "`time-skipped` (the local time does not exist on a clock-change day) or \
+         `quiet-window` (inside the organization's Shabbat or holiday window).",
+    );
+    json!({
+        "/api/v1/orgs/{org}/channels": {
+            "get": {
+                "operationId": "listStudioChannels",
+                "summary": "The organization's channels (accounts on the networks), with cadence targets and posting slots",
+                "parameters": [org_param()],
+                "responses": with_errors(json!({"200": ok_json(json!({"type": "array", "items": schema("StudioChannel")}))}))
+            },
+            "post": {
+                "operationId": "createStudioChannel",
+                "summary": "Add a channel (admin)",
+                "parameters": [org_param()],
+                "requestBody": json_body(schema("ChannelInput")),
+                "responses": with_errors(json!({"201": created(schema("StudioChannel"))}))
+            }
+        },
+        "/api/v1/orgs/{org}/posts": {
+            "get": {
+                "operationId": "listPosts",
+                "summary": "Posts, by planned time (unplanned ones by their last change), oldest first",
+                "parameters": [org_param(),
+                    query("status", schema("PostStatus"), "Only posts in this state."),
+                    query("kind", schema("PostKind"), "Only posts of this content type."),
+                    query("channel", json!({"type": "string"}), "Only posts with a variant for this channel (its public id)."),
+                    query("from", json!({"type": "integer", "format": "int64"}), "Only posts planned at or after this time (Unix milliseconds); leaves out unplanned posts."),
+                    query("to", json!({"type": "integer", "format": "int64"}), "Only posts planned before this time (Unix milliseconds); leaves out unplanned posts."),
+                    query("limit", json!({"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}), "")],
+                "responses": with_errors(json!({"200": ok_json(json!({"type": "array", "items": schema("PostSummary")}))}))
+            },
+            "post": {
+                "operationId": "createPost",
+                "summary": "Write a post (contributor): a master text and one derived variant per channel",
+                "parameters": [org_param()],
+                "requestBody": json_body(schema("PostInput")),
+                "responses": with_errors(json!({"201": created(schema("Post")), "409": time_conflict}))
+            }
+        },
+        "/api/v1/orgs/{org}/posts/{post}": {
+            "get": {
+                "operationId": "getPost",
+                "summary": "A post with its variants (each checked against its network's rules), media and history",
+                "parameters": [org_param(), id_param("post")],
+                "responses": with_errors(json!({"200": ok_json(schema("Post"))}))
+            },
+            "patch": {
+                "operationId": "updatePost",
+                "summary": "Replace a post's master text, details, channels, media and planned time. Variants that follow the master text are derived again; edited variants keep their text. Editors may change any post that is not published; contributors their own while it is a draft, waiting for review or sent back for changes.",
+                "parameters": [org_param(), id_param("post")],
+                "requestBody": json_body(schema("PostInput")),
+                "responses": with_errors(json!({"200": ok_json(schema("Post")), "409": time_conflict}))
+            },
+            "delete": {
+                "operationId": "deletePost",
+                "summary": "Delete a post (whoever may edit it)",
+                "parameters": [org_param(), id_param("post")],
+                "responses": with_errors(json!({"204": {"description": "Deleted"}}))
+            }
+        },
+        "/api/v1/orgs/{org}/posts/{post}/variants/{channel}": {
+            "put": {
+                "operationId": "putVariant",
+                "summary": "Set one channel's text on its own (it stops following the master text), or make it follow the master text again",
+                "parameters": [org_param(), id_param("post"), id_param("channel")],
+                "requestBody": json_body(schema("VariantInput")),
+                "responses": with_errors(json!({"200": ok_json(schema("Post"))}))
+            }
+        },
+        "/api/v1/orgs/{org}/posts/{post}/actions": {
+            "post": {
+                "operationId": "postAction",
+                "summary": "Move a post through its workflow, comment on it, or turn its links into tracked links",
+                "parameters": [org_param(), id_param("post")],
+                "requestBody": json_body(schema("PostAction")),
+                "responses": with_errors(json!({"200": ok_json(schema("Post")), "409": conflict}))
+            }
+        },
+        "/api/v1/orgs/{org}/media": {
+            "get": {
+                "operationId": "listMedia",
+                "summary": "The media library, newest first (at most 500)",
+                "parameters": [org_param()],
+                "responses": with_errors(json!({"200": ok_json(json!({"type": "array", "items": schema("Media")}))}))
+            },
+            "post": {
+                "operationId": "uploadMedia",
+                "summary": "Upload an image or a video (contributor). Metadata, including the location, is removed unless `keep_metadata` is `1`; images get thumb, large and instagram renditions. The body may be up to `max_upload_bytes`.",
+                "parameters": [org_param()],
+                "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": schema("MediaUpload")}}},
+                "responses": with_errors(json!({
+                    "201": created(schema("Media")),
+                    "413": error_as("`media-too-large`: over `max_upload_bytes`."),
+                    "422": error_as("`media-empty`, `media-unsupported`, `media-corrupt`, `media-too-many-pixels` (over 50 megapixels or 12,000 pixels a side) or `media-encode`, or an input error.")
+                }))
+            }
+        },
+        "/api/v1/orgs/{org}/media/{media}": {
+            "get": {
+                "operationId": "getMedia",
+                "summary": "A media item with its stored files (original and renditions)",
+                "parameters": [org_param(), id_param("media")],
+                "responses": with_errors(json!({"200": ok_json(schema("MediaWithFiles"))}))
+            },
+            "patch": {
+                "operationId": "updateMedia",
+                "summary": "Change a media item's alt text (contributor)",
+                "parameters": [org_param(), id_param("media")],
+                "requestBody": json_body(schema("MediaPatch")),
+                "responses": with_errors(json!({"200": ok_json(schema("Media"))}))
+            }
+        },
+        "/api/v1/orgs/{org}/links": {
+            "get": {
+                "operationId": "listLinks",
+                "summary": "Tracked short links with their click counts, newest first (at most 1,000)",
+                "parameters": [org_param()],
+                "responses": with_errors(json!({"200": ok_json(json!({"type": "array", "items": schema("Link")}))}))
+            },
+            "post": {
+                "operationId": "createLink",
+                "summary": "Make (or find) a tracked short link `/l/{code}` for a web address (contributor)",
+                "parameters": [org_param()],
+                "requestBody": json_body(schema("LinkInput")),
+                "responses": with_errors(json!({"201": created(schema("CreatedLink"))}))
+            }
+        },
+        "/api/v1/orgs/{org}/count": {
+            "post": {
+                "operationId": "countText",
+                "summary": "How a text counts on a network: the same counter the composer and the schedule check use",
+                "parameters": [org_param()],
+                "requestBody": json_body(schema("CountInput")),
+                "responses": with_errors(json!({"200": ok_json(schema("Count"))}))
+            }
+        }
+    })
+}
+
+/// The schemas of the Studio's paths.
+fn studio_schemas() -> Value {
+    let ms = json!({"type": "integer", "format": "int64", "description": "Unix milliseconds"});
+    let ms_or_null =
+        json!({"type": ["integer", "null"], "format": "int64", "description": "Unix milliseconds"});
+    let local = "`YYYY-MM-DDTHH:MM` in the organization's time zone. A time skipped by a clock change is refused (`time-skipped`); a repeated one is the first.";
+    json!({
+        "Network": {"type": "string", "enum": ["x", "bluesky", "mastodon", "threads", "instagram", "facebook", "linkedin", "telegram"]},
+        "PostKind": {"type": "string", "enum": ["story", "album", "video", "event", "achievement", "volunteers", "donation", "press", "question", "status"]},
+        "PostStatus": {"type": "string", "enum": ["draft", "review", "changes", "approved", "scheduled", "published", "failed"]},
+        "StudioChannel": {"type": "object", "required": ["public_id", "network", "name", "slots", "slot_days", "requires_approval", "created_at"], "properties": {
+            "id": {"type": "integer", "format": "int64", "description": "Internal; use `public_id`."},
+            "public_id": {"type": "string", "description": "The channel's id in the API."},
+            "organization_id": {"type": "integer", "format": "int64", "description": "Internal."},
+            "network": schema("Network"), "name": {"type": "string"}, "handle": {"type": "string"},
+            "purpose": {"type": "string"}, "audience": {"type": "string"},
+            "cadence_days": {"type": ["integer", "null"], "description": "Target: at least one post every so many days."},
+            "slots": {"type": "string", "description": "Posting times of day, `HH:MM,HH:MM`."},
+            "slot_days": {"type": "string", "description": "Weekday digits of the slots, 0 = Sunday, e.g. `012345`."},
+            "char_limit": {"type": ["integer", "null"], "description": "A Mastodon server's own limit; null for the network's default."},
+            "requires_approval": {"type": "integer", "enum": [0, 1], "description": "1: every post to this channel needs someone else's approval."},
+            "created_at": ms
+        }},
+        "ChannelInput": {"type": "object", "required": ["network", "name"], "properties": {
+            "network": schema("Network"),
+            "name": {"type": "string", "maxLength": 100}, "handle": {"type": "string", "maxLength": 200},
+            "purpose": {"type": "string", "maxLength": 500}, "audience": {"type": "string", "maxLength": 500},
+            "cadence_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 365, "description": "At least one post every so many days; null for no target."},
+            "slots": {"type": "string", "description": "Posting times of day, e.g. `09:00, 13:30` (at most 24)."},
+            "slot_days": {"type": "string", "pattern": "^[0-6, ]*$", "description": "Weekday digits, 0 = Sunday; empty for every day."},
+            "char_limit": {"type": ["integer", "null"], "minimum": 100, "maximum": 100000, "description": "Mastodon only: the server's length limit (500 when null)."},
+            "requires_approval": {"type": "boolean", "default": false}
+        }},
+        "PostDetails": {"type": "object", "description": "What a content type adds to the master text; derived variants append it.", "properties": {
+            "event_start": {"type": "string", "description": local},
+            "place": {"type": "string", "maxLength": 200},
+            "url": {"type": "string", "description": "An http(s) address: where to sign up, give, read or RSVP."},
+            "outlet": {"type": "string", "maxLength": 200, "description": "A press mention's outlet."}
+        }},
+        "PostInput": {"type": "object", "required": ["kind"], "description": "A title or a body is required. PATCH replaces every field: send the whole post.", "properties": {
+            "kind": schema("PostKind"),
+            "title": {"type": "string", "maxLength": 200},
+            "body": {"type": "string", "maxLength": 63206, "description": "The master text."},
+            "details": schema("PostDetails"),
+            "channels": {"type": "array", "items": {"type": "string"}, "description": "Public ids of the target channels."},
+            "scheduled_at": {"type": "string", "description": format!("The planned time, {local} Empty for none.")},
+            "media": {"type": "array", "items": {"type": "string"}, "description": "Public ids of attached media, in order."}
+        }},
+        "PostSummary": {"type": "object", "required": ["id", "kind", "title", "status", "networks"], "properties": {
+            "id": {"type": "string"}, "kind": schema("PostKind"), "title": {"type": "string"},
+            "status": schema("PostStatus"), "scheduled_at": ms_or_null, "published_at": ms_or_null,
+            "networks": {"type": "array", "items": schema("Network")},
+            "author": {"type": ["string", "null"]}
+        }},
+        "Post": {"type": "object", "required": ["id", "kind", "title", "body", "slug", "details", "status", "variants", "media", "history"], "properties": {
+            "id": {"type": "string"}, "kind": schema("PostKind"), "title": {"type": "string"},
+            "body": {"type": "string", "description": "The master text."},
+            "slug": {"type": "string", "description": "Unique in the organization; the `utm_campaign` of tracked links."},
+            "details": schema("PostDetails"), "status": schema("PostStatus"),
+            "scheduled_at": ms_or_null,
+            "scheduled_local": {"type": ["string", "null"], "description": "`scheduled_at` as `YYYY-MM-DDTHH:MM` in the organization's time zone."},
+            "published_at": ms_or_null, "created_at": ms, "updated_at": ms,
+            "variants": {"type": "array", "items": schema("Variant")},
+            "media": {"type": "array", "items": schema("Media")},
+            "history": {"type": "array", "items": {"type": "object", "properties": {
+                "action": {"type": "string", "description": "created, edited, variant-edited, submitted, approved, changes-requested, scheduled, unscheduled, moved, links-tracked, comment, published, failed."},
+                "note": {"type": "string"}, "actor": {"type": ["string", "null"]}, "at": ms
+            }}}
+        }},
+        "Variant": {"type": "object", "required": ["channel", "network", "body", "follow_ups", "edited", "counts", "problems", "ok"], "properties": {
+            "channel": {"type": "string", "description": "The channel's public id."},
+            "network": schema("Network"),
+            "body": {"type": "string"},
+            "follow_ups": {"type": "array", "items": {"type": "string"}, "description": "Further posts of a thread (X, Bluesky, Mastodon, Threads) or the first comment elsewhere."},
+            "edited": {"type": "boolean", "description": "True once edited on its own: it no longer follows the master text."},
+            "counts": {"type": "array", "items": schema("Count"), "description": "The body's count, then one per follow-up."},
+            "problems": {"type": "array", "items": {"type": "string"}, "description": "What stops scheduling: the counters' codes (`too-long`, `too-many-bytes`, `invalid-character`, `too-many-links`, `too-many-hashtags`, `too-many-mentions`) and `empty`, `too-many-media`, `media-required`, `alt-missing`."},
+            "ok": {"type": "boolean"}
+        }},
+        "VariantInput": {"type": "object", "properties": {
+            "body": {"type": "string", "maxLength": 63206, "description": "Required unless `follow_master` is true."},
+            "follow_ups": {"type": "array", "maxItems": 25, "items": {"type": "string"}, "description": "Thread parts or the first comment; empty ones are dropped."},
+            "follow_master": {"type": "boolean", "default": false, "description": "True: follow the master text again (`body` and `follow_ups` are ignored)."}
+        }},
+        "PostAction": {"type": "object", "required": ["action"], "description": "`submit` sends a draft for review, or approves it at once when nobody needs to. `approve` and `request_changes` are for editors, never on their own posts (`request_changes` needs a `note`). `schedule` puts an approved post (or one that needs no approval) on the schedule at `scheduled_at` or its planned time; every variant must pass its checks. `unschedule` takes it off. `move` changes the planned day, keeping the time of day. `comment` adds `note` to the history and tells the people involved. `track_links` replaces the post's web addresses with tracked short links per channel.", "properties": {
+            "action": {"type": "string", "enum": ["submit", "approve", "request_changes", "schedule", "unschedule", "move", "comment", "track_links"]},
+            "note": {"type": "string", "maxLength": 4000, "description": "The approval note or changes asked for (up to 2,000), or the comment (up to 4,000)."},
+            "scheduled_at": {"type": "string", "description": format!("For `schedule`: {local} Empty: the post's planned time.")},
+            "day": {"type": "string", "format": "date", "description": "For `move`: `YYYY-MM-DD`."}
+        }},
+        "Media": {"type": "object", "required": ["id", "kind", "mime", "bytes", "alt_text", "metadata_removed", "had_location", "url", "created_at"], "properties": {
+            "id": {"type": "string"}, "kind": {"type": "string", "enum": ["image", "video"]},
+            "mime": {"type": "string"}, "file_name": {"type": "string"},
+            "bytes": {"type": "integer", "description": "Size of the stored original."},
+            "width": {"type": ["integer", "null"]}, "height": {"type": ["integer", "null"]},
+            "alt_text": {"type": "string"},
+            "metadata_removed": {"type": "boolean", "description": "False when the uploader kept the metadata."},
+            "had_location": {"type": "boolean", "description": "The upload carried a location (EXIF GPS, XMP, a video's location box or GPS track)."},
+            "url": {"type": "string", "description": "Public, unguessable address of the original: `/m/{id}/original`."},
+            "created_at": ms
+        }},
+        "MediaWithFiles": {"allOf": [schema("Media"), {"type": "object", "properties": {
+            "files": {"type": "array", "items": {"type": "object", "properties": {
+                "profile": {"type": "string", "enum": ["original", "thumb", "large", "instagram"]},
+                "mime": {"type": "string"}, "bytes": {"type": "integer"},
+                "width": {"type": ["integer", "null"]}, "height": {"type": ["integer", "null"]},
+                "url": {"type": "string", "description": "`/m/{id}/{profile}`"}
+            }}}
+        }}]},
+        "MediaUpload": {"type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP, GIF, MP4, MOV, 3GP or WebM, recognised by its content."},
+            "alt_text": {"type": "string", "maxLength": 1000},
+            "keep_metadata": {"type": "string", "enum": ["1"], "description": "`1` keeps EXIF, GPS and other metadata; anything else (or nothing) removes it."}
+        }},
+        "MediaPatch": {"type": "object", "required": ["alt_text"], "properties": {"alt_text": {"type": "string", "maxLength": 1000}}},
+        "Link": {"type": "object", "required": ["code", "short_url", "target", "destination", "network", "clicks", "created_at"], "properties": {
+            "code": {"type": "string"}, "short_url": {"type": "string", "description": "`{base_url}/l/{code}`"},
+            "target": {"type": "string", "description": "The address as given."},
+            "destination": {"type": "string", "description": "Where the short link redirects: the target with UTM parameters."},
+            "network": {"type": "string", "description": "The channel's network (`utm_source`); empty when none."},
+            "post": {"type": ["string", "null"], "description": "The post's public id."},
+            "clicks": {"type": "integer", "description": "Clicks by people (bots are not counted)."},
+            "created_at": ms
+        }},
+        "LinkInput": {"type": "object", "required": ["url"], "properties": {
+            "url": {"type": "string", "maxLength": 2000, "description": "An http(s) address. UTM parameters it already has are kept."},
+            "post": {"type": "string", "description": "A post's public id: its slug becomes `utm_campaign`."},
+            "channel": {"type": "string", "description": "A channel's public id: its network becomes `utm_source`."}
+        }},
+        "CreatedLink": {"type": "object", "required": ["code", "short_url", "target", "destination"], "properties": {
+            "code": {"type": "string"}, "short_url": {"type": "string"}, "target": {"type": "string"}, "destination": {"type": "string"}
+        }},
+        "CountNetwork": {"type": "string", "enum": ["x", "bluesky", "mastodon", "threads", "instagram", "facebook", "linkedin", "telegram", "telegram_caption", "sms"]},
+        "CountInput": {"type": "object", "required": ["network", "text"], "properties": {
+            "network": schema("CountNetwork"),
+            "text": {"type": "string", "description": "At most 200,000 bytes."},
+            "options": {"type": "object", "properties": {
+                "mastodon_limit": {"type": "integer", "minimum": 0, "default": 500, "description": "The Mastodon server's `max_characters`."},
+                "url_length": {"type": "integer", "minimum": 0, "default": 23, "description": "The Mastodon server's `characters_reserved_per_url`."}
+            }}
+        }},
+        "Count": {"type": "object", "required": ["used", "limit", "unit", "ok", "problems", "sms"], "properties": {
+            "used": {"type": "integer", "description": "How much of the limit the text uses, in `unit`."},
+            "limit": {"type": "integer"},
+            "unit": {"type": "string", "enum": ["weighted", "graphemes", "bytes", "utf16", "characters", "septets", "segments"]},
+            "ok": {"type": "boolean"},
+            "problems": {"type": "array", "items": {"type": "string", "enum": ["too_long", "too_many_bytes", "invalid_character", "too_many_links", "too_many_hashtags", "too_many_mentions"]}},
+            "sms": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["encoding", "segments", "units", "per_segment"], "properties": {
+                "encoding": {"type": "string", "enum": ["gsm7", "ucs2"]},
+                "segments": {"type": "integer"},
+                "units": {"type": "integer", "description": "Septets in GSM-7, UTF-16 code units in UCS-2."},
+                "per_segment": {"type": "integer", "description": "160/70 for one SMS, 153/67 once split."}
+            }}], "description": "Only for `sms`."}
+        }}
     })
 }

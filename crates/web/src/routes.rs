@@ -17,7 +17,7 @@ use kehilla_domain::Permission;
 
 use crate::ctx::Ctx;
 use crate::error::{WebError, status_error};
-use crate::{AppState, api, api_people, assets, pages};
+use crate::{AppState, api, api_people, api_studio, assets, pages};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,6 +218,8 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
     use Access::*;
     use Permission::*;
     let import_limit = state.settings.max_import_bytes;
+    // Multipart framing adds a little to the file itself.
+    let upload_limit = state.settings.max_upload_bytes.saturating_add(64 * 1024);
     let r = Routes::new(state)
         // Operations and assets.
         .get("/healthz", Public, pages::ops::healthz)
@@ -421,8 +423,116 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .post("/p/{token}", Public, pages::forms::save_preferences)
         .get("/u/{token}", Public, pages::forms::unsubscribe_page)
         .post("/u/{token}", Public, pages::forms::unsubscribe)
-        .get("/orgs/{org}/studio", Org(Read), pages::areas::studio)
-        .get("/orgs/{org}/calendar", Org(Read), pages::areas::calendar)
+        // Studio.
+        .get("/orgs/{org}/studio", Org(Read), pages::studio::home)
+        .get(
+            "/orgs/{org}/studio/new",
+            Org(Contribute),
+            pages::studio::new_page,
+        )
+        .post(
+            "/orgs/{org}/studio/posts",
+            Org(Contribute),
+            pages::studio::create,
+        )
+        .post("/orgs/{org}/studio/count", Org(Read), pages::studio::count)
+        .get(
+            "/orgs/{org}/studio/posts/{post}",
+            Org(Read),
+            pages::studio::show,
+        )
+        .post(
+            "/orgs/{org}/studio/posts/{post}",
+            Org(Contribute),
+            pages::studio::update,
+        )
+        .post(
+            "/orgs/{org}/studio/posts/{post}/variants/{channel}",
+            Org(Contribute),
+            pages::studio::save_variant,
+        )
+        .get(
+            "/orgs/{org}/studio/posts/{post}/preview/{channel}",
+            Org(Read),
+            pages::studio::preview,
+        )
+        .post(
+            "/orgs/{org}/studio/posts/{post}/action",
+            Org(Contribute),
+            pages::studio::action,
+        )
+        .post(
+            "/orgs/{org}/studio/posts/{post}/move",
+            Org(Contribute),
+            pages::studio::move_post,
+        )
+        .get(
+            "/orgs/{org}/studio/media",
+            Org(Read),
+            pages::studio_media::library,
+        )
+        .add_large(
+            Method::POST,
+            "/orgs/{org}/studio/media",
+            Org(Contribute),
+            upload_limit,
+            pages::studio_media::upload,
+        )
+        .post(
+            "/orgs/{org}/studio/media/{media}",
+            Org(Contribute),
+            pages::studio_media::update,
+        )
+        .post(
+            "/orgs/{org}/studio/media/{media}/delete",
+            Org(Edit),
+            pages::studio_media::delete,
+        )
+        .get(
+            "/orgs/{org}/studio/links",
+            Org(Read),
+            pages::studio_media::links,
+        )
+        .post(
+            "/orgs/{org}/studio/links",
+            Org(Contribute),
+            pages::studio_media::create_link,
+        )
+        .get(
+            "/orgs/{org}/studio/notifications",
+            Org(Read),
+            pages::studio::notifications,
+        )
+        .get(
+            "/orgs/{org}/studio/channels",
+            Org(Read),
+            pages::studio_channels::list,
+        )
+        .post(
+            "/orgs/{org}/studio/channels",
+            Org(Admin),
+            pages::studio_channels::create,
+        )
+        .post(
+            "/orgs/{org}/studio/channels/{channel}",
+            Org(Admin),
+            pages::studio_channels::update,
+        )
+        .post(
+            "/orgs/{org}/studio/channels/{channel}/delete",
+            Org(Admin),
+            pages::studio_channels::delete,
+        )
+        .post(
+            "/orgs/{org}/studio/settings",
+            Org(Admin),
+            pages::studio_channels::save_settings,
+        )
+        .get("/orgs/{org}/calendar", Org(Read), pages::calendar::page)
+        // Public: media files (unguessable ids) and tracked short links.
+        .get("/m/{media}/{file}", Public, pages::studio_media::file)
+        .get("/l/{code}", Public, pages::studio_media::redirect)
+        .get("/-/redirect", Public, pages::studio_media::bare_redirect)
         .get("/orgs/{org}/inbox", Org(Read), pages::areas::inbox)
         .get("/orgs/{org}/measure", Org(Read), pages::areas::measure)
         .get("/orgs/{org}/site", Org(Read), pages::areas::site)
@@ -561,6 +671,92 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Api(Read),
             api_people::count_segment,
         )
-        .get("/api/v1/orgs/{org}/forms", Api(Read), api_people::forms);
+        .get("/api/v1/orgs/{org}/forms", Api(Read), api_people::forms)
+        .get(
+            "/api/v1/orgs/{org}/channels",
+            Api(Read),
+            api_studio::list_channels,
+        )
+        .post(
+            "/api/v1/orgs/{org}/channels",
+            Api(Admin),
+            api_studio::create_channel,
+        )
+        .get(
+            "/api/v1/orgs/{org}/posts",
+            Api(Read),
+            api_studio::list_posts,
+        )
+        .post(
+            "/api/v1/orgs/{org}/posts",
+            Api(Contribute),
+            api_studio::create_post,
+        )
+        .get(
+            "/api/v1/orgs/{org}/posts/{post}",
+            Api(Read),
+            api_studio::get_post,
+        )
+        .add(
+            Method::PATCH,
+            "/api/v1/orgs/{org}/posts/{post}",
+            Api(Contribute),
+            api_studio::update_post,
+        )
+        .add(
+            Method::DELETE,
+            "/api/v1/orgs/{org}/posts/{post}",
+            Api(Contribute),
+            api_studio::delete_post,
+        )
+        .add(
+            Method::PUT,
+            "/api/v1/orgs/{org}/posts/{post}/variants/{channel}",
+            Api(Contribute),
+            api_studio::put_variant,
+        )
+        .post(
+            "/api/v1/orgs/{org}/posts/{post}/actions",
+            Api(Contribute),
+            api_studio::post_action,
+        )
+        .get(
+            "/api/v1/orgs/{org}/media",
+            Api(Read),
+            api_studio::list_media,
+        )
+        .add_large(
+            Method::POST,
+            "/api/v1/orgs/{org}/media",
+            Api(Contribute),
+            upload_limit,
+            api_studio::upload_media,
+        )
+        .get(
+            "/api/v1/orgs/{org}/media/{media}",
+            Api(Read),
+            api_studio::get_media,
+        )
+        .add(
+            Method::PATCH,
+            "/api/v1/orgs/{org}/media/{media}",
+            Api(Contribute),
+            api_studio::update_media,
+        )
+        .get(
+            "/api/v1/orgs/{org}/links",
+            Api(Read),
+            api_studio::list_links,
+        )
+        .post(
+            "/api/v1/orgs/{org}/links",
+            Api(Contribute),
+            api_studio::create_link,
+        )
+        .post(
+            "/api/v1/orgs/{org}/count",
+            Api(Read),
+            api_studio::count_text,
+        );
     (r.router, r.list)
 }

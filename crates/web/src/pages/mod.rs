@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod areas;
+pub mod calendar;
 pub mod forms;
 pub mod imports;
 pub mod jobs;
@@ -12,6 +13,9 @@ pub mod ops;
 pub mod orgs;
 pub mod people;
 pub mod people_settings;
+pub mod studio;
+pub mod studio_channels;
+pub mod studio_media;
 pub mod tokens;
 
 use axum::response::{Html, IntoResponse, Response};
