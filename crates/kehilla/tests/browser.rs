@@ -383,3 +383,183 @@ async fn a_visitor_signs_up_through_an_embedded_form_and_unsubscribes_in_one_cli
     c.close().await.unwrap();
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_contributor_writes_a_story_with_a_photo_and_an_editor_approves_and_moves_it() {
+    let Some(driver) = start_driver() else { return };
+    let app = TestApp::spawn().await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    app.invite_and_join(&owner, "yad", "editor", "noa@example.org")
+        .await;
+    app.invite_and_join(&owner, "yad", "contributor", "amir@example.org")
+        .await;
+    let r = owner
+        .post_form(
+            "/orgs/yad/studio/channels",
+            &[
+                ("network", "x"),
+                ("name", "X של העמותה"),
+                ("slots", "10:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let photo_path = crate::support::temp_dir().join("garden.jpg");
+    std::fs::write(
+        &photo_path,
+        kehilla_media::sample::photo_with_location(640, 480),
+    )
+    .unwrap();
+    let c = browser(&driver).await;
+    let log_in = |email: &'static str| {
+        let c = c.clone();
+        let url = app.url("/login");
+        async move {
+            c.goto(&url).await.unwrap();
+            fill(&c, "email", email).await;
+            fill(&c, "password", crate::support::PASSWORD).await;
+            click(&c, "login-submit").await;
+            wait_for(&c, "return location.pathname === '/orgs/yad'").await;
+        }
+    };
+
+    // The contributor writes a story in Hebrew for X, with a planned day next month.
+    log_in("amir@example.org").await;
+    c.goto(&app.url("/orgs/yad/studio/new")).await.unwrap();
+    fill(&c, "title", "יום ההתנדבות בגינה").await;
+    fill(
+        &c,
+        "body",
+        "השבוע שתלנו 40 עצים בגינה הקהילתית עם 25 מתנדבים #התנדבות",
+    )
+    .await;
+    c.find(Locator::Css("input[name=channel]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let planned = "2099-06-10T10:00";
+    js(
+        &c,
+        &format!("document.getElementById('scheduled_at').value = '{planned}'; return true"),
+    )
+    .await;
+    click(&c, "save-post").await;
+    wait_for(&c, "return location.search.includes('done=post-created')").await;
+
+    // A photo: uploaded with its GPS position, which is removed and said so.
+    c.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(photo_path.to_str().unwrap())
+        .await
+        .unwrap();
+    fill(&c, "alt_text", "מתנדבים שותלים עצים").await;
+    click(&c, "upload").await;
+    wait_for(
+        &c,
+        "return location.search.includes('media-uploaded-location-removed')",
+    )
+    .await;
+
+    // The X version turns red as it grows past 280 and says by how much.
+    let area = "document.querySelector('#variant-x textarea.counted')";
+    let counter = "document.querySelector('#variant-x output.counter')";
+    assert_eq!(
+        js(&c, &format!("return {counter}.classList.contains('over')")).await,
+        false
+    );
+    c.find(Locator::Css("#variant-x textarea.counted"))
+        .await
+        .unwrap()
+        .send_keys(&" ועוד מתנדבים".repeat(20))
+        .await
+        .unwrap();
+    wait_for(&c, &format!("return {counter}.classList.contains('over') && {counter}.textContent.includes('ארוך מדי ב־')")).await;
+    screenshot(&c, "studio-variant-over-he").await;
+    // Shortened, saved, and sent for approval.
+    js(&c, &format!("{area}.value = 'שתלנו 40 עצים עם 25 מתנדבים #התנדבות'; {area}.dispatchEvent(new Event('input')); return true")).await;
+    wait_for(&c, &format!("return !{counter}.classList.contains('over')")).await;
+    c.find(Locator::Css("#variant-x button.save-variant"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "return location.search.includes('done=variant-saved')").await;
+    click(&c, "submit-post").await;
+    wait_for(&c, "return location.search.includes('done=post-submitted')").await;
+    screenshot(&c, "studio-submitted-he").await;
+    click(&c, "logout").await;
+
+    // The editor approves it: with its planned time, it goes on the schedule.
+    log_in("noa@example.org").await;
+    let (post,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM posts")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    c.goto(&app.url(&format!("/orgs/yad/studio/posts/{post}")))
+        .await
+        .unwrap();
+    click(&c, "approve-post").await;
+    wait_for(&c, "return location.search.includes('done=post-approved')").await;
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("id=\"post-status\">מתוזמן")
+    );
+
+    // On the calendar, dragged from the 10th to the 12th.
+    c.goto(&app.url("/orgs/yad/calendar?date=2099-06-01"))
+        .await
+        .unwrap();
+    c.find(Locator::Css(&format!("li[data-post='{post}']")))
+        .await
+        .unwrap();
+    screenshot(&c, "calendar-month-he").await;
+    js(
+        &c,
+        &format!(
+            "const dt = new DataTransfer(); \
+             const li = document.querySelector(\"li[data-post='{post}']\"); \
+             li.dispatchEvent(new DragEvent('dragstart', {{bubbles: true, dataTransfer: dt}})); \
+             const td = document.querySelector(\"td[data-day='2099-06-12']\"); \
+             td.dispatchEvent(new DragEvent('dragover', {{bubbles: true, cancelable: true, dataTransfer: dt}})); \
+             td.dispatchEvent(new DragEvent('drop', {{bubbles: true, cancelable: true, dataTransfer: dt}})); \
+             return true"
+        ),
+    )
+    .await;
+    wait_for(
+        &c,
+        &format!("const li = document.querySelector(\"li[data-post='{post}']\"); return !!li && li.closest('td').dataset.day === '2099-06-12'"),
+    )
+    .await;
+    let (at,): (i64,) = kehilla_db::sqlx::query_as("SELECT scheduled_at FROM posts")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        kehilla_app::studio::local_input(chrono_tz::Asia::Jerusalem, at),
+        "2099-06-12T10:00"
+    );
+
+    // The photo as served carries no EXIF.
+    let (media,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM media")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    for file in ["original", "large"] {
+        let bytes = reqwest::get(app.url(&format!("/m/{media}/{file}")))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert!(!bytes.is_empty() && !kehilla_media::has_exif(&bytes));
+    }
+    c.close().await.unwrap();
+    app.stop().await;
+}

@@ -21,3 +21,4 @@ mod jobs;
 mod ops;
 mod people;
 mod repository;
+mod studio;

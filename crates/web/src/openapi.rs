@@ -12,8 +12,9 @@ fn error_responses() -> Value {
     })
 }
 
+/// The responses `ok` with the common errors added; a status given in `ok` wins.
 fn with_errors(ok: Value) -> Value {
-    merged(ok, error_responses())
+    merged(error_responses(), ok)
 }
 
 /// `a` with the keys of `b` added (replacing the same keys of `a`).

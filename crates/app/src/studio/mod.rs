@@ -172,7 +172,9 @@ pub fn slugify(title: &str) -> String {
 
 /// Hebrew points and cantillation (niqqud) are left out of slugs.
 fn is_mark(c: char) -> bool {
+    // Maqaf, paseq, sof pasuq and nun hafukha are punctuation: they separate words.
     ('\u{0591}'..='\u{05C7}').contains(&c)
+        && !matches!(c, '\u{05BE}' | '\u{05C0}' | '\u{05C3}' | '\u{05C6}')
 }
 
 #[cfg(test)]
@@ -184,6 +186,7 @@ mod tests {
         assert_eq!(slugify("יוֹם  ההתנדבות 2026!"), "יום-ההתנדבות-2026");
         assert_eq!(slugify("Hello, World"), "hello-world");
         assert_eq!(slugify("!!!"), "post");
+        assert_eq!(slugify("ב־2026"), "ב-2026");
     }
 
     #[test]

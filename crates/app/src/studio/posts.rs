@@ -888,7 +888,7 @@ impl JobHandler for NotificationMail {
                 body.push_str(&note);
             }
             body.push_str(&format!(
-                "\n\n{}/o/{}/studio/posts/{}\n",
+                "\n\n{}/orgs/{}/studio/posts/{}\n",
                 ctx.base_url.trim_end_matches('/'),
                 org.slug,
                 post_public_id
