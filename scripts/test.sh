@@ -19,6 +19,16 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 chromium --version
 
+echo "== S3-compatible server (moto, from PyPI) for the media store test"
+moto_venv="${KEHILLA_MOTO_VENV:-/var/tmp/kehilla-moto}"
+if [ ! -x "$moto_venv/bin/moto_server" ]; then
+  command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv
+  python3 -m venv "$moto_venv" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$moto_venv"; }
+  "$moto_venv/bin/pip" install -q "moto[server]==5.2.5"
+fi
+export KEHILLA_S3_SERVER="$moto_venv/bin/moto_server"
+"$KEHILLA_S3_SERVER" --help >/dev/null
+
 echo "== PostgreSQL at 127.0.0.1:5432"
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if ! command -v pg_isready >/dev/null 2>&1; then

@@ -75,6 +75,9 @@ pub struct Settings {
     pub max_import_bytes: usize,
     /// Largest image or video accepted by the media library, in bytes.
     pub max_upload_bytes: usize,
+    /// Keep media files in an S3-compatible store instead of `data_dir`:
+    /// `s3://KEY_ID:SECRET@host[:port]/bucket[/prefix]?region=REGION` (`s3+http://` without TLS).
+    pub media_store_url: Option<Secret>,
     /// Let link previews fetch pages on private and loopback addresses. For tests only: on a
     /// real server this would let users make the server fetch internal addresses (SSRF).
     pub fetch_private: bool,
@@ -103,6 +106,7 @@ impl Default for Settings {
             max_import_bytes: 64 * 1024 * 1024,
             max_upload_bytes: 100 * 1024 * 1024,
             fetch_private: false,
+            media_store_url: None,
         }
     }
 }

@@ -1100,20 +1100,20 @@ pub async fn create_link<'c, E: Executor<'c, Database = Any>>(
     .map_err(|e| DbError::unique(e, "code"))
 }
 
-/// The link already made for the same target, post and channel, if any.
+/// The link already made for the same destination, post and channel, if any.
 pub async fn find_link<'c, E: Executor<'c, Database = Any>>(
     e: E,
     org: i64,
     post: Option<i64>,
     channel: Option<i64>,
-    target: &str,
+    destination: &str,
 ) -> Result<Option<Link>> {
     Ok(sqlx::query_as(crate::sql!(
-        "SELECT {L_COLS} FROM links WHERE organization_id = $1 AND target = $2 \
+        "SELECT {L_COLS} FROM links WHERE organization_id = $1 AND destination = $2 \
          AND COALESCE(post_id, 0) = $3 AND COALESCE(channel_id, 0) = $4 ORDER BY id LIMIT 1"
     ))
     .bind(org)
-    .bind(target)
+    .bind(destination)
     .bind(post.unwrap_or(0))
     .bind(channel.unwrap_or(0))
     .fetch_optional(e)

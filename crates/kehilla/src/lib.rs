@@ -166,6 +166,9 @@ pub async fn start(
     listener: TcpListener,
 ) -> Result<Server, StartError> {
     let mailer = mailer(&settings)?;
+    if let Some(u) = &settings.media_store_url {
+        kehilla_app::studio::s3::S3Store::from_url(u.expose()).map_err(StartError)?;
+    }
     let worker = (settings.job_workers > 0).then(|| {
         Worker::new(
             job_context(&db, &settings, &mailer, worker_id()),

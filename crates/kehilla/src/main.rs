@@ -131,6 +131,14 @@ struct SettingsArgs {
         value_name = "BYTES"
     )]
     max_upload_bytes: Option<usize>,
+    /// Keep media in an S3-compatible store: s3://KEY:SECRET@host/bucket?region=R [default: data_dir]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_MEDIA_STORE_URL",
+        value_name = "URL"
+    )]
+    media_store_url: Option<String>,
     /// Let link previews fetch private and loopback addresses; for tests only [default: false]
     #[arg(
         long,
@@ -225,6 +233,9 @@ impl SettingsArgs {
         }
         if let Some(v) = self.max_upload_bytes {
             s.max_upload_bytes = v;
+        }
+        if let Some(v) = &self.media_store_url {
+            s.media_store_url = Some(kehilla_app::settings::Secret(v.clone()));
         }
         if let Some(v) = self.fetch_private {
             s.fetch_private = v;

@@ -596,3 +596,136 @@ async fn previews_show_the_link_card_and_private_addresses_are_refused_by_defaul
         app.stop().await;
     }
 }
+
+/// An S3-compatible server on loopback (moto's server, installed by the test command).
+struct S3Server {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_s3() -> Option<S3Server> {
+    let Ok(bin) = std::env::var("KEHILLA_S3_SERVER") else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "KEHILLA_S3_SERVER must name an S3-compatible server in CI"
+        );
+        eprintln!("skipped: set KEHILLA_S3_SERVER to an S3-compatible server (moto_server)");
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = std::process::Command::new(bin)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = S3Server { child, port };
+    // Ready when it answers HTTP.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if reqwest::get(format!("http://127.0.0.1:{port}/"))
+            .await
+            .is_ok()
+        {
+            return Some(server);
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the S3 server did not start"
+        );
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_millis(200),
+            tokio::net::TcpStream::connect(("127.0.0.1", port)),
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn media_can_live_in_an_s3_compatible_store() {
+    let Some(s3) = start_s3().await else { return };
+    let base = format!("http://127.0.0.1:{}", s3.port);
+    let http = reqwest::Client::new();
+    assert!(
+        http.put(format!("{base}/media"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_success()
+    );
+    let url = format!(
+        "s3+http://kehilla:secret@127.0.0.1:{}/media/site-a?region=us-east-1",
+        s3.port
+    );
+    let app = TestApp::spawn_on(Backend::Sqlite, move |s| {
+        s.media_store_url = Some(kehilla_app::settings::Secret(url));
+    })
+    .await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let token = owner.create_token("yad", "write").await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(kehilla_media::sample::photo_with_location(200, 100))
+            .file_name("p.jpg"),
+    );
+    let r = http
+        .post(app.url("/api/v1/orgs/yad/media"))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let m: Value = r.json().await.unwrap();
+    let id = m["id"].as_str().unwrap().to_string();
+    // Served from the store, without the location.
+    let bytes = reqwest::get(app.url(&format!("/m/{id}/original")))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(!bytes.is_empty() && !kehilla_media::has_exif(&bytes));
+    let listing = http
+        .get(format!("{base}/media?list-type=2&prefix=site-a/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(listing.matches("<Key>").count(), 4, "{listing}");
+    assert!(listing.contains(&format!("/{id}/original.jpg</Key>")));
+    assert!(
+        !std::path::Path::new(&app.settings.data_dir)
+            .join("media")
+            .exists()
+    );
+    // Deleting the media deletes its objects.
+    let r = owner
+        .post_form(&format!("/orgs/yad/studio/media/{id}/delete"), &[])
+        .await;
+    assert!(location(&r).contains("done=media-deleted"));
+    let listing = http
+        .get(format!("{base}/media?list-type=2&prefix=site-a/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(listing.matches("<Key>").count(), 0, "{listing}");
+    app.stop().await;
+}

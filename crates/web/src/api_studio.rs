@@ -393,14 +393,13 @@ pub async fn create_link(
         Some(c) => Some(studio::channel(&st.db.pool, o.org.id, c).await?),
         None => None,
     };
-    let l = link_uc::make(
-        &st.db,
-        o.org.id,
-        post.as_ref().map(|p| (p.id, p.slug.as_str())),
-        channel.as_ref().map(|c| (c.id, c.network.as_str())),
-        &b.url,
-    )
-    .await?;
+    let tag = link_uc::Tag {
+        post_id: post.as_ref().map(|p| p.id),
+        channel_id: channel.as_ref().map(|c| c.id),
+        source: channel.as_ref().map(|c| c.network.as_str()).unwrap_or(""),
+        campaign: post.as_ref().map(|p| p.slug.as_str()).unwrap_or(""),
+    };
+    let l = link_uc::make(&st.db, o.org.id, tag, &b.url).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({

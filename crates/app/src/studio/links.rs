@@ -85,14 +85,19 @@ pub fn short_url(base_url: &str, code: &str) -> String {
     format!("{}/l/{code}", base_url.trim_end_matches('/'))
 }
 
+/// What a tracked link belongs to and how it is tagged.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tag<'a> {
+    pub post_id: Option<i64>,
+    pub channel_id: Option<i64>,
+    /// utm_source: the network.
+    pub source: &'a str,
+    /// utm_campaign: the post's slug.
+    pub campaign: &'a str,
+}
+
 /// Makes (or finds) the tracked link for a target, for a post's channel or on its own.
-pub async fn make(
-    db: &Db,
-    org: i64,
-    post: Option<(i64, &str)>,
-    channel: Option<(i64, &str)>,
-    target: &str,
-) -> Result<Link> {
+pub async fn make(db: &Db, org: i64, tag: Tag<'_>, target: &str) -> Result<Link> {
     let target = target.trim();
     if !is_web_address(target) || target.chars().count() > 2000 {
         return Err(AppError::Input {
@@ -100,14 +105,11 @@ pub async fn make(
             error: InputError::InvalidValue,
         });
     }
-    let post_id = post.map(|p| p.0);
-    let channel_id = channel.map(|c| c.0);
-    if let Some(l) = studio::find_link(&db.pool, org, post_id, channel_id, target).await? {
+    let (post_id, channel_id, source) = (tag.post_id, tag.channel_id, tag.source);
+    let destination = with_utm(target, source, tag.campaign);
+    if let Some(l) = studio::find_link(&db.pool, org, post_id, channel_id, &destination).await? {
         return Ok(l);
     }
-    let source = channel.map(|c| c.1).unwrap_or("");
-    let campaign = post.map(|p| p.1).unwrap_or("");
-    let destination = with_utm(target, source, campaign);
     for _ in 0..5 {
         let code = new_code();
         match studio::create_link(
@@ -163,14 +165,13 @@ pub async fn track_post(db: &Db, by: &OrgMember, public_id: &str, base_url: &str
                 if url.starts_with(&prefix) || !is_web_address(url) {
                     continue;
                 }
-                let link = make(
-                    db,
-                    by.org.id,
-                    Some((p.id, &p.slug)),
-                    Some((ch.id, &ch.network)),
-                    url,
-                )
-                .await?;
+                let tag = Tag {
+                    post_id: Some(p.id),
+                    channel_id: Some(ch.id),
+                    source: &ch.network,
+                    campaign: &p.slug,
+                };
+                let link = make(db, by.org.id, tag, url).await?;
                 out.push_str(part.get(last..start).unwrap_or(""));
                 out.push_str(&short_url(base_url, &link.code));
                 last = end;

@@ -13,27 +13,41 @@ use kehilla_media::{Kind, Limits, Profile};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
+use super::s3::S3Store;
 use crate::members::OrgMember;
 use crate::people::person::short;
 use crate::{AppError, Result};
 
-/// Where media files live: a directory under the data directory. (An S3-compatible store
-/// would implement the same three operations.)
+/// Where media files live: a directory under the data directory (the default), or an
+/// S3-compatible object store (`media_store_url`), which several servers can share.
 #[derive(Clone, Debug)]
 pub struct Storage {
-    root: PathBuf,
+    backend: Backend,
     work: Arc<Semaphore>,
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Local(PathBuf),
+    S3(Box<S3Store>),
 }
 
 impl Storage {
     pub fn local(root: impl Into<PathBuf>) -> Storage {
         Storage {
-            root: root.into(),
+            backend: Backend::Local(root.into()),
             work: Arc::new(Semaphore::new(1)),
         }
     }
 
-    fn path(&self, key: &str) -> Result<PathBuf> {
+    pub fn s3(store: S3Store) -> Storage {
+        Storage {
+            backend: Backend::S3(Box::new(store)),
+            work: Arc::new(Semaphore::new(1)),
+        }
+    }
+
+    fn check(key: &str) -> Result<()> {
         // Keys are made here, but check anyway: no way out of the root.
         if key
             .split('/')
@@ -42,12 +56,24 @@ impl Storage {
         {
             return Err(AppError::Internal(format!("bad storage key {key}")));
         }
-        Ok(self.root.join(key))
+        Ok(())
     }
 
-    /// Writes a file whole or not at all (temporary file, then rename).
+    fn path(&self, root: &Path, key: &str) -> Result<PathBuf> {
+        Self::check(key)?;
+        Ok(root.join(key))
+    }
+
+    /// Writes a file whole or not at all (temporary file, then rename; one PUT on S3).
     pub async fn put(&self, key: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.path(key)?;
+        let root = match &self.backend {
+            Backend::Local(root) => root,
+            Backend::S3(s3) => {
+                Self::check(key)?;
+                return s3.put(key, bytes).await;
+            }
+        };
+        let path = self.path(root, key)?;
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await.map_err(io)?;
         }
@@ -58,7 +84,14 @@ impl Storage {
     }
 
     pub async fn get(&self, key: &str) -> Result<Vec<u8>> {
-        match tokio::fs::read(self.path(key)?).await {
+        let root = match &self.backend {
+            Backend::Local(root) => root,
+            Backend::S3(s3) => {
+                Self::check(key)?;
+                return s3.get(key).await;
+            }
+        };
+        match tokio::fs::read(self.path(root, key)?).await {
             Ok(b) => Ok(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(AppError::NotFound),
             Err(e) => Err(io(e)),
@@ -66,16 +99,19 @@ impl Storage {
     }
 
     pub async fn delete_prefix(&self, prefix: &str) -> Result<()> {
-        let path = self.path(prefix)?;
+        let root = match &self.backend {
+            Backend::Local(root) => root,
+            Backend::S3(s3) => {
+                Self::check(prefix)?;
+                return s3.delete_prefix(prefix).await;
+            }
+        };
+        let path = self.path(root, prefix)?;
         match tokio::fs::remove_dir_all(&path).await {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(io(e)),
         }
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 }
 
@@ -119,6 +155,7 @@ pub struct Upload<'a> {
 }
 
 struct Processed {
+    removed: bool,
     kind: Kind,
     mime: &'static str,
     width: Option<u32>,
@@ -140,6 +177,10 @@ fn process(
         kehilla_media::strip_metadata(&bytes, limits)?
     };
     let mut renditions = Vec::new();
+    // What is left after stripping: a WebM's tags and a GPS track inside video data stay, and
+    // then the file must not be labelled "metadata removed".
+    let after = kehilla_media::inspect(&original, limits)?;
+    let removed = !keep && info.mime != "video/webm" && !after.has_gps;
     let (mut width, mut height) = (info.width, info.height);
     if info.kind == Kind::Image {
         for p in [Profile::Thumb, Profile::Large, Profile::Instagram] {
@@ -147,12 +188,11 @@ fn process(
             renditions.push((p, r));
         }
         // The stripped original may have been turned upright: report its real size.
-        if let Ok(i) = kehilla_media::inspect(&original, limits) {
-            width = i.width;
-            height = i.height;
-        }
+        width = after.width;
+        height = after.height;
     }
     Ok(Processed {
+        removed,
         kind: info.kind,
         mime: info.mime,
         width,
@@ -239,7 +279,7 @@ pub async fn upload(
                 width: p.width.map(i64::from),
                 height: p.height.map(i64::from),
                 alt_text: &alt,
-                metadata_removed: !keep,
+                metadata_removed: p.removed,
                 had_location: p.had_location,
                 sha256: &sha,
                 uploaded_by: by.user.id,

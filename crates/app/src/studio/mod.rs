@@ -9,6 +9,7 @@ pub mod links;
 pub mod media;
 pub mod posts;
 pub mod preview;
+pub mod s3;
 
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;

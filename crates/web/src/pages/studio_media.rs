@@ -305,14 +305,17 @@ pub async fn create_link(
 ) -> WebResult<Response> {
     let source = f.source.trim().to_ascii_lowercase();
     let campaign = kehilla_app::studio::slugify(&f.campaign);
-    let r = link_uc::make(
-        &st.db,
-        org.0.org.id,
-        (!f.campaign.trim().is_empty()).then_some((0, campaign.as_str())),
-        (!source.is_empty()).then_some((0, source.as_str())),
-        &f.url,
-    )
-    .await;
+    let campaign = if f.campaign.trim().is_empty() {
+        String::new()
+    } else {
+        campaign
+    };
+    let tag = link_uc::Tag {
+        source: &source,
+        campaign: &campaign,
+        ..link_uc::Tag::default()
+    };
+    let r = link_uc::make(&st.db, org.0.org.id, tag, &f.url).await;
     match r {
         Ok(_) => Ok(Redirect::to(&format!(
             "/orgs/{}/studio/links?done=link-created",
