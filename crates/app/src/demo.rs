@@ -985,26 +985,10 @@ async fn studio_demo(
             db::set_approved_by(&mut **tx, org.id, post.id, Some(approver)).await?;
         }
         for ((actor, action, note), t) in steps.iter().zip(&times) {
-            db::add_history(&mut **tx, org.id, post.id, *actor, action, note).await?;
-            kehilla_db::sqlx::query(
-                "UPDATE post_history SET at = $1 WHERE id = \
-                 (SELECT MAX(id) FROM post_history WHERE post_id = $2)",
-            )
-            .bind(*t)
-            .bind(post.id)
-            .execute(&mut **tx)
-            .await?;
+            db::add_history_at(&mut **tx, org.id, post.id, *actor, action, note, *t).await?;
         }
         let last = times.last().copied().unwrap_or(start);
-        kehilla_db::sqlx::query(
-            "UPDATE posts SET created_at = $1, updated_at = $2, published_at = $3 WHERE id = $4",
-        )
-        .bind(start)
-        .bind(last)
-        .bind(published)
-        .bind(post.id)
-        .execute(&mut **tx)
-        .await?;
+        db::set_times(&mut **tx, org.id, post.id, start, last, published).await?;
 
         // What the editor and the contributor find in their notifications, unread.
         let notice = match status {
@@ -1013,7 +997,7 @@ async fn studio_demo(
             _ => None,
         };
         if let Some((user, actor, kind, note)) = notice {
-            let id = db::notify(
+            db::notify_at(
                 &mut **tx,
                 org.id,
                 user,
@@ -1021,13 +1005,9 @@ async fn studio_demo(
                 Some(actor),
                 kind,
                 note,
+                last,
             )
             .await?;
-            kehilla_db::sqlx::query("UPDATE notifications SET created_at = $1 WHERE id = $2")
-                .bind(last)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
         }
 
         // A tracked link with clicks from the days since publication.

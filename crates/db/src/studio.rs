@@ -854,6 +854,19 @@ pub async fn add_history<'c, E: Executor<'c, Database = Any>>(
     action: &str,
     note: &str,
 ) -> Result<()> {
+    add_history_at(e, org, post, actor, action, note, now_ms()).await
+}
+
+/// A history entry at a given time (imports and demo data).
+pub async fn add_history_at<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    post: i64,
+    actor: Option<i64>,
+    action: &str,
+    note: &str,
+    at: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO post_history (organization_id, post_id, actor_id, action, note, at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -863,10 +876,34 @@ pub async fn add_history<'c, E: Executor<'c, Database = Any>>(
     .bind(actor)
     .bind(action)
     .bind(note)
-    .bind(now_ms())
+    .bind(at)
     .execute(e)
     .await?;
     Ok(())
+}
+
+/// Sets a post's creation, last change and publication times (imports and demo data; the
+/// publisher sets `published_at` when it publishes).
+pub async fn set_times<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    post: i64,
+    created_at: i64,
+    updated_at: i64,
+    published_at: Option<i64>,
+) -> Result<()> {
+    let r = sqlx::query(
+        "UPDATE posts SET created_at = $1, updated_at = $2, published_at = $3 \
+         WHERE organization_id = $4 AND id = $5",
+    )
+    .bind(created_at)
+    .bind(updated_at)
+    .bind(published_at)
+    .bind(org)
+    .bind(post)
+    .execute(e)
+    .await?;
+    crate::touched(&r)
 }
 
 pub async fn history<'c, E: Executor<'c, Database = Any>>(
@@ -924,6 +961,21 @@ pub async fn notify<'c, E: Executor<'c, Database = Any>>(
     kind: &str,
     note: &str,
 ) -> Result<i64> {
+    notify_at(e, org, user, post, actor, kind, note, now_ms()).await
+}
+
+/// A notification made at a given time (demo data).
+#[allow(clippy::too_many_arguments)]
+pub async fn notify_at<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    user: i64,
+    post: Option<i64>,
+    actor: Option<i64>,
+    kind: &str,
+    note: &str,
+    at: i64,
+) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO notifications (organization_id, user_id, post_id, actor_id, kind, note, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -934,7 +986,7 @@ pub async fn notify<'c, E: Executor<'c, Database = Any>>(
     .bind(actor)
     .bind(kind)
     .bind(note)
-    .bind(now_ms())
+    .bind(at)
     .fetch_one(e)
     .await?;
     Ok(id)

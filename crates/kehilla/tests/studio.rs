@@ -553,13 +553,24 @@ async fn uploads_lose_their_location_unless_kept_and_bad_files_get_clear_errors(
 /// A page with OpenGraph data, served on loopback.
 async fn og_page() -> String {
     let html = "<html><head><meta property=\"og:title\" content=\"יום ההתנדבות הגדול\">\
+                <meta property=\"og:image\" content=\"/cover.jpg\">\
                 <meta property=\"og:site_name\" content=\"Yad\"></head></html>";
-    let app = axum::Router::new().route(
-        "/event",
-        axum::routing::get(move || async move {
-            ([("content-type", "text/html; charset=utf-8")], html)
-        }),
-    );
+    let app = axum::Router::new()
+        .route(
+            "/event",
+            axum::routing::get(move || async move {
+                ([("content-type", "text/html; charset=utf-8")], html)
+            }),
+        )
+        .route(
+            "/cover.jpg",
+            axum::routing::get(|| async {
+                (
+                    [("content-type", "image/jpeg")],
+                    kehilla_media::sample::photo(40, 20, 3),
+                )
+            }),
+        );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -589,6 +600,17 @@ async fn previews_show_the_link_card_and_private_addresses_are_refused_by_defaul
         assert!(html.contains("dir=\"auto\""));
         if allow {
             assert!(html.contains("יום ההתנדבות הגדול"), "{html}");
+            // The card's picture comes through our own origin.
+            let src = html
+                .split("src=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap()
+                .replace("&amp;", "&");
+            assert!(src.starts_with("/orgs/yad/studio/card-image?url="), "{src}");
+            let r = owner.get(&src).await;
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(r.headers()["content-type"], "image/jpeg");
         } else {
             assert!(html.contains("הכתובת אינה ציבורית"), "{html}");
             assert!(!html.contains("יום ההתנדבות הגדול"));

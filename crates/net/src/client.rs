@@ -14,6 +14,8 @@ use crate::url_check::check_url;
 use crate::{FetchPolicy, NetError};
 
 const HTML_TYPES: [&str; 2] = ["text/html", "application/xhtml+xml"];
+const IMAGE_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "image/gif"];
+const ACCEPT_IMAGE: &str = "image/jpeg,image/png,image/webp,image/gif;q=0.9";
 const ACCEPT_HTML: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
 
 /// A page fetched by [`SafeClient::get_text`].
@@ -86,7 +88,60 @@ impl SafeClient {
         }
     }
 
+    /// Fetches an image (a link card's picture) under the same rules: JPEG, PNG, WebP or GIF,
+    /// at most `max_bytes`. Returns its media type and bytes.
+    pub async fn get_image(
+        &self,
+        url: &str,
+        max_bytes: usize,
+    ) -> Result<(String, Vec<u8>), NetError> {
+        let fetch = self.fetch(
+            url,
+            ACCEPT_IMAGE,
+            &IMAGE_TYPES,
+            NetError::NotImage,
+            max_bytes,
+        );
+        match tokio::time::timeout(self.policy.timeout, fetch).await {
+            Ok(r) => r.map(|(_, _, media_type, body)| (media_type, body)),
+            Err(_) => Err(NetError::Timeout),
+        }
+    }
+
     async fn fetch_html(&self, url: &str) -> Result<Fetched, NetError> {
+        let (final_url, status, content_type, body) = self
+            .fetch(
+                url,
+                ACCEPT_HTML,
+                &HTML_TYPES,
+                NetError::NotHtml,
+                self.policy.max_bytes,
+            )
+            .await?;
+        let media_type = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        Ok(Fetched {
+            final_url,
+            status,
+            body: decode_html(&body, charset_param(&content_type)),
+            content_type: media_type,
+        })
+    }
+
+    /// GET with every hop checked; the body must have one of `types` and at most `max` bytes.
+    /// Returns the final URL, status, full content type and body.
+    async fn fetch(
+        &self,
+        url: &str,
+        accept: &str,
+        types: &[&str],
+        wrong_type: NetError,
+        max: usize,
+    ) -> Result<(String, u16, String, Vec<u8>), NetError> {
         let allow_private = self.policy.allow_private;
         let mut current = Url::parse(url.trim()).map_err(|_| NetError::InvalidUrl)?;
         let mut redirects = 0usize;
@@ -95,7 +150,7 @@ impl SafeClient {
             let response = self
                 .client
                 .get(current.clone())
-                .header(ACCEPT, ACCEPT_HTML)
+                .header(ACCEPT, accept)
                 .send()
                 .await
                 .map_err(|e| classify(&e))?;
@@ -132,11 +187,10 @@ impl SafeClient {
             .unwrap_or_default()
             .trim()
             .to_ascii_lowercase();
-        if !HTML_TYPES.contains(&media_type.as_str()) {
-            return Err(NetError::NotHtml);
+        if !types.contains(&media_type.as_str()) {
+            return Err(wrong_type);
         }
 
-        let max = self.policy.max_bytes;
         let declared = response.content_length();
         if declared.is_some_and(|len| len > u64::try_from(max).unwrap_or(u64::MAX)) {
             return Err(NetError::TooLarge);
@@ -154,12 +208,7 @@ impl SafeClient {
             body.extend_from_slice(&chunk);
         }
 
-        Ok(Fetched {
-            final_url: current.to_string(),
-            status: status.as_u16(),
-            body: decode_html(&body, charset_param(&content_type)),
-            content_type: media_type,
-        })
+        Ok((current.to_string(), status.as_u16(), content_type, body))
     }
 }
 

@@ -28,6 +28,9 @@ pub enum NetError {
     /// The response is not an HTML page.
     #[error("the response is not an HTML page")]
     NotHtml,
+    /// The response is not a JPEG, PNG, WebP or GIF image.
+    #[error("the response is not an image")]
+    NotImage,
     /// More than [`crate::FetchPolicy::max_redirects`] redirects.
     #[error("too many redirects")]
     TooManyRedirects,
@@ -53,6 +56,7 @@ impl NetError {
             NetError::Timeout => "net.timeout",
             NetError::TooLarge => "net.too_large",
             NetError::NotHtml => "net.not_html",
+            NetError::NotImage => "net.not_image",
             NetError::TooManyRedirects => "net.too_many_redirects",
             NetError::Status(_) => "net.status",
             NetError::Http => "net.http",
@@ -75,6 +79,7 @@ mod tests {
             NetError::Timeout,
             NetError::TooLarge,
             NetError::NotHtml,
+            NetError::NotImage,
             NetError::TooManyRedirects,
             NetError::Status(404),
             NetError::Http,

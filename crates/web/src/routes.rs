@@ -437,6 +437,11 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         )
         .post("/orgs/{org}/studio/count", Org(Read), pages::studio::count)
         .get(
+            "/orgs/{org}/studio/card-image",
+            Org(Read),
+            pages::studio::card_image,
+        )
+        .get(
             "/orgs/{org}/studio/posts/{post}",
             Org(Read),
             pages::studio::show,

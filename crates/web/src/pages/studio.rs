@@ -722,6 +722,7 @@ pub async fn count(
 #[derive(Template)]
 #[template(path = "studio/preview.html")]
 struct PreviewFragment {
+    org_slug: String,
     lang: kehilla_domain::validate::Lang,
     network: String,
     network_name: String,
@@ -737,6 +738,53 @@ struct PreviewFragment {
 impl PreviewFragment {
     fn t(&self, key: &str) -> String {
         i18n::t(self.lang, key)
+    }
+    /// A card's picture goes through our server (SSRF-safe), so that the page's CSP can keep
+    /// images to our own origin and the linked site does not see who is writing.
+    fn card_image(&self, url: &str) -> String {
+        format!(
+            "/orgs/{}/studio/card-image?url={}",
+            self.org_slug,
+            crate::routes::urlencode(url)
+        )
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CardImageQuery {
+    #[serde(default)]
+    url: String,
+}
+
+/// A link card's picture, fetched through the SSRF-safe client (2 MB at most).
+pub async fn card_image(
+    State(st): State<AppState>,
+    Query(q): Query<CardImageQuery>,
+) -> WebResult<Response> {
+    let Some(client) = &st.fetcher else {
+        return Err(AppError::NotFound.into());
+    };
+    match client.get_image(&q.url, 2 * 1024 * 1024).await {
+        Ok((mime, bytes)) => {
+            let mut r = bytes.into_response();
+            let h = r.headers_mut();
+            if let Ok(v) = axum::http::HeaderValue::from_str(&mime) {
+                h.insert(axum::http::header::CONTENT_TYPE, v);
+            }
+            h.insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("private, max-age=86400"),
+            );
+            h.insert(
+                "content-security-policy",
+                axum::http::HeaderValue::from_static("default-src 'none'"),
+            );
+            Ok(r)
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "link card image not fetched");
+            Err(AppError::NotFound.into())
+        }
     }
 }
 
@@ -851,6 +899,7 @@ pub async fn preview(
         _ => (None, None),
     };
     let frag = PreviewFragment {
+        org_slug: o.org.slug.clone(),
         lang: ctx.lang,
         network_name: i18n::t(ctx.lang, &format!("network-{}", ch.network)),
         network: ch.network.clone(),
