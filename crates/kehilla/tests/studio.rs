@@ -751,3 +751,125 @@ async fn media_can_live_in_an_s3_compatible_store() {
     assert_eq!(listing.matches("<Key>").count(), 0, "{listing}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_api_writes_schedules_and_counts_posts() {
+    for backend in backends() {
+        let app = TestApp::spawn_on(backend, |_| {}).await;
+        let owner = app.set_up("yad", "dana@example.org").await;
+        let token = owner.create_token("yad", "write").await;
+        let api = reqwest::Client::new();
+        let call = |method: reqwest::Method, path: &str, body: Value| {
+            api.request(method, app.url(&format!("/api/v1/orgs/yad{path}")))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+        };
+        let r = call(
+            reqwest::Method::POST,
+            "/channels",
+            json!({"network": "bluesky", "name": "Bluesky", "slots": "09:00"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let ch: Value = r.json().await.unwrap();
+        let ch = ch["public_id"].as_str().unwrap().to_string();
+        // Bad input is a clear 422 naming the field.
+        let r = call(
+            reqwest::Method::POST,
+            "/posts",
+            json!({"kind": "poem", "body": "x"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.json::<Value>().await.unwrap()["field"], json!("kind"));
+        let r = call(
+            reqwest::Method::POST,
+            "/posts",
+            json!({"kind": "achievement", "title": "100 volunteers", "body": "הגענו ל־100 מתנדבים! 🎉",
+                   "channels": [ch], "scheduled_at": "2099-01-10T09:00"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let post: Value = r.json().await.unwrap();
+        let id = post["id"].as_str().unwrap().to_string();
+        assert_eq!(post["variants"][0]["network"], json!("bluesky"));
+        assert_eq!(post["variants"][0]["ok"], json!(true));
+        // A thread on Bluesky: the second part is counted on its own.
+        let r = call(
+            reqwest::Method::PUT,
+            &format!("/posts/{id}/variants/{ch}"),
+            json!({"body": "הגענו ל־100 מתנדבים!", "follow_ups": ["תודה לכולם 💙"]}),
+        )
+        .await
+        .unwrap();
+        let post: Value = r.json().await.unwrap();
+        assert_eq!(post["variants"][0]["counts"].as_array().unwrap().len(), 2);
+        assert_eq!(post["variants"][0]["edited"], json!(true));
+        // The owner needs no approval: scheduled directly; a past time is refused.
+        let r = call(
+            reqwest::Method::POST,
+            &format!("/posts/{id}/actions"),
+            json!({"action": "schedule", "scheduled_at": "2001-01-01T09:00"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["code"],
+            json!("time-in-past")
+        );
+        let r = call(
+            reqwest::Method::POST,
+            &format!("/posts/{id}/actions"),
+            json!({"action": "schedule"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["status"],
+            json!("scheduled")
+        );
+        let r = call(reqwest::Method::GET, "/posts?status=scheduled", json!({}))
+            .await
+            .unwrap();
+        let list: Value = r.json().await.unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 1);
+        // The counter as a service: Bluesky counts graphemes, X weighs them.
+        let text = "שלום 👨‍👩‍👧‍👦";
+        for (network, used) in [("bluesky", 6), ("x", 7)] {
+            let r = call(
+                reqwest::Method::POST,
+                "/count",
+                json!({"network": network, "text": text}),
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                r.json::<Value>().await.unwrap()["used"],
+                json!(used),
+                "{network}"
+            );
+        }
+        let r = call(
+            reqwest::Method::POST,
+            "/links",
+            json!({"url": "https://yad.example/join", "post": id, "channel": ch}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let link: Value = r.json().await.unwrap();
+        assert_eq!(
+            link["destination"],
+            json!(
+                "https://yad.example/join?utm_source=bluesky&utm_medium=social&utm_campaign=100-volunteers"
+            )
+        );
+        app.stop().await;
+    }
+}
