@@ -346,6 +346,54 @@ pub fn render(bytes: &[u8], profile: Profile, limits: &Limits) -> Result<Renditi
     raster::render(decoded, profile)
 }
 
+/// [`render`] for several profiles at once: the picture is decoded once, not once per profile.
+pub fn render_all(
+    bytes: &[u8],
+    profiles: &[Profile],
+    limits: &Limits,
+) -> Result<Vec<Rendition>, MediaError> {
+    check_size(bytes, limits)?;
+    let format = sniff::sniff(bytes)?;
+    if format.kind() != Kind::Image {
+        return Err(MediaError::NotAnImage);
+    }
+    let info = image_info(bytes, format, limits)?;
+    let decoded = raster::decode(bytes, format, &info, limits)?;
+    profiles
+        .iter()
+        .map(|p| {
+            raster::render(
+                raster::Decoded {
+                    image: decoded.image.clone(),
+                    icc: decoded.icc.clone(),
+                },
+                *p,
+            )
+        })
+        .collect()
+}
+
+/// What [`inspect`] tells, read from the header and structure only, without decoding the
+/// pixels: for a file already checked (the result of [`strip_metadata`]).
+pub fn probe(bytes: &[u8], limits: &Limits) -> Result<Inspected, MediaError> {
+    check_size(bytes, limits)?;
+    let format = sniff::sniff(bytes)?;
+    match format {
+        Format::Jpeg | Format::Png | Format::WebP | Format::Gif => {
+            let info = image_info(bytes, format, limits)?;
+            Ok(Inspected {
+                kind: format.kind(),
+                mime: format.mime(),
+                width: Some(info.width),
+                height: Some(info.height),
+                has_metadata: info.has_metadata,
+                has_gps: info.has_gps,
+            })
+        }
+        _ => inspect(bytes, limits),
+    }
+}
+
 /// Whether the bytes contain EXIF: an APP1 `Exif` segment anywhere in a JPEG (or an EXIF block
 /// in data after its end), an `eXIf` chunk (or a raw EXIF text chunk) in a PNG, an `EXIF`
 /// chunk in a WebP. `false` for anything else, including unrecognised bytes.

@@ -99,4 +99,23 @@ mod tests {
         assert!(!clean.is_empty() && !crate::has_exif(&clean));
         assert!(crate::has_exif(&p));
     }
+
+    #[test]
+    fn one_decode_gives_the_same_renditions_and_probe_agrees_with_inspect() {
+        let p = photo(900, 300, 7);
+        let limits = crate::Limits::default();
+        let all = crate::render_all(&p, &crate::Profile::ALL, &limits).unwrap_or_default();
+        assert_eq!(all.len(), crate::Profile::ALL.len());
+        for (r, profile) in all.iter().zip(crate::Profile::ALL) {
+            let one = crate::render(&p, profile, &limits).ok();
+            assert_eq!(
+                one.map(|o| (o.width, o.height, o.mime)),
+                Some((r.width, r.height, r.mime))
+            );
+        }
+        let a = crate::probe(&p, &limits).ok();
+        let b = crate::inspect(&p, &limits).ok();
+        assert_eq!(a, b);
+        assert!(crate::probe(b"nonsense", &limits).is_err());
+    }
 }

@@ -179,14 +179,13 @@ fn process(
     let mut renditions = Vec::new();
     // What is left after stripping: a WebM's tags and a GPS track inside video data stay, and
     // then the file must not be labelled "metadata removed".
-    let after = kehilla_media::inspect(&original, limits)?;
+    let after = kehilla_media::probe(&original, limits)?;
     let removed = !keep && info.mime != "video/webm" && !after.has_gps;
     let (mut width, mut height) = (info.width, info.height);
     if info.kind == Kind::Image {
-        for p in [Profile::Thumb, Profile::Large, Profile::Instagram] {
-            let r = kehilla_media::render(&original, p, limits)?;
-            renditions.push((p, r));
-        }
+        let profiles = [Profile::Thumb, Profile::Large, Profile::Instagram];
+        let made = kehilla_media::render_all(&original, &profiles, limits)?;
+        renditions.extend(profiles.into_iter().zip(made));
         // The stripped original may have been turned upright: report its real size.
         width = after.width;
         height = after.height;
