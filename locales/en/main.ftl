@@ -826,3 +826,5 @@ error-media-corrupt = The file is damaged or incomplete.
 error-media-encode = We could not convert the image.
 error-media-empty = No file was chosen, or it is empty.
 error-media = The file cannot be used.
+settings-link-host = Host of the organization's short links (optional)
+settings-link-host-hint = A name such as go.example.org that points at this server (a DNS CNAME). Empty: short links use this server's address.

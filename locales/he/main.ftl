@@ -832,3 +832,5 @@ error-media-corrupt = הקובץ פגום או חלקי.
 error-media-encode = לא הצלחנו להמיר את התמונה.
 error-media-empty = לא נבחר קובץ, או שהוא ריק.
 error-media = אי אפשר להשתמש בקובץ.
+settings-link-host = כתובת לקישורים המקוצרים של הארגון (לא חובה)
+settings-link-host-hint = שם כמו go.example.org שמפנה לשרת הזה (רשומת CNAME ב־DNS). ריק: הקישורים המקוצרים משתמשים בכתובת השרת הזה.

@@ -3,6 +3,8 @@
 ALTER TABLE organizations ADD COLUMN approval_required INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE organizations ADD COLUMN quiet_shabbat INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE organizations ADD COLUMN quiet_holidays INTEGER NOT NULL DEFAULT 0;
+-- A host name of the organization pointed at this server, for its short links (empty: ours).
+ALTER TABLE organizations ADD COLUMN link_host TEXT NOT NULL DEFAULT '';
 
 -- One account of the organization on one network (Plan extends it with audiences and budget).
 CREATE TABLE channels (

@@ -14,6 +14,7 @@ pub struct StudioSettings {
     pub approval_required: i64,
     pub quiet_shabbat: i64,
     pub quiet_holidays: i64,
+    pub link_host: String,
 }
 
 pub async fn settings<'c, E: Executor<'c, Database = Any>>(
@@ -21,7 +22,7 @@ pub async fn settings<'c, E: Executor<'c, Database = Any>>(
     org: i64,
 ) -> Result<StudioSettings> {
     sqlx::query_as(
-        "SELECT time_zone, approval_required, quiet_shabbat, quiet_holidays FROM organizations WHERE id = $1",
+        "SELECT time_zone, approval_required, quiet_shabbat, quiet_holidays, link_host FROM organizations WHERE id = $1",
     )
     .bind(org)
     .fetch_optional(e)
@@ -36,12 +37,13 @@ pub async fn save_settings<'c, E: Executor<'c, Database = Any>>(
 ) -> Result<()> {
     let r = sqlx::query(
         "UPDATE organizations SET time_zone = $1, approval_required = $2, quiet_shabbat = $3, \
-         quiet_holidays = $4 WHERE id = $5",
+         quiet_holidays = $4, link_host = $5 WHERE id = $6",
     )
     .bind(&s.time_zone)
     .bind(s.approval_required)
     .bind(s.quiet_shabbat)
     .bind(s.quiet_holidays)
+    .bind(&s.link_host)
     .bind(org)
     .execute(e)
     .await?;

@@ -353,7 +353,7 @@ pub async fn list_links(
     State(st): State<AppState>,
     Extension(org): Extension<OrgCtx>,
 ) -> WebResult<Json<Vec<Value>>> {
-    let base = st.settings.base_url();
+    let base = link_uc::link_base(&st.db, org.0.org.id, &st.settings.base_url()).await?;
     let list = studio::links(&st.db.pool, org.0.org.id, None, 1000).await?;
     Ok(Json(
         list.iter()
@@ -404,7 +404,7 @@ pub async fn create_link(
         StatusCode::CREATED,
         Json(json!({
             "code": l.code,
-            "short_url": short_url(&st.settings.base_url(), &l.code),
+            "short_url": short_url(&link_uc::link_base(&st.db, o.org.id, &st.settings.base_url()).await?, &l.code),
             "target": l.target,
             "destination": l.destination,
         })),

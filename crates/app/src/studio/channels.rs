@@ -176,10 +176,26 @@ pub struct SettingsInput {
     pub quiet_shabbat: bool,
     #[serde(default)]
     pub quiet_holidays: bool,
+    /// The organization's own host for short links (`go.example.org`), pointed at this server.
+    #[serde(default)]
+    pub link_host: String,
 }
 
 pub async fn save_settings(db: &Db, by: &OrgMember, i: &SettingsInput) -> Result<()> {
     let tz = super::parse_zone(&i.time_zone)?;
+    let link_host = i
+        .link_host
+        .trim()
+        .trim_end_matches('/')
+        .to_ascii_lowercase();
+    let host_ok = link_host.len() <= 253
+        && link_host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+        && (link_host.is_empty() || link_host.contains('.') || link_host.starts_with("localhost"));
+    if !host_ok {
+        return Err(bad("link_host"));
+    }
     studio::save_settings(
         &db.pool,
         by.org.id,
@@ -188,6 +204,7 @@ pub async fn save_settings(db: &Db, by: &OrgMember, i: &SettingsInput) -> Result
             approval_required: i64::from(i.approval_required),
             quiet_shabbat: i64::from(i.quiet_shabbat),
             quiet_holidays: i64::from(i.quiet_holidays),
+            link_host,
         },
     )
     .await?;

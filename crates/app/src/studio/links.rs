@@ -80,6 +80,18 @@ fn encode(s: &str) -> String {
     out
 }
 
+/// Where an organization's short links live: its own host when it set one (pointed at this
+/// server, with this server's scheme), else this server's address.
+pub async fn link_base(db: &Db, org: i64, base_url: &str) -> Result<String> {
+    let s = studio::settings(&db.pool, org).await?;
+    Ok(if s.link_host.is_empty() {
+        base_url.trim_end_matches('/').to_string()
+    } else {
+        let scheme = base_url.split("://").next().unwrap_or("https");
+        format!("{scheme}://{}", s.link_host)
+    })
+}
+
 /// The short address of a code on this server.
 pub fn short_url(base_url: &str, code: &str) -> String {
     format!("{}/l/{code}", base_url.trim_end_matches('/'))
@@ -141,6 +153,9 @@ pub async fn track_post(db: &Db, by: &OrgMember, public_id: &str, base_url: &str
     if !posts::can_edit(by, &p) {
         return Err(AppError::Forbidden);
     }
+    let ours = short_url(base_url, "");
+    let base = link_base(db, by.org.id, base_url).await?;
+    let base_url = base.as_str();
     let prefix = short_url(base_url, "");
     let chans = studio::channels(&db.pool, by.org.id).await?;
     let mut replaced = 0;
@@ -162,7 +177,7 @@ pub async fn track_post(db: &Db, by: &OrgMember, public_id: &str, base_url: &str
                 .collect();
             for (start, end, url) in found {
                 let url = url.as_str();
-                if url.starts_with(&prefix) || !is_web_address(url) {
+                if url.starts_with(&prefix) || url.starts_with(&ours) || !is_web_address(url) {
                     continue;
                 }
                 let tag = Tag {

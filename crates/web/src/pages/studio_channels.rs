@@ -175,6 +175,7 @@ pub async fn save_settings(
             "approval_required" => i.approval_required = v == "1",
             "quiet_shabbat" => i.quiet_shabbat = v == "1",
             "quiet_holidays" => i.quiet_holidays = v == "1",
+            "link_host" => i.link_host = v.clone(),
             _ => {}
         }
     }

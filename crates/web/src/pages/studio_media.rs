@@ -271,7 +271,7 @@ async fn links_page(
     let f = Fmt::new(&c, org);
     Ok(render(&LinksPage {
         links: studio::links(&st.db.pool, org.0.org.id, None, 200).await?,
-        base: st.settings.base_url(),
+        base: link_uc::link_base(&st.db, org.0.org.id, &st.settings.base_url()).await?,
         c,
         f,
         error,
