@@ -40,6 +40,8 @@ pub struct JobContext {
     pub mailer: Mailer,
     /// The public address of the server, for links in messages.
     pub base_url: String,
+    /// The settings the process runs with (keys, media store).
+    pub settings: crate::Settings,
 }
 
 pub trait JobHandler: Send + Sync + 'static {
@@ -65,6 +67,7 @@ impl Registry {
         r.add(crate::people::forms::ConfirmationMail);
         r.add(crate::people::import::ImportJob);
         r.add(crate::studio::posts::NotificationMail);
+        r.add(crate::publishing::PublishJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

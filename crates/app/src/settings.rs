@@ -78,6 +78,9 @@ pub struct Settings {
     /// Keep media files in an S3-compatible store instead of `data_dir`:
     /// `s3://KEY_ID:SECRET@host[:port]/bucket[/prefix]?region=REGION` (`s3+http://` without TLS).
     pub media_store_url: Option<Secret>,
+    /// The key that seals network tokens in the database: 64 hex digits. Empty: a key the
+    /// instance keeps in its own database (a copy of the database then opens the tokens).
+    pub secret_key: Option<Secret>,
     /// Let link previews fetch pages on private and loopback addresses. For tests only: on a
     /// real server this would let users make the server fetch internal addresses (SSRF).
     pub fetch_private: bool,
@@ -107,6 +110,7 @@ impl Default for Settings {
             max_upload_bytes: 100 * 1024 * 1024,
             fetch_private: false,
             media_store_url: None,
+            secret_key: None,
         }
     }
 }

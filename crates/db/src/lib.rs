@@ -16,6 +16,7 @@ pub mod imports;
 pub mod jobs;
 pub mod orgs;
 pub mod people;
+pub mod publishing;
 pub mod segments;
 pub mod sessions;
 pub mod studio;

@@ -142,6 +142,22 @@ pub async fn update_channel<'c, E: Executor<'c, Database = Any>>(
     crate::touched(&r)
 }
 
+/// The server's own text limit, learnt when connecting (Mastodon).
+pub async fn set_char_limit<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    channel: i64,
+    limit: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE channels SET char_limit = $1 WHERE organization_id = $2 AND id = $3")
+        .bind(limit)
+        .bind(org)
+        .bind(channel)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
 pub async fn delete_channel<'c, E: Executor<'c, Database = Any>>(
     e: E,
     org: i64,

@@ -148,6 +148,7 @@ pub fn job_context(db: &Db, settings: &Settings, mailer: &Mailer, worker_id: Str
         worker_id,
         mailer: mailer.clone(),
         base_url: settings.base_url(),
+        settings: settings.clone(),
     }
 }
 
@@ -184,6 +185,9 @@ pub async fn start(
         .local_addr()
         .map_err(|e| StartError(format!("cannot read the listening address: {e}")))?;
     let (tx, rx) = watch::channel(false);
+    if let Some(w) = &worker {
+        tokio::spawn(dispatcher(state.db.clone(), w.clone(), rx.clone()));
+    }
     let worker_task = worker.map(|w| tokio::spawn(w.run(rx.clone(), grace)));
     tokio::spawn(housekeeping(state.db.clone(), rx.clone()));
     let mut http_rx = rx.clone();
@@ -211,6 +215,26 @@ pub async fn start(
         shutdown: tx,
         handle,
     })
+}
+
+/// Every few seconds, hands the scheduled posts whose time has come to publishing, and wakes
+/// the worker. Every server runs it; publications and job keys are unique, so a post is
+/// handed over once whichever server gets there first.
+async fn dispatcher(db: Db, worker: Worker, mut stop: watch::Receiver<bool>) {
+    loop {
+        match kehilla_app::publishing::dispatch_due(&db, kehilla_db::now_ms()).await {
+            Ok(n) if n > 0 => {
+                tracing::info!(posts = n, "posts handed to publishing");
+                worker.wake();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "handing posts to publishing failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+    }
 }
 
 /// Hourly clean-up of expired sessions and reset links, until shutdown.

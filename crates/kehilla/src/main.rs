@@ -139,6 +139,9 @@ struct SettingsArgs {
         value_name = "URL"
     )]
     media_store_url: Option<String>,
+    /// Key sealing network tokens in the database: 64 hex digits [default: kept in the database]
+    #[arg(long, global = true, env = "KEHILLA_SECRET_KEY", value_name = "HEX")]
+    secret_key: Option<String>,
     /// Let link previews fetch private and loopback addresses; for tests only [default: false]
     #[arg(
         long,
@@ -236,6 +239,9 @@ impl SettingsArgs {
         }
         if let Some(v) = &self.media_store_url {
             s.media_store_url = Some(kehilla_app::settings::Secret(v.clone()));
+        }
+        if let Some(v) = &self.secret_key {
+            s.secret_key = Some(kehilla_app::settings::Secret(v.clone()));
         }
         if let Some(v) = self.fetch_private {
             s.fetch_private = v;

@@ -20,5 +20,6 @@ mod isolation;
 mod jobs;
 mod ops;
 mod people;
+mod publishing;
 mod repository;
 mod studio;

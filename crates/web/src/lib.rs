@@ -28,7 +28,6 @@ use kehilla_app::mail::Mailer;
 use kehilla_app::ratelimit::RateLimiter;
 use kehilla_app::studio::links::ClickRecorder;
 use kehilla_app::studio::media::Storage;
-use kehilla_app::studio::s3::S3Store;
 use kehilla_db::Db;
 use kehilla_net::{FetchPolicy, SafeClient};
 
@@ -66,15 +65,8 @@ impl AppState {
     pub fn new(db: Db, settings: Settings, mailer: Mailer, worker: Option<Worker>) -> AppState {
         let window = Duration::from_secs(settings.login_window_secs.max(1));
         let n = settings.login_attempts.max(1);
-        // `kehilla::start` has checked the URL; a bad one never gets here.
-        let storage = match settings
-            .media_store_url
-            .as_ref()
-            .map(|u| S3Store::from_url(u.expose()))
-        {
-            Some(Ok(s3)) => Storage::s3(s3),
-            _ => Storage::local(settings.data_dir.clone()),
-        };
+        // `kehilla::start` has checked the store's URL; a bad one never gets here.
+        let storage = Storage::from_settings(&settings);
         let clicks = ClickRecorder::start(db.clone());
         let fetcher = SafeClient::new(FetchPolicy {
             allow_private: settings.fetch_private,

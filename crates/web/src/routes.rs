@@ -524,6 +524,16 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             pages::studio_channels::update,
         )
         .post(
+            "/orgs/{org}/studio/channels/{channel}/connect",
+            Org(Admin),
+            pages::studio_channels::connect,
+        )
+        .post(
+            "/orgs/{org}/studio/channels/{channel}/disconnect",
+            Org(Admin),
+            pages::studio_channels::disconnect,
+        )
+        .post(
             "/orgs/{org}/studio/channels/{channel}/delete",
             Org(Admin),
             pages::studio_channels::delete,

@@ -40,6 +40,19 @@ impl Storage {
         }
     }
 
+    /// The store the settings name: `media_store_url`, else the data directory. A malformed
+    /// URL is refused at start-up (`kehilla::start`), so here it falls back to the directory.
+    pub fn from_settings(settings: &crate::Settings) -> Storage {
+        match settings
+            .media_store_url
+            .as_ref()
+            .map(|u| S3Store::from_url(u.expose()))
+        {
+            Some(Ok(s3)) => Storage::s3(s3),
+            _ => Storage::local(settings.data_dir.clone()),
+        }
+    }
+
     pub fn s3(store: S3Store) -> Storage {
         Storage {
             backend: Backend::S3(Box::new(store)),

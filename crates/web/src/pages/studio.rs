@@ -206,10 +206,22 @@ struct EditPage {
     can_edit: bool,
     can_approve: bool,
     next_slots: Vec<(String, String)>,
+    publications: Vec<(String, kehilla_db::publishing::Publication)>,
     error: Option<String>,
 }
 
 impl EditPage {
+    fn publication_text(&self, p: &kehilla_db::publishing::Publication) -> String {
+        if p.error_code.is_empty() {
+            i18n::t(self.c.lang, &format!("publication-{}", p.state))
+        } else {
+            format!(
+                "{} — {}",
+                i18n::t(self.c.lang, &format!("publication-{}", p.state)),
+                i18n::t(self.c.lang, &format!("error-{}", p.error_code))
+            )
+        }
+    }
     fn checked(&self, ch: &Channel) -> bool {
         self.input.channels.contains(&ch.public_id)
     }
@@ -358,7 +370,19 @@ async fn edit_page(
             }
         }
     }
+    let mut publications = Vec::new();
+    if let Some(p) = &post {
+        for x in kehilla_db::publishing::of_post(&st.db.pool, o.org.id, p.id).await? {
+            let name = checks
+                .iter()
+                .find(|v| v.channel.id == x.channel_id)
+                .map(|v| v.channel.name.clone())
+                .unwrap_or_default();
+            publications.push((name, x));
+        }
+    }
     Ok(render(&EditPage {
+        publications,
         c,
         f,
         post,

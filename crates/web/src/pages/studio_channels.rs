@@ -25,6 +25,7 @@ struct ChannelsPage {
     f: Fmt,
     channels: Vec<Channel>,
     networks: [&'static str; 8],
+    connections: Vec<kehilla_db::publishing::Connection>,
     settings: StudioSettings,
     next: Vec<(String, String)>,
     error: Option<String>,
@@ -33,6 +34,12 @@ struct ChannelsPage {
 impl ChannelsPage {
     fn cadence(&self, ch: &Channel) -> String {
         ch.cadence_days.map(|d| d.to_string()).unwrap_or_default()
+    }
+    fn connection(&self, ch: &Channel) -> Option<&kehilla_db::publishing::Connection> {
+        self.connections.iter().find(|c| c.channel_id == ch.id)
+    }
+    fn can_connect(&self, ch: &Channel) -> bool {
+        kehilla_app::publishing::adapter(&ch.network).is_some()
     }
     fn none(&self) -> Option<Channel> {
         None
@@ -69,6 +76,7 @@ async fn page(
         }
     }
     Ok(render(&ChannelsPage {
+        connections: kehilla_db::publishing::connections(&st.db.pool, org.0.org.id).await?,
         settings: studio::settings(&st.db.pool, org.0.org.id).await?,
         channels,
         networks: studio_uc::NETWORKS,
@@ -181,4 +189,48 @@ pub async fn save_settings(
     }
     let r = ch_uc::save_settings(&st.db, &org.0, &i).await;
     done_or_error(&st, &ctx, &org, r, "studio-settings-saved").await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ConnectForm {
+    #[serde(default)]
+    server_url: String,
+    #[serde(default)]
+    token: String,
+}
+
+/// Connects a channel with its server's address and an access token.
+pub async fn connect(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, channel)): Path<(String, String)>,
+    Form(f): Form<ConnectForm>,
+) -> WebResult<Response> {
+    studio::channel(&st.db.pool, org.0.org.id, &channel).await?;
+    let sealer = kehilla_app::secrets::Sealer::of_instance(&st.db, &st.settings).await?;
+    let r = kehilla_app::publishing::connect(
+        &st.db,
+        &sealer,
+        &org.0,
+        &channel,
+        &f.server_url,
+        &f.token,
+    )
+    .await
+    .map(|_| ());
+    done_or_error(&st, &ctx, &org, r, "channel-connected").await
+}
+
+pub async fn disconnect(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, channel)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let ch = studio::channel(&st.db.pool, org.0.org.id, &channel).await?;
+    let r = kehilla_db::publishing::disconnect(&st.db.pool, org.0.org.id, ch.id)
+        .await
+        .map_err(AppError::from);
+    done_or_error(&st, &ctx, &org, r, "channel-disconnected").await
 }

@@ -1,0 +1,440 @@
+//! Publishing: what the Studio schedules goes out to the networks, exactly once.
+//!
+//! When a scheduled post's time comes, [`dispatch_due`] makes one publication per (post,
+//! channel) and one durable job for it, in one transaction; the job's unique key and the
+//! publication's unique (post, channel) make that safe on several servers at once. The job
+//! ([`PublishJob`]) saves the publication's state before every remote call; each part of a
+//! thread is recorded as soon as it is out, so a retry continues where it stopped. A network
+//! that de-duplicates by key (Mastodon's `Idempotency-Key`) is simply retried after a timeout;
+//! one that cannot be asked whether a post went out is never retried blindly: the publication
+//! becomes `unknown` and a person checks.
+//!
+//! Errors are classed ([`PublishError`]): try again later, rate limited (the connection is
+//! blocked until the network's reset time), connect again, content refused, outcome unknown.
+
+pub mod mastodon;
+
+use futures::future::BoxFuture;
+use kehilla_db::jobs::{self, Claimed, NewJob};
+use kehilla_db::publishing::{self as db, Connection};
+use kehilla_db::studio::{self, Channel, Post};
+use kehilla_db::{Db, now_ms, random_hex};
+use serde::Serialize;
+
+use crate::jobs::{JobContext, JobError, JobHandler};
+use crate::secrets::Sealer;
+use crate::studio::media::Storage;
+use crate::studio::posts;
+use crate::{AppError, Result};
+
+/// Why a call to a network did not publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishError {
+    /// A passing failure (5xx, timeout, a broken answer); safe to try again (the network drops
+    /// a repeat by its key).
+    Retry(String),
+    /// Too many calls: no call before `until` (Unix ms).
+    RateLimited { until: i64 },
+    /// The token is invalid, expired or revoked: the channel must be connected again.
+    Reconnect(String),
+    /// The network refused the content; sending it again would fail the same way.
+    Rejected(String),
+    /// The call may or may not have published, and the network cannot tell: a person checks.
+    Unknown(String),
+}
+
+impl PublishError {
+    /// The stable code shown (translated) to the team.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PublishError::Retry(_) => "publish-retry",
+            PublishError::RateLimited { .. } => "publish-rate-limited",
+            PublishError::Reconnect(_) => "publish-reconnect",
+            PublishError::Rejected(_) => "publish-rejected",
+            PublishError::Unknown(_) => "publish-unknown",
+        }
+    }
+    pub fn detail(&self) -> String {
+        match self {
+            PublishError::RateLimited { until } => format!("until {until}"),
+            PublishError::Retry(s)
+            | PublishError::Reconnect(s)
+            | PublishError::Rejected(s)
+            | PublishError::Unknown(s) => s.clone(),
+        }
+    }
+}
+
+/// A connection's address and opened token, for one call.
+#[derive(Clone)]
+pub struct Access {
+    pub server_url: String,
+    pub token: String,
+}
+
+/// A file to attach.
+#[derive(Clone)]
+pub struct Attachment {
+    pub bytes: Vec<u8>,
+    pub mime: String,
+    pub file_name: String,
+    pub alt_text: String,
+}
+
+/// One published part: the network's id and the public address.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Published {
+    pub id: String,
+    pub url: String,
+}
+
+/// What a connected account turned out to be.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub name: String,
+    /// The server's own text limit, when it says (Mastodon).
+    pub char_limit: Option<i64>,
+}
+
+/// One network's API.
+pub trait Adapter: Send + Sync {
+    /// Checks the token and names the account.
+    fn verify<'a>(
+        &'a self,
+        access: &'a Access,
+    ) -> BoxFuture<'a, std::result::Result<Account, PublishError>>;
+    /// Publishes one part: the first carries the attachments, the others answer the previous
+    /// part (a thread). `key` is unique per publication and part.
+    fn publish<'a>(
+        &'a self,
+        access: &'a Access,
+        text: &'a str,
+        reply_to: Option<&'a str>,
+        media: &'a [Attachment],
+        key: &'a str,
+    ) -> BoxFuture<'a, std::result::Result<Published, PublishError>>;
+}
+
+/// The adapter of a network, when Kehilla can publish there.
+pub fn adapter(network: &str) -> Option<Box<dyn Adapter>> {
+    match network {
+        "mastodon" => Some(Box::new(mastodon::Mastodon::new())),
+        _ => None,
+    }
+}
+
+/// Connects a channel with a server address and an access token: checks them with the network
+/// first, keeps the token sealed, and takes the server's text limit.
+pub async fn connect(
+    db: &Db,
+    sealer: &Sealer,
+    by: &crate::members::OrgMember,
+    channel_public_id: &str,
+    server_url: &str,
+    token: &str,
+) -> Result<Account> {
+    let ch = studio::channel(&db.pool, by.org.id, channel_public_id).await?;
+    let Some(a) = adapter(&ch.network) else {
+        return Err(AppError::Conflict("network-not-supported"));
+    };
+    let server_url = server_url.trim().trim_end_matches('/').to_string();
+    if !posts::is_web_address(&server_url) || token.trim().is_empty() {
+        return Err(AppError::Input {
+            field: "server_url",
+            error: kehilla_domain::validate::InputError::InvalidValue,
+        });
+    }
+    let access = Access {
+        server_url: server_url.clone(),
+        token: token.trim().to_string(),
+    };
+    let account = a.verify(&access).await.map_err(|e| {
+        tracing::info!(error = ?e, "connection refused");
+        AppError::Conflict("connection-refused")
+    })?;
+    let sealed = sealer.seal(&access.token)?;
+    let mut tx = db.begin().await?;
+    db::connect(
+        &mut *tx,
+        by.org.id,
+        ch.id,
+        &server_url,
+        &account.name,
+        &sealed,
+    )
+    .await?;
+    if let Some(limit) = account.char_limit {
+        studio::set_char_limit(&mut *tx, by.org.id, ch.id, limit).await?;
+    }
+    tx.commit().await?;
+    Ok(account)
+}
+
+pub const PUBLISH: &str = "publish.post";
+
+/// Hands every due scheduled post to publishing: a publication and a job per channel. Safe to
+/// run on every server at once. Returns how many posts were handed over.
+pub async fn dispatch_due(db: &Db, now: i64) -> Result<usize> {
+    let due = db::due_posts(&db.pool, now, 500).await?;
+    let mut n = 0;
+    for (post, org) in due {
+        let mut tx = db.begin().await?;
+        let variants = studio::variants(&mut *tx, org, post).await?;
+        for v in variants {
+            let id = db::ensure(&mut *tx, org, post, v.channel_id, &random_hex(16)).await?;
+            let mut job = NewJob::new(PUBLISH, serde_json::json!({ "publication": id })).org(org);
+            job.unique_key = Some(format!("publish-{id}"));
+            jobs::enqueue(&mut *tx, job).await?;
+        }
+        tx.commit().await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Publishes one publication.
+pub struct PublishJob;
+
+async fn end(
+    db: &Db,
+    p: &kehilla_db::publishing::Publication,
+    state: &str,
+    e: &PublishError,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    db::set_state(
+        &mut *tx,
+        p.id,
+        &["pending", "sending"],
+        state,
+        (e.code(), &e.detail()),
+    )
+    .await?;
+    studio::add_history(
+        &mut *tx,
+        p.organization_id,
+        p.post_id,
+        None,
+        "failed",
+        e.code(),
+    )
+    .await?;
+    db::finish_post(&mut *tx, p.organization_id, p.post_id, "failed").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn attachments(db: &Db, storage: &Storage, p: &Post) -> Result<Vec<Attachment>> {
+    let mut out = Vec::new();
+    for m in studio::post_media(&db.pool, p.organization_id, p.id).await? {
+        let profile = if m.kind == "image" {
+            "large"
+        } else {
+            "original"
+        };
+        let f = studio::media_file_public(&db.pool, &m.public_id, profile).await?;
+        out.push(Attachment {
+            bytes: storage.get(&f.storage_key).await?,
+            mime: f.mime,
+            file_name: m.file_name.clone(),
+            alt_text: m.alt_text.clone(),
+        });
+    }
+    Ok(out)
+}
+
+async fn run(ctx: &JobContext, id: i64) -> std::result::Result<(), JobError> {
+    let db = &ctx.db;
+    let internal = |e: AppError| JobError::Retry(e.to_string());
+    let p = match db::by_id(&db.pool, id).await {
+        Ok(p) => p,
+        Err(kehilla_db::DbError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    if matches!(p.state.as_str(), "published" | "failed" | "unknown") {
+        return Ok(());
+    }
+    let org = p.organization_id;
+    let post = match studio::post_by_id(&db.pool, p.post_id).await {
+        Ok(x) => x,
+        Err(kehilla_db::DbError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let chans = studio::channels(&db.pool, org).await?;
+    let Some(ch) = chans.iter().find(|c| c.id == p.channel_id).cloned() else {
+        return Ok(());
+    };
+    if post.status != "scheduled" {
+        let e = PublishError::Rejected("the post is no longer scheduled".into());
+        end(db, &p, "failed", &e).await.map_err(internal)?;
+        return Ok(());
+    }
+    let Some(a) = adapter(&ch.network) else {
+        let e =
+            PublishError::Rejected(format!("publishing to {} is not available yet", ch.network));
+        end(db, &p, "failed", &e).await.map_err(internal)?;
+        return Ok(());
+    };
+    let Some(conn) = db::connection(&db.pool, org, ch.id).await? else {
+        let e = PublishError::Reconnect("the channel is not connected".into());
+        end(db, &p, "failed", &e).await.map_err(internal)?;
+        return Ok(());
+    };
+    if conn.needs_reconnect == 1 {
+        let e = PublishError::Reconnect(conn.last_error.clone());
+        end(db, &p, "failed", &e).await.map_err(internal)?;
+        return Ok(());
+    }
+    if conn.blocked_until.is_some_and(|t| t > now_ms()) {
+        return Err(JobError::Retry("rate limited".into()));
+    }
+    publish(ctx, &p, &post, &ch, &conn, a.as_ref()).await
+}
+
+async fn publish(
+    ctx: &JobContext,
+    p: &kehilla_db::publishing::Publication,
+    post: &Post,
+    ch: &Channel,
+    conn: &Connection,
+    a: &dyn Adapter,
+) -> std::result::Result<(), JobError> {
+    let db = &ctx.db;
+    let internal = |e: AppError| JobError::Retry(e.to_string());
+    let checks = posts::check(db, post).await.map_err(internal)?;
+    let Some(v) = checks.into_iter().find(|c| c.channel.id == ch.id) else {
+        return Ok(());
+    };
+    if !v.ok() {
+        let e = PublishError::Rejected(v.problems.join(", "));
+        end(db, p, "failed", &e).await.map_err(internal)?;
+        return Ok(());
+    }
+    let sealer = Sealer::of_instance(db, &ctx.settings)
+        .await
+        .map_err(internal)?;
+    let access = Access {
+        server_url: conn.server_url.clone(),
+        token: sealer.open(&conn.token_sealed).map_err(internal)?,
+    };
+    let storage = Storage::from_settings(&ctx.settings);
+    let media = attachments(db, &storage, post).await.map_err(internal)?;
+    // The state is saved before the call.
+    db::set_state(&db.pool, p.id, &["pending", "sending"], "sending", ("", "")).await?;
+    let parts: Vec<String> = std::iter::once(v.variant.body.clone())
+        .chain(v.follow_ups)
+        .collect();
+    let mut done: Vec<Published> = serde_json::from_str(&p.parts_done).unwrap_or_default();
+    for (i, text) in parts.iter().enumerate().skip(done.len()) {
+        let reply_to = done.last().map(|d| d.id.clone());
+        let attach: &[Attachment] = if i == 0 { &media } else { &[] };
+        let key = format!("{}-{i}", p.idempotency_key);
+        match a
+            .publish(&access, text, reply_to.as_deref(), attach, &key)
+            .await
+        {
+            Ok(out) => {
+                done.push(out);
+                let json = serde_json::to_string(&done).unwrap_or_else(|_| "[]".into());
+                db::set_parts(&db.pool, p.id, &json).await?;
+            }
+            Err(e) => return failed(db, p, conn, e).await,
+        }
+    }
+    let first = done.first().cloned().unwrap_or(Published {
+        id: String::new(),
+        url: String::new(),
+    });
+    let mut tx = db.begin().await?;
+    db::set_published(&mut *tx, p.id, &first.id, &first.url).await?;
+    db::record_call(&mut *tx, conn.id, None, false).await?;
+    let all = db::of_post(&mut *tx, p.organization_id, p.post_id).await?;
+    if all.iter().all(|x| x.state == "published" || x.id == p.id)
+        && db::finish_post(&mut *tx, p.organization_id, p.post_id, "published").await?
+    {
+        studio::add_history(
+            &mut *tx,
+            p.organization_id,
+            p.post_id,
+            None,
+            "published",
+            "",
+        )
+        .await?;
+    }
+    tx.commit()
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
+    Ok(())
+}
+
+async fn failed(
+    db: &Db,
+    p: &kehilla_db::publishing::Publication,
+    conn: &Connection,
+    e: PublishError,
+) -> std::result::Result<(), JobError> {
+    let internal = |e: AppError| JobError::Retry(e.to_string());
+    tracing::info!(publication = p.id, error = ?e, "publishing did not succeed");
+    match &e {
+        PublishError::Retry(msg) => {
+            db::set_state(&db.pool, p.id, &["sending"], "pending", (e.code(), msg)).await?;
+            db::record_call(&db.pool, conn.id, Some(msg), false).await?;
+            Err(JobError::Retry(msg.clone()))
+        }
+        PublishError::RateLimited { until } => {
+            db::block_until(&db.pool, conn.id, *until).await?;
+            db::set_state(
+                &db.pool,
+                p.id,
+                &["sending"],
+                "pending",
+                (e.code(), &e.detail()),
+            )
+            .await?;
+            Err(JobError::Retry("rate limited".into()))
+        }
+        PublishError::Reconnect(msg) => {
+            db::record_call(&db.pool, conn.id, Some(msg), true).await?;
+            end(db, p, "failed", &e).await.map_err(internal)?;
+            Ok(())
+        }
+        PublishError::Rejected(_) => {
+            end(db, p, "failed", &e).await.map_err(internal)?;
+            Ok(())
+        }
+        PublishError::Unknown(_) => {
+            end(db, p, "unknown", &e).await.map_err(internal)?;
+            Ok(())
+        }
+    }
+}
+
+impl JobHandler for PublishJob {
+    fn kind(&self) -> &'static str {
+        PUBLISH
+    }
+    fn run<'a>(
+        &'a self,
+        ctx: &'a JobContext,
+        job: &'a Claimed,
+    ) -> BoxFuture<'a, std::result::Result<(), JobError>> {
+        Box::pin(async move {
+            let id = serde_json::from_str::<serde_json::Value>(&job.payload)
+                .ok()
+                .and_then(|v| v.get("publication").and_then(serde_json::Value::as_i64))
+                .ok_or_else(|| JobError::Permanent("no publication id".into()))?;
+            let r = run(ctx, id).await;
+            // The last attempt of a passing failure ends the publication too: nothing is left
+            // silently pending.
+            if let Err(JobError::Retry(msg)) = &r
+                && job.attempts + 1 >= job.max_attempts
+                && let Ok(p) = db::by_id(&ctx.db.pool, id).await
+            {
+                let e = PublishError::Retry(msg.clone());
+                let _ = end(&ctx.db, &p, "failed", &e).await;
+            }
+            r
+        })
+    }
+}

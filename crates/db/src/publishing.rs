@@ -1,0 +1,300 @@
+//! Publishing's SQL: connections (sealed tokens, health) and publications (one per post and
+//! channel, their state saved before every remote call).
+
+use sqlx::{Any, Executor, FromRow};
+
+use crate::{DbError, Result, now_ms};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Connection {
+    pub id: i64,
+    pub organization_id: i64,
+    pub channel_id: i64,
+    pub server_url: String,
+    pub account: String,
+    pub token_sealed: String,
+    pub expires_at: Option<i64>,
+    pub last_success_at: Option<i64>,
+    pub last_error: String,
+    pub needs_reconnect: i64,
+    pub blocked_until: Option<i64>,
+    pub updated_at: i64,
+}
+
+const C_COLS: &str = "id, organization_id, channel_id, server_url, account, token_sealed, expires_at, \
+     last_success_at, last_error, needs_reconnect, blocked_until, updated_at";
+
+/// Connects a channel (or replaces its connection).
+pub async fn connect<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    channel: i64,
+    server_url: &str,
+    account: &str,
+    token_sealed: &str,
+) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO connections (organization_id, channel_id, server_url, account, token_sealed, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (channel_id) DO UPDATE SET server_url = excluded.server_url, \
+         account = excluded.account, token_sealed = excluded.token_sealed, needs_reconnect = 0, last_error = '', \
+         blocked_until = NULL, updated_at = excluded.updated_at",
+    )
+    .bind(org)
+    .bind(channel)
+    .bind(server_url)
+    .bind(account)
+    .bind(token_sealed)
+    .bind(now)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+pub async fn disconnect<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    channel: i64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM connections WHERE organization_id = $1 AND channel_id = $2")
+        .bind(org)
+        .bind(channel)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+pub async fn connection<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    channel: i64,
+) -> Result<Option<Connection>> {
+    Ok(sqlx::query_as(crate::sql!(
+        "SELECT {C_COLS} FROM connections WHERE organization_id = $1 AND channel_id = $2"
+    ))
+    .bind(org)
+    .bind(channel)
+    .fetch_optional(e)
+    .await?)
+}
+
+pub async fn connections<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+) -> Result<Vec<Connection>> {
+    Ok(sqlx::query_as(crate::sql!(
+        "SELECT {C_COLS} FROM connections WHERE organization_id = $1 ORDER BY channel_id"
+    ))
+    .bind(org)
+    .fetch_all(e)
+    .await?)
+}
+
+/// Records how the last call went: success clears the error; an error that needs the user
+/// to connect again marks the connection.
+pub async fn record_call<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    error: Option<&str>,
+    needs_reconnect: bool,
+) -> Result<()> {
+    let now = now_ms();
+    match error {
+        None => sqlx::query(
+            "UPDATE connections SET last_success_at = $1, last_error = '', updated_at = $1 WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id),
+        Some(err) => sqlx::query(
+            "UPDATE connections SET last_error = $1, needs_reconnect = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(err)
+        .bind(i64::from(needs_reconnect))
+        .bind(now)
+        .bind(id),
+    }
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+pub async fn block_until<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    until: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE connections SET blocked_until = $1 WHERE id = $2")
+        .bind(until)
+        .bind(id)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct Publication {
+    pub id: i64,
+    pub organization_id: i64,
+    pub post_id: i64,
+    pub channel_id: i64,
+    pub state: String,
+    pub idempotency_key: String,
+    pub attempts: i64,
+    pub remote_id: Option<String>,
+    pub remote_url: Option<String>,
+    pub parts_done: String,
+    pub error_code: String,
+    pub error_text: String,
+    pub updated_at: i64,
+}
+
+const P_COLS: &str = "id, organization_id, post_id, channel_id, state, idempotency_key, attempts, remote_id, \
+     remote_url, parts_done, error_code, error_text, updated_at";
+
+/// The publication of a post on a channel, made once (the first caller wins).
+pub async fn ensure<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    post: i64,
+    channel: i64,
+    key: &str,
+) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO publications (organization_id, post_id, channel_id, idempotency_key, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (post_id, channel_id) DO UPDATE SET post_id = excluded.post_id \
+         RETURNING id",
+    )
+    .bind(org)
+    .bind(post)
+    .bind(channel)
+    .bind(key)
+    .bind(now_ms())
+    .fetch_one(e)
+    .await?;
+    Ok(id)
+}
+
+pub async fn by_id<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> Result<Publication> {
+    sqlx::query_as(crate::sql!(
+        "SELECT {P_COLS} FROM publications WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(e)
+    .await?
+    .ok_or(DbError::NotFound)
+}
+
+pub async fn of_post<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    post: i64,
+) -> Result<Vec<Publication>> {
+    Ok(sqlx::query_as(crate::sql!(
+        "SELECT {P_COLS} FROM publications WHERE organization_id = $1 AND post_id = $2 ORDER BY id"
+    ))
+    .bind(org)
+    .bind(post)
+    .fetch_all(e)
+    .await?)
+}
+
+/// Moves a publication from one of `from` to `to`, counting an attempt when it starts sending;
+/// false when it was not in `from`.
+pub async fn set_state<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    error: (&str, &str),
+) -> Result<bool> {
+    let list = from
+        .iter()
+        .map(|s| format!("'{}'", s.replace('\'', "")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let r = sqlx::query(crate::sql!(
+        "UPDATE publications SET state = $1, error_code = $2, error_text = $3, updated_at = $4, \
+         attempts = attempts + (CASE WHEN $1 = 'sending' THEN 1 ELSE 0 END) \
+         WHERE id = $5 AND state IN ({list})"
+    ))
+    .bind(to)
+    .bind(error.0)
+    .bind(error.1)
+    .bind(now_ms())
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Saves the ids of the parts published so far.
+pub async fn set_parts<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    parts_done: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE publications SET parts_done = $1, updated_at = $2 WHERE id = $3")
+        .bind(parts_done)
+        .bind(now_ms())
+        .bind(id)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_published<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    remote_id: &str,
+    remote_url: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE publications SET state = 'published', remote_id = $1, remote_url = $2, error_code = '', \
+         error_text = '', updated_at = $3 WHERE id = $4",
+    )
+    .bind(remote_id)
+    .bind(remote_url)
+    .bind(now_ms())
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Scheduled posts whose time has come and that have not been handed to publishing yet, of
+/// every organization: (post id, organization id).
+pub async fn due_posts<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.organization_id FROM posts p WHERE p.status = 'scheduled' AND p.scheduled_at <= $1 \
+         AND NOT EXISTS (SELECT 1 FROM publications x WHERE x.post_id = p.id) ORDER BY p.scheduled_at LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(e)
+    .await?)
+}
+
+/// Marks a post published (with the time) or failed, once all its publications have ended.
+pub async fn finish_post<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    post: i64,
+    status: &str,
+) -> Result<bool> {
+    let now = now_ms();
+    let r = sqlx::query(
+        "UPDATE posts SET status = $1, published_at = CASE WHEN $1 = 'published' THEN $2 ELSE published_at END, \
+         updated_at = $2 WHERE organization_id = $3 AND id = $4 AND status = 'scheduled'",
+    )
+    .bind(status)
+    .bind(now)
+    .bind(org)
+    .bind(post)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}

@@ -1,0 +1,409 @@
+//! Publishing to Mastodon against a local server that follows the Mastodon REST API
+//! (statuses, media, Idempotency-Key, the instance's character limit, its error shapes):
+//! exactly once through an unknown outcome, threads, alt text, error classes, and handing
+//! due posts over once when two servers race.
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, StatusCode as AxStatus};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{Backend, Browser, TestApp, backends, location};
+
+#[derive(Default)]
+struct Fake {
+    statuses: Vec<Value>,
+    media: Vec<Value>,
+    /// Idempotency-Key → the status made with it.
+    keys: Vec<(String, Value)>,
+    /// What the next status call does: "" (normal), "lose" (make it, then answer 500), "401",
+    /// "422", "429", "html".
+    mode: String,
+}
+
+type Shared = Arc<Mutex<Fake>>;
+
+fn authorized(h: &HeaderMap) -> bool {
+    h.get("authorization").and_then(|v| v.to_str().ok()) == Some("Bearer good-token")
+}
+
+fn error(status: u16, msg: &str) -> Response {
+    (
+        AxStatus::from_u16(status).unwrap(),
+        Json(json!({ "error": msg })),
+    )
+        .into_response()
+}
+
+async fn verify(h: HeaderMap) -> Response {
+    if !authorized(&h) {
+        return error(401, "The access token is invalid");
+    }
+    Json(json!({"id": "1", "acct": "yadbeyad"})).into_response()
+}
+
+async fn instance() -> Json<Value> {
+    Json(
+        json!({"configuration": {"statuses": {"max_characters": 1000, "characters_reserved_per_url": 23}}}),
+    )
+}
+
+async fn media(State(s): State<Shared>, h: HeaderMap, mut m: Multipart) -> Response {
+    if !authorized(&h) {
+        return error(401, "The access token is invalid");
+    }
+    let mut description = String::new();
+    let mut size = 0;
+    while let Ok(Some(f)) = m.next_field().await {
+        let name = f.name().unwrap_or("").to_string();
+        let bytes = f.bytes().await.unwrap();
+        match name.as_str() {
+            "description" => description = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" => size = bytes.len(),
+            _ => {}
+        }
+    }
+    let mut f = s.lock().unwrap();
+    let id = format!("m{}", f.media.len() + 1);
+    let v = json!({"id": id, "type": "image", "url": format!("https://m.example/{id}"), "description": description, "size": size});
+    f.media.push(v.clone());
+    Json(v).into_response()
+}
+
+async fn status(State(s): State<Shared>, h: HeaderMap, Json(body): Json<Value>) -> Response {
+    if !authorized(&h) {
+        return error(401, "The access token is invalid");
+    }
+    let key = h
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let mut f = s.lock().unwrap();
+    if let Some((_, v)) = f.keys.iter().find(|(k, _)| *k == key) {
+        return Json(v.clone()).into_response();
+    }
+    let mode = std::mem::take(&mut f.mode);
+    match mode.as_str() {
+        "422" => {
+            return error(
+                422,
+                "Validation failed: Text character limit of 1000 exceeded",
+            );
+        }
+        "429" => {
+            return (
+                AxStatus::TOO_MANY_REQUESTS,
+                [("x-ratelimit-reset", "2099-01-01T00:00:00Z")],
+                Json(json!({"error": "Too many requests"})),
+            )
+                .into_response();
+        }
+        "html" => {
+            return (
+                AxStatus::BAD_GATEWAY,
+                [("content-type", "text/html")],
+                "<html>502 Bad Gateway</html>",
+            )
+                .into_response();
+        }
+        _ => {}
+    }
+    let id = format!("{}", 100 + f.statuses.len());
+    let v = json!({
+        "id": id, "url": format!("https://masto.example/@yadbeyad/{id}"),
+        "content": body["status"], "in_reply_to_id": body["in_reply_to_id"], "media_ids": body["media_ids"],
+    });
+    f.statuses.push(v.clone());
+    f.keys.push((key, v.clone()));
+    if mode == "lose" {
+        // Made, but the answer is lost on the way: the outcome is unknown to the client.
+        return error(500, "upstream timeout");
+    }
+    Json(v).into_response()
+}
+
+async fn fake_mastodon() -> (String, Shared) {
+    let state: Shared = Arc::default();
+    let app = Router::new()
+        .route("/api/v1/accounts/verify_credentials", get(verify))
+        .route("/api/v2/instance", get(instance))
+        .route("/api/v2/media", post(media))
+        .route("/api/v1/statuses", post(status))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), state)
+}
+
+/// An owner with a connected Mastodon channel; returns the channel's public id.
+async fn connected(app: &TestApp, server: &str) -> (Browser, String) {
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let r = owner
+        .post_form(
+            "/orgs/yad/studio/channels",
+            &[("network", "mastodon"), ("name", "מסטודון")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    // A wrong token is refused before anything is stored.
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/studio/channels/{ch}/connect"),
+            &[("server_url", server), ("token", "wrong")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("form-error"));
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/studio/channels/{ch}/connect"),
+            &[("server_url", server), ("token", "good-token")],
+        )
+        .await;
+    assert!(
+        location(&r).contains("done=channel-connected"),
+        "{}",
+        location(&r)
+    );
+    (owner, ch)
+}
+
+/// A scheduled post with a photo and a two-part thread on the channel.
+async fn scheduled_post(app: &TestApp, owner: &Browser, ch: &str) -> String {
+    let token = owner.create_token("yad", "write").await;
+    let api = reqwest::Client::new();
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(kehilla_media::sample::photo(120, 80, 9))
+                .file_name("a.jpg"),
+        )
+        .text("alt_text", "מתנדבים בגינה");
+    let m: Value = api
+        .post(app.url("/api/v1/orgs/yad/media"))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let p: Value = api
+        .post(app.url("/api/v1/orgs/yad/posts"))
+        .bearer_auth(&token)
+        .json(
+            &json!({"kind": "story", "body": "שתלנו 40 עצים #התנדבות", "channels": [ch],
+                       "media": [m["id"]], "scheduled_at": "2099-03-01T10:00"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = p["id"].as_str().unwrap().to_string();
+    let r = api
+        .put(app.url(&format!("/api/v1/orgs/yad/posts/{id}/variants/{ch}")))
+        .bearer_auth(&token)
+        .json(&json!({"body": "שתלנו 40 עצים #התנדבות", "follow_ups": ["תודה לכל המתנדבים!"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = api
+        .post(app.url(&format!("/api/v1/orgs/yad/posts/{id}/actions")))
+        .bearer_auth(&token)
+        .json(&json!({"action": "schedule"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    id
+}
+
+const LATER: i64 = 4_102_444_800_000; // 2100-01-01
+
+/// Makes every waiting job due now: retries wait with backoff, and the test does not sleep.
+async fn jobs_due(app: &TestApp) {
+    kehilla_db::sqlx::query("UPDATE jobs SET run_at = 0 WHERE status = 'queued'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_thread_with_a_photo_is_published_once_even_when_the_answer_is_lost() {
+    for backend in backends() {
+        let (server, fake) = fake_mastodon().await;
+        let app = TestApp::spawn_on(backend, |_| {}).await;
+        let (owner, ch) = connected(&app, &server).await;
+        let (limit, sealed): (Option<i64>, String) = kehilla_db::sqlx::query_as(
+            "SELECT c.char_limit, k.token_sealed FROM channels c JOIN connections k ON k.channel_id = c.id",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(limit, Some(1000), "the server's own limit is taken");
+        assert!(
+            !sealed.contains("good-token"),
+            "the token is sealed at rest"
+        );
+        let post = scheduled_post(&app, &owner, &ch).await;
+
+        // Two servers race to hand the post over: one publication, one job.
+        let (a, b) = tokio::join!(
+            kehilla_app::publishing::dispatch_due(&app.db, LATER),
+            kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        );
+        assert!(a.is_ok() && b.is_ok());
+        let (jobs,): (i64,) =
+            kehilla_db::sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE kind = 'publish.post'")
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(jobs, 1);
+
+        // The first status is made but its answer is lost: the job tries again with the same key.
+        fake.lock().unwrap().mode = "lose".into();
+        app.run_pending_jobs().await;
+        let (state,): (String,) = kehilla_db::sqlx::query_as("SELECT state FROM publications")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(state, "pending");
+        jobs_due(&app).await;
+        app.run_pending_jobs().await;
+
+        {
+            let f = fake.lock().unwrap();
+            assert_eq!(
+                f.statuses.len(),
+                2,
+                "the first part once, then the reply: {:?}",
+                f.statuses
+            );
+            assert_eq!(f.statuses[1]["in_reply_to_id"], f.statuses[0]["id"]);
+            assert_eq!(f.statuses[0]["media_ids"], json!(["m1"]));
+            // Media uploads have no key: the retry uploads the photo again, and the server keeps the
+            // status made with the first one (Mastodon removes unattached media by itself).
+            assert_eq!(f.media.len(), 2);
+            assert_eq!(f.media[0]["description"], json!("מתנדבים בגינה"));
+        }
+        let (state, url): (String, Option<String>) =
+            kehilla_db::sqlx::query_as("SELECT state, remote_url FROM publications")
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(state, "published");
+        assert_eq!(url.as_deref(), Some("https://masto.example/@yadbeyad/100"));
+        let (_, html) = owner
+            .get_text(&format!("/orgs/yad/studio/posts/{post}"))
+            .await;
+        assert!(
+            html.contains("id=\"post-status\">פורסם"),
+            "the post is published"
+        );
+        assert!(html.contains("https://masto.example/@yadbeyad/100"));
+        // Nothing is left to do, and running again publishes nothing more.
+        jobs_due(&app).await;
+        app.run_pending_jobs().await;
+        assert_eq!(fake.lock().unwrap().statuses.len(), 2);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn each_kind_of_refusal_ends_in_a_clear_state() {
+    let (server, fake) = fake_mastodon().await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let (owner, ch) = connected(&app, &server).await;
+    let state = || async {
+        kehilla_db::sqlx::query_as::<_, (String, String)>(
+            "SELECT state, error_code FROM publications ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+    };
+
+    // A rate limit delays: the connection waits until the network's reset time.
+    scheduled_post(&app, &owner, &ch).await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    fake.lock().unwrap().mode = "429".into();
+    app.run_pending_jobs().await;
+    assert_eq!(
+        state().await,
+        ("pending".into(), "publish-rate-limited".into())
+    );
+    let (until,): (Option<i64>,) =
+        kehilla_db::sqlx::query_as("SELECT blocked_until FROM connections")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        until,
+        Some(4_070_908_800_000),
+        "2099-01-01, from x-ratelimit-reset"
+    );
+
+    // A refusal of the content ends the publication and the post as failed, with its reason.
+    kehilla_db::sqlx::query("UPDATE connections SET blocked_until = NULL")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    fake.lock().unwrap().mode = "422".into();
+    jobs_due(&app).await;
+    app.run_pending_jobs().await;
+    assert_eq!(state().await, ("failed".into(), "publish-rejected".into()));
+    let (status,): (String,) = kehilla_db::sqlx::query_as("SELECT status FROM posts")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "failed");
+
+    // A proxy's HTML page is a passing failure; a revoked token needs the channel connected again.
+    scheduled_post(&app, &owner, &ch).await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    fake.lock().unwrap().mode = "html".into();
+    app.run_pending_jobs().await;
+    assert_eq!(state().await.0, "pending");
+    kehilla_db::sqlx::query("UPDATE connections SET token_sealed = $1")
+        .bind({
+            let s = kehilla_app::secrets::Sealer::of_instance(&app.db, &app.settings)
+                .await
+                .unwrap();
+            s.seal("revoked-token").unwrap()
+        })
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    jobs_due(&app).await;
+    app.run_pending_jobs().await;
+    assert_eq!(state().await, ("failed".into(), "publish-reconnect".into()));
+    let (_, html) = owner.get_text("/orgs/yad/studio/channels").await;
+    assert!(
+        html.contains("צריך לחבר מחדש"),
+        "the channel page says what to do"
+    );
+    assert!(
+        fake.lock().unwrap().statuses.is_empty(),
+        "nothing was published"
+    );
+    app.stop().await;
+}
