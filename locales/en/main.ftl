@@ -855,3 +855,6 @@ error-publish-rate-limited = the network asked to wait (rate limit); trying agai
 error-publish-reconnect = connect the channel again (the token is invalid, expired or missing)
 error-publish-rejected = the network refused the post
 error-publish-unknown = the outcome is unknown
+connection-chat = Channel (@name or numeric id)
+connection-bot-token = Bot token
+connection-bot-hint = Create a bot with @BotFather, make it an administrator of the channel with the right to post, and paste its token. It is kept encrypted.

@@ -861,3 +861,6 @@ error-publish-rate-limited = הרשת ביקשה להמתין (מגבלת קצב
 error-publish-reconnect = צריך לחבר את הערוץ מחדש (האסימון לא תקף, פג או חסר)
 error-publish-rejected = הרשת דחתה את הפוסט
 error-publish-unknown = התוצאה לא ידועה
+connection-chat = ערוץ (‎@name או מזהה מספרי)
+connection-bot-token = אסימון הבוט
+connection-bot-hint = צרו בוט אצל ‎@BotFather, הפכו אותו למנהל הערוץ עם הרשאת פרסום, והדביקו את האסימון שלו. הוא נשמר מוצפן.

@@ -407,3 +407,251 @@ async fn each_kind_of_refusal_ends_in_a_clear_state() {
     );
     app.stop().await;
 }
+
+/// A Bot API server: `/bot{token}/{method}`, `{ok, result}` or `{ok: false, error_code,
+/// description, parameters}`; the bot is an admin of `@yadbeyad` only.
+#[derive(Default)]
+struct FakeTelegram {
+    messages: Vec<Value>,
+    /// "" (normal), "lose" (post, then answer 502 with HTML), "429", "caption".
+    mode: String,
+}
+
+type SharedTg = Arc<Mutex<FakeTelegram>>;
+
+fn tg_error(code: u16, description: &str, retry_after: Option<i64>) -> Response {
+    let mut body = json!({"ok": false, "error_code": code, "description": description});
+    if let Some(r) = retry_after {
+        body["parameters"] = json!({"retry_after": r});
+    }
+    (AxStatus::from_u16(code).unwrap(), Json(body)).into_response()
+}
+
+async fn telegram(
+    State(s): State<SharedTg>,
+    axum::extract::Path((bot, method)): axum::extract::Path<(String, String)>,
+    req: axum::extract::Request,
+) -> Response {
+    if bot != "bot123:good" {
+        return tg_error(401, "Unauthorized", None);
+    }
+    let ct = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = axum::body::to_bytes(req.into_body(), 50_000_000)
+        .await
+        .unwrap();
+    // JSON bodies, or multipart forms read for their text fields.
+    let fields: Value = if ct.starts_with("application/json") {
+        serde_json::from_slice(&bytes).unwrap_or(json!({}))
+    } else {
+        let text = String::from_utf8_lossy(&bytes);
+        let mut o = serde_json::Map::new();
+        for name in ["chat_id", "caption", "media"] {
+            let marker = format!("name=\"{name}\"\r\n\r\n");
+            if let Some(rest) = text.split(&marker).nth(1) {
+                o.insert(
+                    name.into(),
+                    Value::from(rest.split("\r\n--").next().unwrap_or("")),
+                );
+            }
+        }
+        o.insert("has_file".into(), Value::from(text.contains("filename=")));
+        Value::Object(o)
+    };
+    match method.as_str() {
+        "getMe" => {
+            return Json(json!({"ok": true, "result": {"id": 123, "is_bot": true}})).into_response();
+        }
+        "getChat" | "getChatMember" if fields["chat_id"] != json!("@yadbeyad") => {
+            return tg_error(400, "Bad Request: chat not found", None);
+        }
+        "getChat" => {
+            return Json(json!({"ok": true, "result": {"id": -100_555, "title": "יד ביד", "type": "channel"}}))
+                .into_response();
+        }
+        "getChatMember" => {
+            return Json(json!({"ok": true, "result": {"status": "administrator", "can_post_messages": true}}))
+                .into_response();
+        }
+        _ => {}
+    }
+    if fields["chat_id"] != json!("@yadbeyad") {
+        return tg_error(400, "Bad Request: chat not found", None);
+    }
+    let mut f = s.lock().unwrap();
+    let mode = std::mem::take(&mut f.mode);
+    if mode == "429" {
+        return tg_error(429, "Too Many Requests: retry after 7", Some(7));
+    }
+    if method == "sendPhoto" && fields["caption"].as_str().unwrap_or("").chars().count() > 1024 {
+        return tg_error(400, "Bad Request: message caption is too long", None);
+    }
+    let id = 10 + i64::try_from(f.messages.len()).unwrap();
+    f.messages
+        .push(json!({"method": method, "fields": fields, "message_id": id}));
+    if mode == "lose" {
+        return (
+            AxStatus::BAD_GATEWAY,
+            [("content-type", "text/html")],
+            "<html>502</html>",
+        )
+            .into_response();
+    }
+    Json(json!({"ok": true, "result": {"message_id": id, "chat": {"id": -100_555}}}))
+        .into_response()
+}
+
+async fn fake_telegram() -> (String, SharedTg) {
+    let state: SharedTg = Arc::default();
+    let app = Router::new()
+        .route("/{bot}/{method}", post(telegram).get(telegram))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), state)
+}
+
+#[tokio::test]
+async fn telegram_posts_a_photo_with_its_caption_and_never_repeats_an_unknown_outcome() {
+    let (server, fake) = fake_telegram().await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    owner
+        .post_form(
+            "/orgs/yad/studio/channels",
+            &[
+                ("network", "telegram"),
+                ("name", "טלגרם"),
+                ("handle", "@yadbeyad"),
+            ],
+        )
+        .await;
+    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let connect = |chat: &'static str, token: &'static str| {
+        let owner = &owner;
+        let path = format!("/orgs/yad/studio/channels/{ch}/connect");
+        let server = server.clone();
+        async move {
+            owner
+                .post_form(
+                    &path,
+                    &[("server_url", &server), ("token", token), ("account", chat)],
+                )
+                .await
+        }
+    };
+    // A wrong token or a channel the bot cannot post to is refused at once.
+    assert!(
+        connect("@yadbeyad", "bot-wrong")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("form-error")
+    );
+    assert!(
+        connect("@elsewhere", "123:good")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("form-error")
+    );
+    let r = connect("@yadbeyad", "123:good").await;
+    assert!(location(&r).contains("done=channel-connected"));
+
+    // A photo with its caption, then the thread's second part as a reply.
+    let post = scheduled_post(&app, &owner, &ch).await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    app.run_pending_jobs().await;
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(f.messages.len(), 2, "{:?}", f.messages);
+        assert_eq!(f.messages[0]["method"], json!("sendPhoto"));
+        assert_eq!(
+            f.messages[0]["fields"]["caption"],
+            json!("שתלנו 40 עצים #התנדבות")
+        );
+        assert_eq!(f.messages[0]["fields"]["has_file"], json!(true));
+        assert_eq!(f.messages[1]["method"], json!("sendMessage"));
+        assert_eq!(
+            f.messages[1]["fields"]["reply_parameters"]["message_id"],
+            json!(10)
+        );
+    }
+    let (state, url): (String, Option<String>) =
+        kehilla_db::sqlx::query_as("SELECT state, remote_url FROM publications")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (state.as_str(), url.as_deref()),
+        ("published", Some("https://t.me/yadbeyad/10"))
+    );
+    let (_, html) = owner
+        .get_text(&format!("/orgs/yad/studio/posts/{post}"))
+        .await;
+    assert!(html.contains("https://t.me/yadbeyad/10"));
+
+    // The answer is lost after Telegram posted: unknown, and nothing is sent again.
+    scheduled_post(&app, &owner, &ch).await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    fake.lock().unwrap().mode = "lose".into();
+    app.run_pending_jobs().await;
+    jobs_due(&app).await;
+    app.run_pending_jobs().await;
+    assert_eq!(
+        fake.lock().unwrap().messages.len(),
+        3,
+        "posted once, never repeated"
+    );
+    let (state, code): (String, String) = kehilla_db::sqlx::query_as(
+        "SELECT state, error_code FROM publications ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (state.as_str(), code.as_str()),
+        ("unknown", "publish-unknown")
+    );
+
+    // Flood control: Telegram's retry_after holds the channel back; nothing is lost.
+    scheduled_post(&app, &owner, &ch).await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    fake.lock().unwrap().mode = "429".into();
+    let before = kehilla_db::now_ms();
+    app.run_pending_jobs().await;
+    let (state, code): (String, String) = kehilla_db::sqlx::query_as(
+        "SELECT state, error_code FROM publications ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (state.as_str(), code.as_str()),
+        ("pending", "publish-rate-limited")
+    );
+    let (until,): (Option<i64>,) =
+        kehilla_db::sqlx::query_as("SELECT blocked_until FROM connections")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let until = until.unwrap();
+    assert!(until >= before + 7_000 && until <= kehilla_db::now_ms() + 7_000);
+    app.stop().await;
+}

@@ -13,6 +13,7 @@
 //! blocked until the network's reset time), connect again, content refused, outcome unknown.
 
 pub mod mastodon;
+pub mod telegram;
 
 use futures::future::BoxFuture;
 use kehilla_db::jobs::{self, Claimed, NewJob};
@@ -70,6 +71,8 @@ impl PublishError {
 pub struct Access {
     pub server_url: String,
     pub token: String,
+    /// The account or chat to publish to, where the token alone does not say (Telegram).
+    pub account: String,
 }
 
 /// A file to attach.
@@ -91,6 +94,8 @@ pub struct Published {
 /// What a connected account turned out to be.
 #[derive(Debug, Clone)]
 pub struct Account {
+    /// The account as later calls name it (kept with the connection): `@name@server` on
+    /// Mastodon, the chat id on Telegram.
     pub name: String,
     /// The server's own text limit, when it says (Mastodon).
     pub char_limit: Option<i64>,
@@ -119,6 +124,7 @@ pub trait Adapter: Send + Sync {
 pub fn adapter(network: &str) -> Option<Box<dyn Adapter>> {
     match network {
         "mastodon" => Some(Box::new(mastodon::Mastodon::new())),
+        "telegram" => Some(Box::new(telegram::Telegram::new())),
         _ => None,
     }
 }
@@ -132,6 +138,7 @@ pub async fn connect(
     channel_public_id: &str,
     server_url: &str,
     token: &str,
+    account: &str,
 ) -> Result<Account> {
     let ch = studio::channel(&db.pool, by.org.id, channel_public_id).await?;
     let Some(a) = adapter(&ch.network) else {
@@ -147,6 +154,7 @@ pub async fn connect(
     let access = Access {
         server_url: server_url.clone(),
         token: token.trim().to_string(),
+        account: account.trim().to_string(),
     };
     let account = a.verify(&access).await.map_err(|e| {
         tracing::info!(error = ?e, "connection refused");
@@ -316,6 +324,7 @@ async fn publish(
     let access = Access {
         server_url: conn.server_url.clone(),
         token: sealer.open(&conn.token_sealed).map_err(internal)?,
+        account: conn.account.clone(),
     };
     let storage = Storage::from_settings(&ctx.settings);
     let media = attachments(db, &storage, post).await.map_err(internal)?;

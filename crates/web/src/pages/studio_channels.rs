@@ -197,6 +197,8 @@ pub struct ConnectForm {
     server_url: String,
     #[serde(default)]
     token: String,
+    #[serde(default)]
+    account: String,
 }
 
 /// Connects a channel with its server's address and an access token.
@@ -216,6 +218,7 @@ pub async fn connect(
         &channel,
         &f.server_url,
         &f.token,
+        &f.account,
     )
     .await
     .map(|_| ());
