@@ -858,3 +858,11 @@ error-publish-unknown = the outcome is unknown
 connection-chat = Channel (@name or numeric id)
 connection-bot-token = Bot token
 connection-bot-hint = Create a bot with @BotFather, make it an administrator of the channel with the right to post, and paste its token. It is kept encrypted.
+risk-title = Scheduled posts that will not go out
+risk-not-connected = not connected
+risk-reconnect = needs connecting again
+risk-not-available = publishing to this network is not available yet
+risk-posts = { $count ->
+    [one] one scheduled post
+   *[other] { $count } scheduled posts
+}

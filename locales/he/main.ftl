@@ -864,3 +864,12 @@ error-publish-unknown = התוצאה לא ידועה
 connection-chat = ערוץ (‎@name או מזהה מספרי)
 connection-bot-token = אסימון הבוט
 connection-bot-hint = צרו בוט אצל ‎@BotFather, הפכו אותו למנהל הערוץ עם הרשאת פרסום, והדביקו את האסימון שלו. הוא נשמר מוצפן.
+risk-title = פוסטים מתוזמנים שלא ייצאו
+risk-not-connected = לא מחובר
+risk-reconnect = צריך לחבר מחדש
+risk-not-available = פרסום לרשת הזאת עדיין לא זמין
+risk-posts = { $count ->
+    [one] פוסט מתוזמן אחד
+    [two] שני פוסטים מתוזמנים
+   *[other] { $count } פוסטים מתוזמנים
+}

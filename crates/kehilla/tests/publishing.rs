@@ -464,7 +464,8 @@ async fn telegram(
     };
     match method.as_str() {
         "getMe" => {
-            return Json(json!({"ok": true, "result": {"id": 123, "is_bot": true}})).into_response();
+            return Json(json!({"ok": true, "result": {"id": 123, "is_bot": true}}))
+                .into_response();
         }
         "getChat" | "getChatMember" if fields["chat_id"] != json!("@yadbeyad") => {
             return tg_error(400, "Bad Request: chat not found", None);

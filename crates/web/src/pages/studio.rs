@@ -98,6 +98,9 @@ struct HomePage {
     drafts: Vec<PostRow>,
     unread: i64,
     channels: usize,
+    /// Channels with scheduled posts that cannot be published as things stand: (name, reason
+    /// key, how many posts).
+    at_risk: Vec<(String, &'static str, usize)>,
 }
 
 impl HomePage {
@@ -173,10 +176,37 @@ pub async fn home(
         &list(Some("draft"), None, None),
     )
     .await?;
+    // Warn before a scheduled post fails: its channel is not connected, needs connecting
+    // again, or its network cannot be published to yet.
+    let chans = studio::channels(&st.db.pool, o.org.id).await?;
+    let conns = kehilla_db::publishing::connections(&st.db.pool, o.org.id).await?;
+    let mut at_risk: Vec<(String, &'static str, usize)> = Vec::new();
+    for ch in &chans {
+        let reason = match conns.iter().find(|c| c.channel_id == ch.id) {
+            _ if kehilla_app::publishing::adapter(&ch.network).is_none() => "risk-not-available",
+            None => "risk-not-connected",
+            Some(c) if c.needs_reconnect == 1 => "risk-reconnect",
+            Some(_) => continue,
+        };
+        let n = upcoming
+            .iter()
+            .filter(|p| {
+                p.networks
+                    .as_deref()
+                    .unwrap_or("")
+                    .split(',')
+                    .any(|n| n == ch.network)
+            })
+            .count();
+        if n > 0 {
+            at_risk.push((ch.name.clone(), reason, n));
+        }
+    }
     Ok(render(&HomePage {
         cadence: cadence::report(&st.db, o.org.id).await?,
         unread: studio::unread_count(&st.db.pool, o.org.id, o.user.id).await?,
-        channels: studio::channels(&st.db.pool, o.org.id).await?.len(),
+        channels: chans.len(),
+        at_risk,
         c,
         f,
         review,
