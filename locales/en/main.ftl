@@ -866,3 +866,5 @@ risk-posts = { $count ->
     [one] one scheduled post
    *[other] { $count } scheduled posts
 }
+connection-x-token = User access token (OAuth 2.0)
+connection-x-hint = A user access token of the organization's X account with the scopes tweet.read tweet.write users.read media.write. It is kept encrypted. (Signing in with X from here comes with the network connections.)

@@ -873,3 +873,5 @@ risk-posts = { $count ->
     [two] שני פוסטים מתוזמנים
    *[other] { $count } פוסטים מתוזמנים
 }
+connection-x-token = אסימון גישה של המשתמש (OAuth 2.0)
+connection-x-hint = אסימון גישה של חשבון ה־X של הארגון עם ההרשאות tweet.read tweet.write users.read media.write. הוא נשמר מוצפן. (התחברות ל־X מכאן תגיע עם חיבורי הרשתות.)

@@ -656,3 +656,216 @@ async fn telegram_posts_a_photo_with_its_caption_and_never_repeats_an_unknown_ou
     assert!(until >= before + 7_000 && until <= kehilla_db::now_ms() + 7_000);
     app.stop().await;
 }
+
+/// X API v2 as documented: users/me, media upload and metadata, tweets (201), the user's
+/// timeline, 429 with `x-rate-limit-reset`, 403 for duplicate content.
+#[derive(Default)]
+struct FakeX {
+    tweets: Vec<Value>,
+    alt_texts: Vec<Value>,
+    /// "" (normal), "lose" (post, then answer 503), "429".
+    mode: String,
+}
+
+type SharedX = Arc<Mutex<FakeX>>;
+
+fn x_auth(h: &HeaderMap) -> Option<Response> {
+    (h.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer x-good")).then(|| {
+        (
+            AxStatus::UNAUTHORIZED,
+            Json(json!({"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"})),
+        )
+            .into_response()
+    })
+}
+
+async fn x_me(h: HeaderMap) -> Response {
+    if let Some(r) = x_auth(&h) {
+        return r;
+    }
+    Json(json!({"data": {"id": "42", "name": "יד ביד", "username": "yadbeyad"}})).into_response()
+}
+
+async fn x_upload(h: HeaderMap) -> Response {
+    if let Some(r) = x_auth(&h) {
+        return r;
+    }
+    Json(json!({"data": {"id": "777", "media_key": "3_777"}})).into_response()
+}
+
+async fn x_metadata(State(s): State<SharedX>, h: HeaderMap, Json(b): Json<Value>) -> Response {
+    if let Some(r) = x_auth(&h) {
+        return r;
+    }
+    s.lock().unwrap().alt_texts.push(b);
+    Json(json!({"data": {"associated": true}})).into_response()
+}
+
+async fn x_tweet(State(s): State<SharedX>, h: HeaderMap, Json(b): Json<Value>) -> Response {
+    if let Some(r) = x_auth(&h) {
+        return r;
+    }
+    let mut f = s.lock().unwrap();
+    let mode = std::mem::take(&mut f.mode);
+    if mode == "429" {
+        return (
+            AxStatus::TOO_MANY_REQUESTS,
+            [
+                ("x-rate-limit-limit", "100"),
+                ("x-rate-limit-remaining", "0"),
+                ("x-rate-limit-reset", "4070908800"),
+            ],
+            Json(
+                json!({"title": "Too Many Requests", "detail": "Too Many Requests", "status": 429}),
+            ),
+        )
+            .into_response();
+    }
+    if f.tweets.iter().any(|t| t["text"] == b["text"]) {
+        return (
+            AxStatus::FORBIDDEN,
+            Json(json!({"detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403})),
+        )
+            .into_response();
+    }
+    let id = format!("{}", 9000 + f.tweets.len());
+    let mut t = json!({"id": id, "text": b["text"], "media": b["media"]});
+    if let Some(r) = b.pointer("/reply/in_reply_to_tweet_id") {
+        t["referenced_tweets"] = json!([{"type": "replied_to", "id": r}]);
+    }
+    f.tweets.push(t);
+    if mode == "lose" {
+        return (AxStatus::SERVICE_UNAVAILABLE, "Service Unavailable").into_response();
+    }
+    (
+        AxStatus::CREATED,
+        Json(json!({"data": {"id": id, "text": b["text"], "edit_history_post_ids": [id]}})),
+    )
+        .into_response()
+}
+
+async fn x_timeline(State(s): State<SharedX>, h: HeaderMap) -> Response {
+    if let Some(r) = x_auth(&h) {
+        return r;
+    }
+    let f = s.lock().unwrap();
+    let newest_first: Vec<Value> = f.tweets.iter().rev().cloned().collect();
+    Json(json!({"data": newest_first})).into_response()
+}
+
+async fn fake_x() -> (String, SharedX) {
+    let state: SharedX = Arc::default();
+    let app = Router::new()
+        .route("/2/users/me", get(x_me))
+        .route("/2/media/upload", post(x_upload))
+        .route("/2/media/metadata", post(x_metadata))
+        .route("/2/tweets", post(x_tweet))
+        .route("/2/users/42/tweets", get(x_timeline))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), state)
+}
+
+#[tokio::test]
+async fn x_reconciles_before_posting_again_and_waits_out_its_rate_limit() {
+    let (server, fake) = fake_x().await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    owner
+        .post_form(
+            "/orgs/yad/studio/channels",
+            &[("network", "x"), ("name", "X")],
+        )
+        .await;
+    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/studio/channels/{ch}/connect"),
+            &[("server_url", server.as_str()), ("token", "x-good")],
+        )
+        .await;
+    assert!(
+        location(&r).contains("done=channel-connected"),
+        "{}",
+        location(&r)
+    );
+
+    // The first post goes out but its answer is lost; the retry finds it instead of posting again.
+    scheduled_post(&app, &owner, &ch).await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    fake.lock().unwrap().mode = "lose".into();
+    app.run_pending_jobs().await;
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(
+            f.tweets.len(),
+            2,
+            "found at once, then the reply: {:?}",
+            f.tweets
+        );
+        assert_eq!(f.tweets[1]["referenced_tweets"][0]["id"], f.tweets[0]["id"]);
+        assert_eq!(f.tweets[0]["media"]["media_ids"], json!(["777"]));
+        assert_eq!(
+            f.alt_texts[0]["metadata"]["alt_text"]["text"],
+            json!("מתנדבים בגינה")
+        );
+    }
+    let (state, url): (String, Option<String>) =
+        kehilla_db::sqlx::query_as("SELECT state, remote_url FROM publications")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (state.as_str(), url.as_deref()),
+        ("published", Some("https://x.com/yadbeyad/status/9000"))
+    );
+
+    // A 429 holds the channel until x-rate-limit-reset.
+    let api = reqwest::Client::new();
+    let token = owner.create_token("yad", "write").await;
+    let p: Value = api
+        .post(app.url("/api/v1/orgs/yad/posts"))
+        .bearer_auth(&token)
+        .json(&json!({"kind": "status", "body": "עדכון קצר", "channels": [ch], "scheduled_at": "2099-03-02T10:00"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = api
+        .post(app.url(&format!(
+            "/api/v1/orgs/yad/posts/{}/actions",
+            p["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&token)
+        .json(&json!({"action": "schedule"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    fake.lock().unwrap().mode = "429".into();
+    app.run_pending_jobs().await;
+    let (until,): (Option<i64>,) =
+        kehilla_db::sqlx::query_as("SELECT blocked_until FROM connections")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(until, Some(4_070_908_800_000));
+    assert_eq!(
+        fake.lock().unwrap().tweets.len(),
+        2,
+        "nothing posted while limited"
+    );
+    app.stop().await;
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use super::{Access, Account, Adapter, Attachment, PublishError, Published};
+use super::{Access, Account, Adapter, Attachment, Part, PublishError, Published};
 
 pub struct Mastodon {
     client: reqwest::Client,
@@ -169,12 +169,10 @@ impl Adapter for Mastodon {
     fn publish<'a>(
         &'a self,
         access: &'a Access,
-        text: &'a str,
-        reply_to: Option<&'a str>,
-        media: &'a [Attachment],
-        key: &'a str,
+        part: Part<'a>,
     ) -> BoxFuture<'a, Result<Published, PublishError>> {
         Box::pin(async move {
+            let (text, reply_to, media, key) = (part.text, part.reply_to, part.media, part.key);
             let mut ids = Vec::new();
             for a in media {
                 ids.push(self.upload(access, a).await?);

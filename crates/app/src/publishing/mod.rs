@@ -14,6 +14,7 @@
 
 pub mod mastodon;
 pub mod telegram;
+pub mod x;
 
 use futures::future::BoxFuture;
 use kehilla_db::jobs::{self, Claimed, NewJob};
@@ -84,6 +85,16 @@ pub struct Attachment {
     pub alt_text: String,
 }
 
+/// One part of a publication to send.
+#[derive(Clone, Copy)]
+pub struct Part<'a> {
+    pub text: &'a str,
+    pub reply_to: Option<&'a str>,
+    pub media: &'a [Attachment],
+    pub key: &'a str,
+    pub again: bool,
+}
+
 /// One published part: the network's id and the public address.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Published {
@@ -109,14 +120,12 @@ pub trait Adapter: Send + Sync {
         access: &'a Access,
     ) -> BoxFuture<'a, std::result::Result<Account, PublishError>>;
     /// Publishes one part: the first carries the attachments, the others answer the previous
-    /// part (a thread). `key` is unique per publication and part.
+    /// part (a thread). `key` is unique per publication and part. `again` says an earlier
+    /// attempt of this part may have gone out: a network without keys looks for it first.
     fn publish<'a>(
         &'a self,
         access: &'a Access,
-        text: &'a str,
-        reply_to: Option<&'a str>,
-        media: &'a [Attachment],
-        key: &'a str,
+        part: Part<'a>,
     ) -> BoxFuture<'a, std::result::Result<Published, PublishError>>;
 }
 
@@ -125,6 +134,7 @@ pub fn adapter(network: &str) -> Option<Box<dyn Adapter>> {
     match network {
         "mastodon" => Some(Box::new(mastodon::Mastodon::new())),
         "telegram" => Some(Box::new(telegram::Telegram::new())),
+        "x" => Some(Box::new(x::X::new())),
         _ => None,
     }
 }
@@ -338,10 +348,14 @@ async fn publish(
         let reply_to = done.last().map(|d| d.id.clone());
         let attach: &[Attachment] = if i == 0 { &media } else { &[] };
         let key = format!("{}-{i}", p.idempotency_key);
-        match a
-            .publish(&access, text, reply_to.as_deref(), attach, &key)
-            .await
-        {
+        let part = Part {
+            text,
+            reply_to: reply_to.as_deref(),
+            media: attach,
+            key: &key,
+            again: p.attempts > 0,
+        };
+        match a.publish(&access, part).await {
             Ok(out) => {
                 done.push(out);
                 let json = serde_json::to_string(&done).unwrap_or_else(|_| "[]".into());

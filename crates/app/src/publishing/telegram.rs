@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use super::{Access, Account, Adapter, Attachment, PublishError, Published};
+use super::{Access, Account, Adapter, Part, PublishError, Published};
 
 pub struct Telegram {
     client: reqwest::Client,
@@ -157,12 +157,10 @@ impl Adapter for Telegram {
     fn publish<'a>(
         &'a self,
         access: &'a Access,
-        text: &'a str,
-        reply_to: Option<&'a str>,
-        media: &'a [Attachment],
-        _key: &'a str,
+        part: Part<'a>,
     ) -> BoxFuture<'a, Result<Published, PublishError>> {
         Box::pin(async move {
+            let (text, reply_to, media) = (part.text, part.reply_to, part.media);
             let chat = access.account.as_str();
             let reply = reply_to.and_then(|r| r.parse::<i64>().ok());
             let result = match media {

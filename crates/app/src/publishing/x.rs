@@ -1,0 +1,285 @@
+//! X (API v2): `GET /2/users/me` to verify; images with `POST /2/media/upload` (multipart
+//! `media`, `media_category=tweet_image`) and their alt text with `POST /2/media/metadata`;
+//! posts with `POST /2/tweets` (`media.media_ids`, `reply.in_reply_to_tweet_id`) → 201.
+//!
+//! X takes no idempotency key. Before trying a part again after an unknown outcome, the adapter
+//! **reconciles**: it reads the account's newest posts and, when one has the same text (and
+//! answers the same post), takes it as published instead of posting it twice. X's own refusal of
+//! duplicate content is reconciled the same way. Rate limits come from `x-rate-limit-reset`
+//! (Unix seconds) on a 429.
+
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use serde_json::Value;
+
+use super::{Access, Account, Adapter, Attachment, Part, PublishError, Published};
+
+pub struct X {
+    client: reqwest::Client,
+}
+
+impl X {
+    pub fn new() -> X {
+        X {
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .connect_timeout(Duration::from_secs(10))
+                .build()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl Default for X {
+    fn default() -> Self {
+        X::new()
+    }
+}
+
+/// The words of a text without its links (X rewrites them to t.co), for comparing.
+fn comparable(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|w| !w.starts_with("http://") && !w.starts_with("https://"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn classify(r: reqwest::Response) -> PublishError {
+    let status = r.status().as_u16();
+    let reset = r
+        .headers()
+        .get("x-rate-limit-reset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    let detail = body
+        .get("detail")
+        .or_else(|| body.pointer("/errors/0/message"))
+        .or_else(|| body.get("title"))
+        .and_then(Value::as_str)
+        .unwrap_or("X refused the request")
+        .to_string();
+    match status {
+        401 => PublishError::Reconnect(detail),
+        429 => PublishError::RateLimited {
+            until: reset
+                .map(|s| s * 1000)
+                .unwrap_or_else(|| kehilla_db::now_ms() + 15 * 60_000),
+        },
+        // A duplicate may be our own earlier attempt: the caller reconciles.
+        403 if detail.to_ascii_lowercase().contains("duplicate") => PublishError::Unknown(detail),
+        400..=499 => PublishError::Rejected(detail),
+        _ => PublishError::Retry(detail),
+    }
+}
+
+fn transport(e: &reqwest::Error) -> PublishError {
+    PublishError::Retry(if e.is_timeout() {
+        "X did not answer in time".into()
+    } else {
+        "X could not be reached".into()
+    })
+}
+
+async fn data(r: Result<reqwest::Response, reqwest::Error>) -> Result<Value, PublishError> {
+    let r = r.map_err(|e| transport(&e))?;
+    if !r.status().is_success() {
+        return Err(classify(r).await);
+    }
+    r.json::<Value>()
+        .await
+        .ok()
+        .and_then(|v| v.get("data").cloned())
+        .ok_or_else(|| PublishError::Retry("the answer was not the expected JSON".into()))
+}
+
+impl X {
+    async fn me(&self, access: &Access) -> Result<(String, String), PublishError> {
+        let me = data(
+            self.client
+                .get(format!("{}/2/users/me", access.server_url))
+                .bearer_auth(&access.token)
+                .send()
+                .await,
+        )
+        .await?;
+        let id = me
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let name = me
+            .get("username")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        Ok((id, name))
+    }
+
+    /// A post of the account's newest ones with the same text (answering the same post).
+    async fn find(
+        &self,
+        access: &Access,
+        part: &Part<'_>,
+    ) -> Result<Option<Published>, PublishError> {
+        let (id, name) = self.me(access).await?;
+        let list = data(
+            self.client
+                .get(format!(
+                    "{}/2/users/{id}/tweets?max_results=20&tweet.fields=text,referenced_tweets",
+                    access.server_url
+                ))
+                .bearer_auth(&access.token)
+                .send()
+                .await,
+        )
+        .await
+        .unwrap_or(Value::Array(Vec::new()));
+        let want = comparable(part.text);
+        for t in list.as_array().into_iter().flatten() {
+            let same_text =
+                t.get("text").and_then(Value::as_str).map(comparable) == Some(want.clone());
+            let replied = t
+                .get("referenced_tweets")
+                .and_then(Value::as_array)
+                .and_then(|r| {
+                    r.iter()
+                        .find(|x| x.get("type").and_then(Value::as_str) == Some("replied_to"))
+                        .and_then(|x| x.get("id").and_then(Value::as_str))
+                });
+            if same_text && replied == part.reply_to {
+                let tid = t.get("id").and_then(Value::as_str).unwrap_or_default();
+                return Ok(Some(Published {
+                    id: tid.to_string(),
+                    url: format!("https://x.com/{name}/status/{tid}"),
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn upload(&self, access: &Access, a: &Attachment) -> Result<String, PublishError> {
+        let part = reqwest::multipart::Part::bytes(a.bytes.clone())
+            .file_name(a.file_name.clone())
+            .mime_str(&a.mime)
+            .map_err(|_| PublishError::Rejected("bad media type".into()))?;
+        let category = if a.mime == "image/gif" {
+            "tweet_gif"
+        } else {
+            "tweet_image"
+        };
+        let form = reqwest::multipart::Form::new()
+            .part("media", part)
+            .text("media_category", category);
+        let v = data(
+            self.client
+                .post(format!("{}/2/media/upload", access.server_url))
+                .bearer_auth(&access.token)
+                .multipart(form)
+                .send()
+                .await,
+        )
+        .await?;
+        let id = v
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| PublishError::Retry("no media id".into()))?
+            .to_string();
+        if !a.alt_text.trim().is_empty() {
+            let body =
+                serde_json::json!({"id": id, "metadata": {"alt_text": {"text": a.alt_text}}});
+            data(
+                self.client
+                    .post(format!("{}/2/media/metadata", access.server_url))
+                    .bearer_auth(&access.token)
+                    .json(&body)
+                    .send()
+                    .await,
+            )
+            .await?;
+        }
+        Ok(id)
+    }
+}
+
+impl Adapter for X {
+    fn verify<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<Account, PublishError>> {
+        Box::pin(async move {
+            let (_, name) = self.me(access).await?;
+            Ok(Account {
+                name: format!("@{name}"),
+                char_limit: None,
+            })
+        })
+    }
+
+    fn publish<'a>(
+        &'a self,
+        access: &'a Access,
+        part: Part<'a>,
+    ) -> BoxFuture<'a, Result<Published, PublishError>> {
+        Box::pin(async move {
+            if part.again
+                && let Some(found) = self.find(access, &part).await?
+            {
+                return Ok(found);
+            }
+            let mut ids = Vec::new();
+            for a in part.media.iter().take(4) {
+                ids.push(self.upload(access, a).await?);
+            }
+            let mut body = serde_json::Map::new();
+            body.insert("text".into(), Value::from(part.text));
+            if !ids.is_empty() {
+                body.insert("media".into(), serde_json::json!({ "media_ids": ids }));
+            }
+            if let Some(r) = part.reply_to {
+                body.insert(
+                    "reply".into(),
+                    serde_json::json!({ "in_reply_to_tweet_id": r }),
+                );
+            }
+            let r = self
+                .client
+                .post(format!("{}/2/tweets", access.server_url))
+                .bearer_auth(&access.token)
+                .json(&body)
+                .send()
+                .await;
+            let v = match data(r).await {
+                Ok(v) => v,
+                // An unknown outcome or a "duplicate": look for it before anything else.
+                Err(PublishError::Retry(msg) | PublishError::Unknown(msg)) => {
+                    return match self.find(access, &part).await? {
+                        Some(found) => Ok(found),
+                        None => Err(PublishError::Retry(msg)),
+                    };
+                }
+                Err(e) => return Err(e),
+            };
+            let id = v
+                .get("id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| PublishError::Retry("no post id".into()))?;
+            let name = access.account.trim_start_matches('@');
+            Ok(Published {
+                id: id.to_string(),
+                url: format!("https://x.com/{name}/status/{id}"),
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_do_not_count_when_comparing() {
+        assert_eq!(
+            comparable("שתלנו  עצים https://t.co/abc #התנדבות"),
+            comparable("שתלנו עצים https://yad.example/x #התנדבות")
+        );
+    }
+}
