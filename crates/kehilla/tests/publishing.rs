@@ -869,3 +869,95 @@ async fn x_reconciles_before_posting_again_and_waits_out_its_rate_limit() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn two_serve_processes_on_postgresql_publish_every_post_exactly_once() {
+    if !backends().contains(&Backend::Postgres) {
+        eprintln!("skipped: TEST_DATABASE_URL is not set");
+        return;
+    }
+    let (server, fake) = fake_mastodon().await;
+    // This server makes the data and publishes nothing (no worker, no dispatcher).
+    let app = TestApp::spawn_on(Backend::Postgres, |_| {}).await;
+    let (owner, ch) = connected(&app, &server).await;
+    let token = owner.create_token("yad", "write").await;
+    let api = reqwest::Client::new();
+    let n = 30;
+    for i in 0..n {
+        let p: Value = api
+            .post(app.url("/api/v1/orgs/yad/posts"))
+            .bearer_auth(&token)
+            .json(
+                &json!({"kind": "status", "body": format!("עדכון מספר {i}"), "channels": [ch],
+                           "scheduled_at": "2099-03-02T10:00"}),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let r = api
+            .post(app.url(&format!(
+                "/api/v1/orgs/yad/posts/{}/actions",
+                p["id"].as_str().unwrap()
+            )))
+            .bearer_auth(&token)
+            .json(&json!({"action": "schedule"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    // Their time has come.
+    kehilla_db::sqlx::query("UPDATE posts SET scheduled_at = $1")
+        .bind(kehilla_db::now_ms() - 1000)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kehilla"))
+            .arg("serve")
+            .env("KEHILLA_DATABASE_URL", &app.testdb.url)
+            .env("KEHILLA_DATA_DIR", &app.testdb.dir)
+            .env("KEHILLA_LISTEN", "127.0.0.1:0")
+            .env("KEHILLA_JOB_WORKERS", "4")
+            .env("KEHILLA_LOG_LEVEL", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let (mut a, mut b) = (spawn(), spawn());
+    // Other processes have no hook to await: poll the database, with a deadline.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        let (done,): (i64,) =
+            kehilla_db::sqlx::query_as("SELECT COUNT(*) FROM posts WHERE status = 'published'")
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        if done == n {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only {done} of {n} published"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = (a.kill(), b.kill(), a.wait(), b.wait());
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(f.statuses.len(), 30, "every post exactly once");
+        let mut texts: Vec<&str> = f
+            .statuses
+            .iter()
+            .map(|s| s["content"].as_str().unwrap())
+            .collect();
+        texts.sort_unstable();
+        texts.dedup();
+        assert_eq!(texts.len(), 30);
+    }
+    app.stop().await;
+}
