@@ -961,3 +961,238 @@ async fn two_serve_processes_on_postgresql_publish_every_post_exactly_once() {
     }
     app.stop().await;
 }
+
+/// LinkedIn's versioned REST API with its trap: commentary is "little" text, and the post is
+/// silently cut at the first unescaped reserved character.
+#[derive(Default)]
+struct FakeLinkedIn {
+    /// (urn, commentary as sent, the text LinkedIn shows, content)
+    posts: Vec<(String, String, String, Value)>,
+    comments: Vec<Value>,
+    uploads: usize,
+    /// "" or "lose" (make the post, then answer 504).
+    mode: String,
+}
+
+type SharedLi = Arc<Mutex<FakeLinkedIn>>;
+
+/// What LinkedIn shows of a "little" text: cut at the first unescaped reserved character.
+fn little(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else if "|{}@[]()<>#*_~".contains(c) {
+            break;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn li_checked(h: &HeaderMap) -> Option<Response> {
+    if h.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer li-good") {
+        return Some(
+            (
+                AxStatus::UNAUTHORIZED,
+                Json(json!({"status": 401, "message": "Invalid access token"})),
+            )
+                .into_response(),
+        );
+    }
+    if h.get("x-restli-protocol-version").is_none() || h.get("linkedin-version").is_none() {
+        return Some(
+            (
+                AxStatus::BAD_REQUEST,
+                Json(json!({"status": 400, "message": "A version header is missing"})),
+            )
+                .into_response(),
+        );
+    }
+    None
+}
+
+async fn li_org(h: HeaderMap, axum::extract::Path(id): axum::extract::Path<String>) -> Response {
+    if let Some(r) = li_checked(&h) {
+        return r;
+    }
+    if id != "555" {
+        return (
+            AxStatus::FORBIDDEN,
+            Json(json!({"status": 403, "message": "Not enough permissions"})),
+        )
+            .into_response();
+    }
+    Json(json!({"id": 555, "localizedName": "יד ביד"})).into_response()
+}
+
+async fn li_image_init(State((s, base)): State<(SharedLi, String)>, h: HeaderMap) -> Response {
+    if let Some(r) = li_checked(&h) {
+        return r;
+    }
+    let n = {
+        let mut f = s.lock().unwrap();
+        f.uploads += 1;
+        f.uploads
+    };
+    Json(json!({"value": {"uploadUrl": format!("{base}/upload/{n}"), "image": format!("urn:li:image:{n}")}})).into_response()
+}
+
+async fn li_upload() -> AxStatus {
+    AxStatus::CREATED
+}
+
+async fn li_post(
+    State((s, _)): State<(SharedLi, String)>,
+    h: HeaderMap,
+    Json(b): Json<Value>,
+) -> Response {
+    if let Some(r) = li_checked(&h) {
+        return r;
+    }
+    let mut f = s.lock().unwrap();
+    let urn = format!("urn:li:share:{}", 700 + f.posts.len());
+    let commentary = b["commentary"].as_str().unwrap_or("").to_string();
+    f.posts.push((
+        urn.clone(),
+        commentary.clone(),
+        little(&commentary),
+        b["content"].clone(),
+    ));
+    if std::mem::take(&mut f.mode) == "lose" {
+        return (AxStatus::GATEWAY_TIMEOUT, "").into_response();
+    }
+    (AxStatus::CREATED, [("x-restli-id", urn)]).into_response()
+}
+
+async fn li_posts(State((s, _)): State<(SharedLi, String)>, h: HeaderMap) -> Response {
+    if let Some(r) = li_checked(&h) {
+        return r;
+    }
+    let f = s.lock().unwrap();
+    let elements: Vec<Value> = f
+        .posts
+        .iter()
+        .rev()
+        .map(|(id, c, _, _)| json!({"id": id, "commentary": c}))
+        .collect();
+    Json(json!({"elements": elements})).into_response()
+}
+
+async fn li_comment(
+    State((s, _)): State<(SharedLi, String)>,
+    h: HeaderMap,
+    axum::extract::Path(urn): axum::extract::Path<String>,
+    Json(b): Json<Value>,
+) -> Response {
+    if let Some(r) = li_checked(&h) {
+        return r;
+    }
+    s.lock()
+        .unwrap()
+        .comments
+        .push(json!({"on": urn, "body": b}));
+    (AxStatus::CREATED, [("x-restli-id", "urn:li:comment:1")]).into_response()
+}
+
+async fn fake_linkedin() -> (String, SharedLi) {
+    let state: SharedLi = Arc::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = Router::new()
+        .route("/rest/organizations/{id}", get(li_org))
+        .route("/rest/images", post(li_image_init))
+        .route("/upload/{n}", axum::routing::put(li_upload))
+        .route("/rest/posts", post(li_post).get(li_posts))
+        .route("/rest/socialActions/{urn}/comments", post(li_comment))
+        .with_state((state.clone(), base.clone()));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, state)
+}
+
+#[tokio::test]
+async fn linkedin_gets_escaped_text_a_first_comment_and_no_second_post() {
+    let (server, fake) = fake_linkedin().await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    owner
+        .post_form(
+            "/orgs/yad/studio/channels",
+            &[("network", "linkedin"), ("name", "לינקדאין")],
+        )
+        .await;
+    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let connect = |page: &'static str| {
+        let owner = &owner;
+        let path = format!("/orgs/yad/studio/channels/{ch}/connect");
+        let server = server.clone();
+        async move {
+            owner
+                .post_form(
+                    &path,
+                    &[
+                        ("server_url", &server),
+                        ("token", "li-good"),
+                        ("account", page),
+                    ],
+                )
+                .await
+        }
+    };
+    assert!(
+        connect("urn:li:organization:999")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("form-error")
+    );
+    assert!(location(&connect("urn:li:organization:555").await).contains("done=channel-connected"));
+
+    // Hashtags and brackets would cut the post short if sent as they are.
+    scheduled_post(&app, &owner, &ch).await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    fake.lock().unwrap().mode = "lose".into();
+    app.run_pending_jobs().await;
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(
+            f.posts.len(),
+            1,
+            "the lost answer was reconciled, not posted again"
+        );
+        assert_eq!(
+            f.posts[0].2, "שתלנו 40 עצים #התנדבות",
+            "LinkedIn shows the whole text"
+        );
+        assert_eq!(f.posts[0].3["media"]["altText"], json!("מתנדבים בגינה"));
+        assert_eq!(
+            f.comments.len(),
+            1,
+            "the thread's second part is the first comment"
+        );
+        assert_eq!(f.comments[0]["on"], json!("urn:li:share:700"));
+    }
+    let (state, url): (String, Option<String>) =
+        kehilla_db::sqlx::query_as("SELECT state, remote_url FROM publications")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (state.as_str(), url.as_deref()),
+        (
+            "published",
+            Some("https://www.linkedin.com/feed/update/urn:li:share:700")
+        )
+    );
+    app.stop().await;
+}

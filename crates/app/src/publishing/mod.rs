@@ -12,6 +12,7 @@
 //! Errors are classed ([`PublishError`]): try again later, rate limited (the connection is
 //! blocked until the network's reset time), connect again, content refused, outcome unknown.
 
+pub mod linkedin;
 pub mod mastodon;
 pub mod telegram;
 pub mod x;
@@ -135,6 +136,7 @@ pub fn adapter(network: &str) -> Option<Box<dyn Adapter>> {
         "mastodon" => Some(Box::new(mastodon::Mastodon::new())),
         "telegram" => Some(Box::new(telegram::Telegram::new())),
         "x" => Some(Box::new(x::X::new())),
+        "linkedin" => Some(Box::new(linkedin::LinkedIn::new())),
         _ => None,
     }
 }
