@@ -870,3 +870,4 @@ connection-x-token = User access token (OAuth 2.0)
 connection-x-hint = A user access token of the organization's X account with the scopes tweet.read tweet.write users.read media.write. It is kept encrypted. (Signing in with X from here comes with the network connections.)
 connection-linkedin-page = Page (urn:li:organization:…)
 connection-linkedin-hint = An access token of a page administrator with the scope w_organization_social. It is kept encrypted.
+connection-instagram-hint = A long-lived Instagram user token (Instagram Login) of the professional account, with instagram_business_basic and instagram_business_content_publish. Instagram fetches pictures from this server's public address, so the server must be reachable from the internet. It is kept encrypted.

@@ -877,3 +877,4 @@ connection-x-token = אסימון גישה של המשתמש (OAuth 2.0)
 connection-x-hint = אסימון גישה של חשבון ה־X של הארגון עם ההרשאות tweet.read tweet.write users.read media.write. הוא נשמר מוצפן. (התחברות ל־X מכאן תגיע עם חיבורי הרשתות.)
 connection-linkedin-page = דף (urn:li:organization:…)
 connection-linkedin-hint = אסימון גישה של מנהל הדף עם ההרשאה w_organization_social. הוא נשמר מוצפן.
+connection-instagram-hint = אסימון משתמש ארוך־טווח של חשבון האינסטגרם המקצועי (Instagram Login), עם instagram_business_basic ו־instagram_business_content_publish. אינסטגרם מושך את התמונות מהכתובת הציבורית של השרת, ולכן השרת צריך להיות נגיש מהאינטרנט. הוא נשמר מוצפן.

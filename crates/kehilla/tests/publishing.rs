@@ -1196,3 +1196,206 @@ async fn linkedin_gets_escaped_text_a_first_comment_and_no_second_post() {
     );
     app.stop().await;
 }
+
+/// Instagram's Graph API (Instagram Login): containers made from a public image address that
+/// the fake fetches like Meta's crawler, polled until FINISHED, then published.
+#[derive(Default)]
+struct FakeIg {
+    containers: Vec<Value>,
+    polls: usize,
+    media: Vec<Value>,
+    comments: Vec<Value>,
+    /// "" or "lose" (publish, then answer 500).
+    mode: String,
+}
+
+type SharedIg = Arc<Mutex<FakeIg>>;
+
+fn ig_auth(h: &HeaderMap) -> Option<Response> {
+    (h.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer ig-good")).then(|| {
+        (
+            AxStatus::BAD_REQUEST,
+            Json(json!({"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}})),
+        )
+            .into_response()
+    })
+}
+
+async fn ig_me(h: HeaderMap) -> Response {
+    ig_auth(&h).unwrap_or_else(|| {
+        Json(json!({"user_id": "17841", "username": "yadbeyad"})).into_response()
+    })
+}
+
+async fn ig_node(
+    State(s): State<SharedIg>,
+    h: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    if let Some(r) = ig_auth(&h) {
+        return r;
+    }
+    let mut f = s.lock().unwrap();
+    if id.starts_with('c') {
+        // A container is processed on the second look.
+        f.polls += 1;
+        let code = if f.polls % 2 == 1 {
+            "IN_PROGRESS"
+        } else {
+            "FINISHED"
+        };
+        return Json(json!({"id": id, "status_code": code})).into_response();
+    }
+    Json(json!({"id": id, "permalink": format!("https://www.instagram.com/p/{id}/")}))
+        .into_response()
+}
+
+async fn ig_edge_get(
+    State(s): State<SharedIg>,
+    h: HeaderMap,
+    axum::extract::Path((_, edge)): axum::extract::Path<(String, String)>,
+) -> Response {
+    if let Some(r) = ig_auth(&h) {
+        return r;
+    }
+    assert_eq!(edge, "media");
+    let f = s.lock().unwrap();
+    Json(json!({"data": f.media.iter().rev().cloned().collect::<Vec<_>>()})).into_response()
+}
+
+async fn ig_edge_post(
+    State(s): State<SharedIg>,
+    h: HeaderMap,
+    axum::extract::Path((node, edge)): axum::extract::Path<(String, String)>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(r) = ig_auth(&h) {
+        return r;
+    }
+    let get = |k: &str| {
+        form.iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    match edge.as_str() {
+        "media" => {
+            // Meta fetches the picture from its public address.
+            let url = get("image_url");
+            let fetched = reqwest::get(&url).await.unwrap();
+            let ok = fetched.status().is_success()
+                && fetched.headers()["content-type"] == "image/jpeg"
+                && !kehilla_media::has_exif(&fetched.bytes().await.unwrap());
+            if !ok {
+                return (
+                    AxStatus::BAD_REQUEST,
+                    Json(json!({"error": {"message": "Media download has failed.", "code": 9004}})),
+                )
+                    .into_response();
+            }
+            let mut f = s.lock().unwrap();
+            let id = format!("c{}", f.containers.len() + 1);
+            f.containers.push(json!({"id": id, "image_url": url, "alt_text": get("alt_text"), "caption": get("caption")}));
+            Json(json!({"id": id})).into_response()
+        }
+        "media_publish" => {
+            let mut f = s.lock().unwrap();
+            let c = get("creation_id");
+            let caption =
+                f.containers.iter().find(|x| x["id"] == json!(c)).unwrap()["caption"].clone();
+            let id = format!("{}", 18000 + f.media.len());
+            f.media.push(json!({"id": id, "caption": caption, "permalink": format!("https://www.instagram.com/p/{id}/")}));
+            if std::mem::take(&mut f.mode) == "lose" {
+                return (
+                    AxStatus::INTERNAL_SERVER_ERROR,
+                    Json(json!({"error": {"message": "An unknown error occurred", "code": 1}})),
+                )
+                    .into_response();
+            }
+            Json(json!({"id": id})).into_response()
+        }
+        "comments" => {
+            s.lock()
+                .unwrap()
+                .comments
+                .push(json!({"on": node, "message": get("message")}));
+            Json(json!({"id": "c-1"})).into_response()
+        }
+        _ => AxStatus::NOT_FOUND.into_response(),
+    }
+}
+
+async fn fake_instagram() -> (String, SharedIg) {
+    let state: SharedIg = Arc::default();
+    let app = Router::new()
+        .route("/me", get(ig_me))
+        .route("/{node}", get(ig_node))
+        .route("/{node}/{edge}", get(ig_edge_get).post(ig_edge_post))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), state)
+}
+
+#[tokio::test]
+async fn instagram_builds_a_container_from_the_public_photo_and_publishes_it_once() {
+    let (server, fake) = fake_instagram().await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    owner
+        .post_form(
+            "/orgs/yad/studio/channels",
+            &[("network", "instagram"), ("name", "אינסטגרם")],
+        )
+        .await;
+    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/studio/channels/{ch}/connect"),
+            &[("server_url", server.as_str()), ("token", "ig-good")],
+        )
+        .await;
+    assert!(
+        location(&r).contains("done=channel-connected"),
+        "{}",
+        location(&r)
+    );
+    scheduled_post(&app, &owner, &ch).await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    fake.lock().unwrap().mode = "lose".into();
+    app.run_pending_jobs().await;
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(
+            f.media.len(),
+            1,
+            "published once; the lost answer was reconciled"
+        );
+        assert_eq!(f.containers.len(), 1);
+        assert!(
+            f.containers[0]["image_url"]
+                .as_str()
+                .unwrap()
+                .ends_with("/instagram")
+        );
+        assert_eq!(f.containers[0]["alt_text"], json!("מתנדבים בגינה"));
+        assert!(f.polls >= 2, "the container was polled until FINISHED");
+        assert_eq!(f.comments.len(), 1, "the second part is the first comment");
+    }
+    let (state, url): (String, Option<String>) =
+        kehilla_db::sqlx::query_as("SELECT state, remote_url FROM publications")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (state.as_str(), url.as_deref()),
+        ("published", Some("https://www.instagram.com/p/18000/"))
+    );
+    app.stop().await;
+}

@@ -12,6 +12,7 @@
 //! Errors are classed ([`PublishError`]): try again later, rate limited (the connection is
 //! blocked until the network's reset time), connect again, content refused, outcome unknown.
 
+pub mod instagram;
 pub mod linkedin;
 pub mod mastodon;
 pub mod telegram;
@@ -84,6 +85,9 @@ pub struct Attachment {
     pub mime: String,
     pub file_name: String,
     pub alt_text: String,
+    /// The file's public address on this server, for networks that fetch media themselves
+    /// (Instagram, Threads).
+    pub url: String,
 }
 
 /// One part of a publication to send.
@@ -137,6 +141,7 @@ pub fn adapter(network: &str) -> Option<Box<dyn Adapter>> {
         "telegram" => Some(Box::new(telegram::Telegram::new())),
         "x" => Some(Box::new(x::X::new())),
         "linkedin" => Some(Box::new(linkedin::LinkedIn::new())),
+        "instagram" => Some(Box::new(instagram::Instagram::new())),
         _ => None,
     }
 }
@@ -244,13 +249,19 @@ async fn end(
     Ok(())
 }
 
-async fn attachments(db: &Db, storage: &Storage, p: &Post) -> Result<Vec<Attachment>> {
+async fn attachments(
+    db: &Db,
+    storage: &Storage,
+    p: &Post,
+    network: &str,
+    base_url: &str,
+) -> Result<Vec<Attachment>> {
     let mut out = Vec::new();
     for m in studio::post_media(&db.pool, p.organization_id, p.id).await? {
-        let profile = if m.kind == "image" {
-            "large"
-        } else {
-            "original"
+        let profile = match (m.kind.as_str(), network) {
+            ("image", "instagram") => "instagram",
+            ("image", _) => "large",
+            _ => "original",
         };
         let f = studio::media_file_public(&db.pool, &m.public_id, profile).await?;
         out.push(Attachment {
@@ -258,6 +269,11 @@ async fn attachments(db: &Db, storage: &Storage, p: &Post) -> Result<Vec<Attachm
             mime: f.mime,
             file_name: m.file_name.clone(),
             alt_text: m.alt_text.clone(),
+            url: format!(
+                "{}/m/{}/{profile}",
+                base_url.trim_end_matches('/'),
+                m.public_id
+            ),
         });
     }
     Ok(out)
@@ -339,7 +355,9 @@ async fn publish(
         account: conn.account.clone(),
     };
     let storage = Storage::from_settings(&ctx.settings);
-    let media = attachments(db, &storage, post).await.map_err(internal)?;
+    let media = attachments(db, &storage, post, &ch.network, &ctx.base_url)
+        .await
+        .map_err(internal)?;
     // The state is saved before the call.
     db::set_state(&db.pool, p.id, &["pending", "sending"], "sending", ("", "")).await?;
     let parts: Vec<String> = std::iter::once(v.variant.body.clone())
