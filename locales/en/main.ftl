@@ -871,3 +871,6 @@ connection-x-hint = A user access token of the organization's X account with the
 connection-linkedin-page = Page (urn:li:organization:…)
 connection-linkedin-hint = An access token of a page administrator with the scope w_organization_social. It is kept encrypted.
 connection-instagram-hint = A long-lived Instagram user token (Instagram Login) of the professional account, with instagram_business_basic and instagram_business_content_publish. Instagram fetches pictures from this server's public address, so the server must be reachable from the internet. It is kept encrypted.
+connection-facebook-page = Page id
+connection-facebook-token = Page access token
+connection-facebook-hint = A Page token (from a long-lived user token, with pages_manage_posts and pages_read_engagement). Facebook fetches pictures from this server's public address. It is kept encrypted.

@@ -878,3 +878,6 @@ connection-x-hint = אסימון גישה של חשבון ה־X של הארגו�
 connection-linkedin-page = דף (urn:li:organization:…)
 connection-linkedin-hint = אסימון גישה של מנהל הדף עם ההרשאה w_organization_social. הוא נשמר מוצפן.
 connection-instagram-hint = אסימון משתמש ארוך־טווח של חשבון האינסטגרם המקצועי (Instagram Login), עם instagram_business_basic ו־instagram_business_content_publish. אינסטגרם מושך את התמונות מהכתובת הציבורית של השרת, ולכן השרת צריך להיות נגיש מהאינטרנט. הוא נשמר מוצפן.
+connection-facebook-page = מזהה הדף
+connection-facebook-token = אסימון הגישה של הדף
+connection-facebook-hint = אסימון דף (מאסימון משתמש ארוך־טווח, עם pages_manage_posts ו־pages_read_engagement). פייסבוק מושך את התמונות מהכתובת הציבורית של השרת. הוא נשמר מוצפן.

@@ -1399,3 +1399,148 @@ async fn instagram_builds_a_container_from_the_public_photo_and_publishes_it_onc
     );
     app.stop().await;
 }
+
+/// A Facebook Page on the Graph API: unpublished photos from a public address, the feed post,
+/// comments, and error 190 for a revoked token.
+#[derive(Default)]
+struct FakeFb {
+    photos: Vec<Value>,
+    posts: Vec<Value>,
+    comments: Vec<Value>,
+    revoked: bool,
+}
+
+type SharedFb = Arc<Mutex<FakeFb>>;
+
+async fn fb_node(
+    State(s): State<SharedFb>,
+    h: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    if s.lock().unwrap().revoked
+        || h.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer fb-good")
+    {
+        return (
+            AxStatus::BAD_REQUEST,
+            Json(json!({"error": {"message": "Error validating access token: The session has been invalidated.", "type": "OAuthException", "code": 190, "error_subcode": 460}})),
+        )
+            .into_response();
+    }
+    Json(json!({"id": id, "name": "יד ביד"})).into_response()
+}
+
+async fn fb_edge(
+    State(s): State<SharedFb>,
+    h: HeaderMap,
+    axum::extract::Path((node, edge)): axum::extract::Path<(String, String)>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    if s.lock().unwrap().revoked
+        || h.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer fb-good")
+    {
+        return (
+            AxStatus::BAD_REQUEST,
+            Json(json!({"error": {"message": "Error validating access token: The session has been invalidated.", "type": "OAuthException", "code": 190}})),
+        )
+            .into_response();
+    }
+    let get = |k: &str| {
+        form.iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut f = s.lock().unwrap();
+    match edge.as_str() {
+        "photos" => {
+            let id = format!("ph{}", f.photos.len() + 1);
+            f.photos.push(json!({"id": id, "url": get("url"), "published": get("published"), "alt": get("alt_text_custom")}));
+            Json(json!({"id": id})).into_response()
+        }
+        "feed" => {
+            let id = format!("{node}_{}", 500 + f.posts.len());
+            let attached: Value = serde_json::from_str(&get("attached_media")).unwrap_or(json!([]));
+            f.posts
+                .push(json!({"id": id, "message": get("message"), "attached_media": attached}));
+            Json(json!({"id": id, "permalink_url": format!("https://www.facebook.com/{id}")}))
+                .into_response()
+        }
+        "comments" => {
+            f.comments
+                .push(json!({"on": node, "message": get("message")}));
+            Json(json!({"id": "cm1"})).into_response()
+        }
+        _ => AxStatus::NOT_FOUND.into_response(),
+    }
+}
+
+#[tokio::test]
+async fn a_facebook_page_gets_the_photo_the_post_and_its_first_comment() {
+    let state: SharedFb = Arc::default();
+    let router = Router::new()
+        .route("/{node}", get(fb_node))
+        .route("/{node}/{edge}", post(fb_edge))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    owner
+        .post_form(
+            "/orgs/yad/studio/channels",
+            &[("network", "facebook"), ("name", "פייסבוק")],
+        )
+        .await;
+    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/studio/channels/{ch}/connect"),
+            &[
+                ("server_url", server.as_str()),
+                ("token", "fb-good"),
+                ("account", "1234"),
+            ],
+        )
+        .await;
+    assert!(location(&r).contains("done=channel-connected"));
+    scheduled_post(&app, &owner, &ch).await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    app.run_pending_jobs().await;
+    {
+        let f = state.lock().unwrap();
+        assert_eq!(f.photos.len(), 1);
+        assert_eq!(f.photos[0]["published"], json!("false"));
+        assert!(f.photos[0]["url"].as_str().unwrap().ends_with("/large"));
+        assert_eq!(f.photos[0]["alt"], json!("מתנדבים בגינה"));
+        assert_eq!(f.posts.len(), 1);
+        assert_eq!(f.posts[0]["attached_media"], json!([{"media_fbid": "ph1"}]));
+        assert_eq!(f.comments[0]["on"], json!("1234_500"));
+    }
+    // A revoked Page token: the next post fails with "connect again", and the channel says so.
+    state.lock().unwrap().revoked = true;
+    scheduled_post(&app, &owner, &ch).await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    app.run_pending_jobs().await;
+    let (state_, code): (String, String) = kehilla_db::sqlx::query_as(
+        "SELECT state, error_code FROM publications ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (state_.as_str(), code.as_str()),
+        ("failed", "publish-reconnect")
+    );
+    let (_, home) = owner.get_text("/orgs/yad/studio/channels").await;
+    assert!(home.contains("צריך לחבר מחדש"));
+    app.stop().await;
+}

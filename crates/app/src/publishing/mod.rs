@@ -12,6 +12,7 @@
 //! Errors are classed ([`PublishError`]): try again later, rate limited (the connection is
 //! blocked until the network's reset time), connect again, content refused, outcome unknown.
 
+pub mod facebook;
 pub mod instagram;
 pub mod linkedin;
 pub mod mastodon;
@@ -142,6 +143,7 @@ pub fn adapter(network: &str) -> Option<Box<dyn Adapter>> {
         "x" => Some(Box::new(x::X::new())),
         "linkedin" => Some(Box::new(linkedin::LinkedIn::new())),
         "instagram" => Some(Box::new(instagram::Instagram::new())),
+        "facebook" => Some(Box::new(facebook::Facebook::new())),
         _ => None,
     }
 }
