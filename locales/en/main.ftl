@@ -874,3 +874,4 @@ connection-instagram-hint = A long-lived Instagram user token (Instagram Login) 
 connection-facebook-page = Page id
 connection-facebook-token = Page access token
 connection-facebook-hint = A Page token (from a long-lived user token, with pages_manage_posts and pages_read_engagement). Facebook fetches pictures from this server's public address. It is kept encrypted.
+connection-threads-hint = A long-lived Threads user token with threads_basic and threads_content_publish. Threads fetches pictures from this server's public address. It is kept encrypted.

@@ -881,3 +881,4 @@ connection-instagram-hint = אסימון משתמש ארוך־טווח של חש
 connection-facebook-page = מזהה הדף
 connection-facebook-token = אסימון הגישה של הדף
 connection-facebook-hint = אסימון דף (מאסימון משתמש ארוך־טווח, עם pages_manage_posts ו־pages_read_engagement). פייסבוק מושך את התמונות מהכתובת הציבורית של השרת. הוא נשמר מוצפן.
+connection-threads-hint = אסימון משתמש ארוך־טווח של Threads עם threads_basic ו־threads_content_publish. ‏Threads מושך את התמונות מהכתובת הציבורית של השרת. הוא נשמר מוצפן.

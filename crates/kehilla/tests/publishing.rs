@@ -1544,3 +1544,155 @@ async fn a_facebook_page_gets_the_photo_the_post_and_its_first_comment() {
     assert!(home.contains("צריך לחבר מחדש"));
     app.stop().await;
 }
+
+/// Threads' Graph API: containers (TEXT, IMAGE with reply_to_id for the thread), status polling,
+/// threads_publish, the account's posts for reconciliation.
+#[derive(Default)]
+struct FakeThreads {
+    containers: Vec<Value>,
+    posts: Vec<Value>,
+    polls: usize,
+    /// "" or "lose".
+    mode: String,
+}
+
+type SharedTh = Arc<Mutex<FakeThreads>>;
+
+async fn th_node(
+    State(s): State<SharedTh>,
+    h: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    if h.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer th-good") {
+        return (
+            AxStatus::BAD_REQUEST,
+            Json(json!({"error": {"message": "Invalid OAuth access token.", "code": 190}})),
+        )
+            .into_response();
+    }
+    if id == "me" {
+        return Json(json!({"id": "3131", "username": "yadbeyad"})).into_response();
+    }
+    let mut f = s.lock().unwrap();
+    if id.starts_with('k') {
+        f.polls += 1;
+        let status = if f.polls % 2 == 1 {
+            "IN_PROGRESS"
+        } else {
+            "FINISHED"
+        };
+        return Json(json!({"id": id, "status": status})).into_response();
+    }
+    Json(json!({"id": id, "permalink": format!("https://www.threads.net/@yadbeyad/post/{id}")}))
+        .into_response()
+}
+
+async fn th_edge_get(
+    State(s): State<SharedTh>,
+    axum::extract::Path((_, _)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let f = s.lock().unwrap();
+    Json(json!({"data": f.posts.iter().rev().cloned().collect::<Vec<_>>()})).into_response()
+}
+
+async fn th_edge_post(
+    State(s): State<SharedTh>,
+    axum::extract::Path((_, edge)): axum::extract::Path<(String, String)>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| {
+        form.iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut f = s.lock().unwrap();
+    match edge.as_str() {
+        "threads" => {
+            let id = format!("k{}", f.containers.len() + 1);
+            f.containers.push(json!({"id": id, "media_type": get("media_type"), "text": get("text"),
+                                     "image_url": get("image_url"), "alt_text": get("alt_text"), "reply_to_id": get("reply_to_id")}));
+            Json(json!({"id": id})).into_response()
+        }
+        "threads_publish" => {
+            let c = get("creation_id");
+            let container = f
+                .containers
+                .iter()
+                .find(|x| x["id"] == json!(c))
+                .cloned()
+                .unwrap();
+            let id = format!("{}", 4400 + f.posts.len());
+            f.posts.push(json!({"id": id, "text": container["text"], "reply_to_id": container["reply_to_id"],
+                                "permalink": format!("https://www.threads.net/@yadbeyad/post/{id}")}));
+            if std::mem::take(&mut f.mode) == "lose" {
+                return (
+                    AxStatus::INTERNAL_SERVER_ERROR,
+                    Json(json!({"error": {"message": "An unknown error occurred", "code": 1}})),
+                )
+                    .into_response();
+            }
+            Json(json!({"id": id})).into_response()
+        }
+        _ => AxStatus::NOT_FOUND.into_response(),
+    }
+}
+
+#[tokio::test]
+async fn threads_publishes_a_thread_of_containers_once() {
+    let state: SharedTh = Arc::default();
+    let router = Router::new()
+        .route("/{node}", get(th_node))
+        .route("/{node}/{edge}", get(th_edge_get).post(th_edge_post))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    owner
+        .post_form(
+            "/orgs/yad/studio/channels",
+            &[("network", "threads"), ("name", "Threads")],
+        )
+        .await;
+    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/studio/channels/{ch}/connect"),
+            &[("server_url", server.as_str()), ("token", "th-good")],
+        )
+        .await;
+    assert!(location(&r).contains("done=channel-connected"));
+    scheduled_post(&app, &owner, &ch).await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    state.lock().unwrap().mode = "lose".into();
+    app.run_pending_jobs().await;
+    {
+        let f = state.lock().unwrap();
+        assert_eq!(f.posts.len(), 2, "{:?}", f.posts);
+        assert_eq!(f.containers[0]["media_type"], json!("IMAGE"));
+        assert_eq!(f.containers[0]["alt_text"], json!("מתנדבים בגינה"));
+        assert_eq!(f.containers[1]["media_type"], json!("TEXT"));
+        assert_eq!(f.containers[1]["reply_to_id"], f.posts[0]["id"]);
+    }
+    let (state_, url): (String, Option<String>) =
+        kehilla_db::sqlx::query_as("SELECT state, remote_url FROM publications")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (state_.as_str(), url.as_deref()),
+        (
+            "published",
+            Some("https://www.threads.net/@yadbeyad/post/4400")
+        )
+    );
+    app.stop().await;
+}

@@ -17,6 +17,7 @@ pub mod instagram;
 pub mod linkedin;
 pub mod mastodon;
 pub mod telegram;
+pub mod threads;
 pub mod x;
 
 use futures::future::BoxFuture;
@@ -144,6 +145,7 @@ pub fn adapter(network: &str) -> Option<Box<dyn Adapter>> {
         "linkedin" => Some(Box::new(linkedin::LinkedIn::new())),
         "instagram" => Some(Box::new(instagram::Instagram::new())),
         "facebook" => Some(Box::new(facebook::Facebook::new())),
+        "threads" => Some(Box::new(threads::Threads::new())),
         _ => None,
     }
 }
