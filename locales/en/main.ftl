@@ -875,3 +875,7 @@ connection-facebook-page = Page id
 connection-facebook-token = Page access token
 connection-facebook-hint = A Page token (from a long-lived user token, with pages_manage_posts and pages_read_engagement). Facebook fetches pictures from this server's public address. It is kept encrypted.
 connection-threads-hint = A long-lived Threads user token with threads_basic and threads_content_publish. Threads fetches pictures from this server's public address. It is kept encrypted.
+connection-sign-in = Sign in with the server
+connection-or-token = Or connect with an access token:
+error-sign-in-expired = This sign-in has expired or was already used. Start again from the channel.
+error-sign-in-declined = The network did not give access. Start again from the channel if you want to connect it.

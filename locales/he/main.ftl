@@ -882,3 +882,7 @@ connection-facebook-page = מזהה הדף
 connection-facebook-token = אסימון הגישה של הדף
 connection-facebook-hint = אסימון דף (מאסימון משתמש ארוך־טווח, עם pages_manage_posts ו־pages_read_engagement). פייסבוק מושך את התמונות מהכתובת הציבורית של השרת. הוא נשמר מוצפן.
 connection-threads-hint = אסימון משתמש ארוך־טווח של Threads עם threads_basic ו־threads_content_publish. ‏Threads מושך את התמונות מהכתובת הציבורית של השרת. הוא נשמר מוצפן.
+connection-sign-in = התחברות דרך השרת
+connection-or-token = או חיבור עם אסימון גישה:
+error-sign-in-expired = ההתחברות הזאת פגה או שכבר נוצלה. התחילו שוב מהערוץ.
+error-sign-in-declined = הרשת לא נתנה גישה. אפשר להתחיל שוב מהערוץ.

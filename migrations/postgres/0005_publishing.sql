@@ -41,3 +41,22 @@ CREATE TABLE publications (
     UNIQUE (post_id, channel_id)
 );
 CREATE INDEX publications_org ON publications(organization_id, state);
+
+-- Apps registered on servers that register clients themselves (Mastodon), per server.
+CREATE TABLE oauth_apps (
+    server_url TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    client_secret_sealed TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+
+-- Sign-ins in progress: the state sent to the network, the PKCE verifier, who asked for what.
+CREATE TABLE oauth_states (
+    state_hash TEXT PRIMARY KEY,
+    organization_id BIGINT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    channel_id BIGINT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    server_url TEXT NOT NULL,
+    verifier_sealed TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);

@@ -298,3 +298,80 @@ pub async fn finish_post<'c, E: Executor<'c, Database = Any>>(
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// The app registered on a server, if any: (client id, sealed secret).
+pub async fn oauth_app<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    server_url: &str,
+) -> Result<Option<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT client_id, client_secret_sealed FROM oauth_apps WHERE server_url = $1",
+    )
+    .bind(server_url)
+    .fetch_optional(e)
+    .await?)
+}
+
+pub async fn save_oauth_app<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    server_url: &str,
+    client_id: &str,
+    secret_sealed: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO oauth_apps (server_url, client_id, client_secret_sealed, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (server_url) DO NOTHING",
+    )
+    .bind(server_url)
+    .bind(client_id)
+    .bind(secret_sealed)
+    .bind(now_ms())
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OauthState {
+    pub organization_id: i64,
+    pub channel_id: i64,
+    pub user_id: i64,
+    pub server_url: String,
+    pub verifier_sealed: String,
+    pub expires_at: i64,
+}
+
+pub async fn save_oauth_state<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    state_hash: &str,
+    s: &OauthState,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO oauth_states (state_hash, organization_id, channel_id, user_id, server_url, verifier_sealed, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(state_hash)
+    .bind(s.organization_id)
+    .bind(s.channel_id)
+    .bind(s.user_id)
+    .bind(&s.server_url)
+    .bind(&s.verifier_sealed)
+    .bind(s.expires_at)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Takes a sign-in's state: it can be used once.
+pub async fn take_oauth_state<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    state_hash: &str,
+) -> Result<Option<OauthState>> {
+    Ok(sqlx::query_as(
+        "DELETE FROM oauth_states WHERE state_hash = $1 RETURNING organization_id, channel_id, user_id, \
+         server_url, verifier_sealed, expires_at",
+    )
+    .bind(state_hash)
+    .fetch_optional(e)
+    .await?)
+}

@@ -17,6 +17,9 @@ use crate::support::{Backend, Browser, TestApp, backends, location};
 
 #[derive(Default)]
 struct Fake {
+    /// Sign-ins: (client id, state, code challenge) of the authorization in progress.
+    apps: usize,
+    challenge: String,
     statuses: Vec<Value>,
     media: Vec<Value>,
     /// Idempotency-Key → the status made with it.
@@ -128,9 +131,59 @@ async fn status(State(s): State<Shared>, h: HeaderMap, Json(body): Json<Value>) 
     Json(v).into_response()
 }
 
+async fn register_app(
+    State(s): State<Shared>,
+    axum::Form(f): axum::Form<Vec<(String, String)>>,
+) -> Json<Value> {
+    assert!(
+        f.iter()
+            .any(|(k, v)| k == "redirect_uris" && v.ends_with("/oauth/callback"))
+    );
+    s.lock().unwrap().apps += 1;
+    Json(json!({"client_id": "cid", "client_secret": "csecret", "name": "Kehilla"}))
+}
+
+async fn authorize(
+    State(s): State<Shared>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    assert_eq!(q["client_id"], "cid");
+    assert_eq!(q["code_challenge_method"], "S256");
+    s.lock().unwrap().challenge = q["code_challenge"].clone();
+    // The admin approves at once.
+    let to = format!("{}?code=c0de&state={}", q["redirect_uri"], q["state"]);
+    (AxStatus::FOUND, [("location", to)]).into_response()
+}
+
+async fn token(
+    State(s): State<Shared>,
+    axum::Form(f): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| {
+        f.iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    use base64::Engine;
+    use sha2::Digest;
+    let expected = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(get("code_verifier").as_bytes()));
+    let ok = get("code") == "c0de"
+        && get("client_secret") == "csecret"
+        && expected == s.lock().unwrap().challenge;
+    if !ok {
+        return error(400, "invalid_grant");
+    }
+    Json(json!({"access_token": "good-token", "token_type": "Bearer", "scope": "read write:statuses write:media"})).into_response()
+}
+
 async fn fake_mastodon() -> (String, Shared) {
     let state: Shared = Arc::default();
     let app = Router::new()
+        .route("/api/v1/apps", post(register_app))
+        .route("/oauth/authorize", get(authorize))
+        .route("/oauth/token", post(token))
         .route("/api/v1/accounts/verify_credentials", get(verify))
         .route("/api/v2/instance", get(instance))
         .route("/api/v2/media", post(media))
@@ -1694,5 +1747,65 @@ async fn threads_publishes_a_thread_of_containers_once() {
             Some("https://www.threads.net/@yadbeyad/post/4400")
         )
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_signs_in_to_a_mastodon_server_with_pkce() {
+    let (server, fake) = fake_mastodon().await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    owner
+        .post_form(
+            "/orgs/yad/studio/channels",
+            &[("network", "mastodon"), ("name", "מסטודון")],
+        )
+        .await;
+    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/studio/channels/{ch}/oauth"),
+            &[("server_url", server.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let authorize = location(&r);
+    assert!(authorize.starts_with(&format!("{server}/oauth/authorize?")));
+    // At the server, the admin approves; the server sends the browser back with a code.
+    let back = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(&authorize)
+        .send()
+        .await
+        .unwrap();
+    let callback = location(&back);
+    assert!(callback.starts_with(&app.url("/oauth/callback?")));
+    let path = callback.strip_prefix(&app.base).unwrap().to_string();
+    let r = owner.get(&path).await;
+    assert_eq!(
+        location(&r),
+        "/orgs/yad/studio/channels?done=channel-connected"
+    );
+    let (account, sealed): (String, String) =
+        kehilla_db::sqlx::query_as("SELECT account, token_sealed FROM connections")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(account.starts_with("@yadbeyad@"));
+    assert!(!sealed.contains("good-token"));
+    assert_eq!(
+        fake.lock().unwrap().apps,
+        1,
+        "the app is registered on the server once"
+    );
+    // The way back works once.
+    let (s, html) = owner.get_text(&path).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(html.contains("פגה"));
     app.stop().await;
 }

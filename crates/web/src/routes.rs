@@ -529,6 +529,16 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             pages::studio_channels::connect,
         )
         .post(
+            "/orgs/{org}/studio/channels/{channel}/oauth",
+            Org(Admin),
+            pages::studio_channels::oauth_start,
+        )
+        .get(
+            "/oauth/callback",
+            SignedIn,
+            pages::studio_channels::oauth_callback,
+        )
+        .post(
             "/orgs/{org}/studio/channels/{channel}/disconnect",
             Org(Admin),
             pages::studio_channels::disconnect,

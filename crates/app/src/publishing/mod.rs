@@ -16,6 +16,7 @@ pub mod facebook;
 pub mod instagram;
 pub mod linkedin;
 pub mod mastodon;
+pub mod oauth;
 pub mod telegram;
 pub mod threads;
 pub mod x;
@@ -134,6 +135,10 @@ pub trait Adapter: Send + Sync {
         access: &'a Access,
         part: Part<'a>,
     ) -> BoxFuture<'a, std::result::Result<Published, PublishError>>;
+}
+
+pub(crate) fn posts_is_web_address(s: &str) -> bool {
+    posts::is_web_address(s)
 }
 
 /// The adapter of a network, when Kehilla can publish there.

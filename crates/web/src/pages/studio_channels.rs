@@ -237,3 +237,70 @@ pub async fn disconnect(
         .map_err(AppError::from);
     done_or_error(&st, &ctx, &org, r, "channel-disconnected").await
 }
+
+#[derive(serde::Deserialize)]
+pub struct OauthStartForm {
+    #[serde(default)]
+    server_url: String,
+}
+
+/// Starts signing in to the channel's server: off to its authorization page.
+pub async fn oauth_start(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, channel)): Path<(String, String)>,
+    Form(f): Form<OauthStartForm>,
+) -> WebResult<Response> {
+    studio::channel(&st.db.pool, org.0.org.id, &channel).await?;
+    let sealer = kehilla_app::secrets::Sealer::of_instance(&st.db, &st.settings).await?;
+    match kehilla_app::publishing::oauth::start(
+        &st.db,
+        &sealer,
+        &org.0,
+        &channel,
+        &f.server_url,
+        &st.settings.base_url(),
+    )
+    .await
+    {
+        Ok(url) => Ok(Redirect::to(&url).into_response()),
+        Err(e @ (AppError::Input { .. } | AppError::Conflict(_))) => {
+            page(&st, &ctx, &org, Some(message(&ctx, &e)), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct OauthCallback {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    code: Option<String>,
+}
+
+/// The network sends the admin back here with a code (or a refusal).
+pub async fn oauth_callback(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    axum::extract::Query(q): axum::extract::Query<OauthCallback>,
+) -> WebResult<Response> {
+    let Some(user) = ctx.user.clone() else {
+        return Err(AppError::Unauthorized.into());
+    };
+    let sealer = kehilla_app::secrets::Sealer::of_instance(&st.db, &st.settings).await?;
+    let slug = kehilla_app::publishing::oauth::finish(
+        &st.db,
+        &sealer,
+        &user,
+        &q.state,
+        q.code.as_deref(),
+        &st.settings.base_url(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/orgs/{slug}/studio/channels?done=channel-connected"
+    ))
+    .into_response())
+}
