@@ -300,7 +300,7 @@ async fn jobs_due(app: &TestApp) {
 async fn a_thread_with_a_photo_is_published_once_even_when_the_answer_is_lost() {
     for backend in backends() {
         let (server, fake) = fake_mastodon().await;
-        let app = TestApp::spawn_on(backend, |_| {}).await;
+        let app = TestApp::spawn_on(backend, |s| s.fetch_private = true).await;
         let (owner, ch) = connected(&app, &server).await;
         let (limit, sealed): (Option<i64>, String) = kehilla_db::sqlx::query_as(
             "SELECT c.char_limit, k.token_sealed FROM channels c JOIN connections k ON k.channel_id = c.id",
@@ -380,7 +380,7 @@ async fn a_thread_with_a_photo_is_published_once_even_when_the_answer_is_lost() 
 #[tokio::test]
 async fn each_kind_of_refusal_ends_in_a_clear_state() {
     let (server, fake) = fake_mastodon().await;
-    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let (owner, ch) = connected(&app, &server).await;
     let state = || async {
         kehilla_db::sqlx::query_as::<_, (String, String)>(
@@ -573,7 +573,7 @@ async fn fake_telegram() -> (String, SharedTg) {
 #[tokio::test]
 async fn telegram_posts_a_photo_with_its_caption_and_never_repeats_an_unknown_outcome() {
     let (server, fake) = fake_telegram().await;
-    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
     owner
         .post_form(
@@ -824,7 +824,7 @@ async fn fake_x() -> (String, SharedX) {
 #[tokio::test]
 async fn x_reconciles_before_posting_again_and_waits_out_its_rate_limit() {
     let (server, fake) = fake_x().await;
-    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
     owner
         .post_form(
@@ -931,7 +931,7 @@ async fn two_serve_processes_on_postgresql_publish_every_post_exactly_once() {
     }
     let (server, fake) = fake_mastodon().await;
     // This server makes the data and publishes nothing (no worker, no dispatcher).
-    let app = TestApp::spawn_on(Backend::Postgres, |_| {}).await;
+    let app = TestApp::spawn_on(Backend::Postgres, |s| s.fetch_private = true).await;
     let (owner, ch) = connected(&app, &server).await;
     let token = owner.create_token("yad", "write").await;
     let api = reqwest::Client::new();
@@ -975,6 +975,7 @@ async fn two_serve_processes_on_postgresql_publish_every_post_exactly_once() {
             .env("KEHILLA_DATA_DIR", &app.testdb.dir)
             .env("KEHILLA_LISTEN", "127.0.0.1:0")
             .env("KEHILLA_JOB_WORKERS", "4")
+            .env("KEHILLA_FETCH_PRIVATE", "true")
             .env("KEHILLA_LOG_LEVEL", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -1170,7 +1171,7 @@ async fn fake_linkedin() -> (String, SharedLi) {
 #[tokio::test]
 async fn linkedin_gets_escaped_text_a_first_comment_and_no_second_post() {
     let (server, fake) = fake_linkedin().await;
-    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
     owner
         .post_form(
@@ -1394,7 +1395,7 @@ async fn fake_instagram() -> (String, SharedIg) {
 #[tokio::test]
 async fn instagram_builds_a_container_from_the_public_photo_and_publishes_it_once() {
     let (server, fake) = fake_instagram().await;
-    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
     owner
         .post_form(
@@ -1538,7 +1539,7 @@ async fn a_facebook_page_gets_the_photo_the_post_and_its_first_comment() {
     let server = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
 
-    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
     owner
         .post_form(
@@ -1702,7 +1703,7 @@ async fn threads_publishes_a_thread_of_containers_once() {
     let server = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
 
-    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
     owner
         .post_form(
@@ -1753,7 +1754,7 @@ async fn threads_publishes_a_thread_of_containers_once() {
 #[tokio::test]
 async fn an_admin_signs_in_to_a_mastodon_server_with_pkce() {
     let (server, fake) = fake_mastodon().await;
-    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
     owner
         .post_form(
@@ -1807,5 +1808,40 @@ async fn an_admin_signs_in_to_a_mastodon_server_with_pkce() {
     let (s, html) = owner.get_text(&path).await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert!(html.contains("פגה"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_server_on_a_private_address_is_refused_unless_the_test_setting_allows_it() {
+    let (server, fake) = fake_mastodon().await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    owner
+        .post_form(
+            "/orgs/yad/studio/channels",
+            &[("network", "mastodon"), ("name", "מסטודון")],
+        )
+        .await;
+    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    for path in ["connect", "oauth"] {
+        let r = owner
+            .post_form(
+                &format!("/orgs/yad/studio/channels/{ch}/{path}"),
+                &[("server_url", server.as_str()), ("token", "good-token")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert!(r.text().await.unwrap().contains("form-error"));
+    }
+    {
+        let f = fake.lock().unwrap();
+        assert!(
+            f.apps == 0 && f.statuses.is_empty(),
+            "the loopback server was never called"
+        );
+    }
     app.stop().await;
 }

@@ -294,3 +294,14 @@ impl fmt::Display for ResolveError {
 }
 
 impl StdError for ResolveError {}
+
+/// A client builder for calls to servers that users name (a Mastodon server, a network's API
+/// address): host names resolve to public addresses only (unless `allow_private`), no proxy, no
+/// redirects followed. Check the address itself with [`crate::validate_url`] before each call:
+/// a literal IP address does not go through the resolver.
+pub fn guarded_builder(allow_private: bool) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .dns_resolver(PublicOnlyResolver { allow_private })
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+}

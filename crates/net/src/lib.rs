@@ -24,7 +24,7 @@ mod policy;
 mod url_check;
 
 pub use card::{LinkCard, link_card, parse_card};
-pub use client::{Fetched, SafeClient};
+pub use client::{Fetched, SafeClient, guarded_builder};
 pub use error::NetError;
 pub use ip::is_public_ip;
 pub use policy::FetchPolicy;

@@ -20,9 +20,9 @@ pub struct Facebook {
 }
 
 impl Facebook {
-    pub fn new() -> Facebook {
+    pub fn new(allow_private: bool) -> Facebook {
         Facebook {
-            client: reqwest::Client::builder()
+            client: kehilla_net::guarded_builder(allow_private)
                 .timeout(Duration::from_secs(60))
                 .connect_timeout(Duration::from_secs(10))
                 .build()
@@ -33,7 +33,7 @@ impl Facebook {
 
 impl Default for Facebook {
     fn default() -> Self {
-        Facebook::new()
+        Facebook::new(false)
     }
 }
 

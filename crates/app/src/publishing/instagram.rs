@@ -23,9 +23,9 @@ pub struct Instagram {
 }
 
 impl Instagram {
-    pub fn new() -> Instagram {
+    pub fn new(allow_private: bool) -> Instagram {
         Instagram {
-            client: reqwest::Client::builder()
+            client: kehilla_net::guarded_builder(allow_private)
                 .timeout(Duration::from_secs(60))
                 .connect_timeout(Duration::from_secs(10))
                 .build()
@@ -37,7 +37,7 @@ impl Instagram {
 
 impl Default for Instagram {
     fn default() -> Self {
-        Instagram::new()
+        Instagram::new(false)
     }
 }
 

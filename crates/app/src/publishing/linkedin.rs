@@ -27,9 +27,9 @@ pub struct LinkedIn {
 }
 
 impl LinkedIn {
-    pub fn new() -> LinkedIn {
+    pub fn new(allow_private: bool) -> LinkedIn {
         LinkedIn {
-            client: reqwest::Client::builder()
+            client: kehilla_net::guarded_builder(allow_private)
                 .timeout(Duration::from_secs(60))
                 .connect_timeout(Duration::from_secs(10))
                 .build()
@@ -53,7 +53,7 @@ impl LinkedIn {
 
 impl Default for LinkedIn {
     fn default() -> Self {
-        LinkedIn::new()
+        LinkedIn::new(false)
     }
 }
 

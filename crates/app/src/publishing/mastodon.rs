@@ -16,9 +16,9 @@ pub struct Mastodon {
 }
 
 impl Mastodon {
-    pub fn new() -> Mastodon {
+    pub fn new(allow_private: bool) -> Mastodon {
         Mastodon {
-            client: reqwest::Client::builder()
+            client: kehilla_net::guarded_builder(allow_private)
                 .timeout(Duration::from_secs(60))
                 .connect_timeout(Duration::from_secs(10))
                 .user_agent("Kehilla")
@@ -30,7 +30,7 @@ impl Mastodon {
 
 impl Default for Mastodon {
     fn default() -> Self {
-        Mastodon::new()
+        Mastodon::new(false)
     }
 }
 

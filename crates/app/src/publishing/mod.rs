@@ -141,33 +141,60 @@ pub(crate) fn posts_is_web_address(s: &str) -> bool {
     posts::is_web_address(s)
 }
 
-/// The adapter of a network, when Kehilla can publish there.
-pub fn adapter(network: &str) -> Option<Box<dyn Adapter>> {
+/// Whether Kehilla can publish to a network.
+pub fn supported(network: &str) -> bool {
+    adapter(network, false).is_some()
+}
+
+/// The adapter of a network, when Kehilla can publish there. Its calls refuse private and
+/// loopback addresses unless `allow_private` (the `fetch_private` test setting).
+pub fn adapter(network: &str, allow_private: bool) -> Option<Box<dyn Adapter>> {
+    let p = allow_private;
     match network {
-        "mastodon" => Some(Box::new(mastodon::Mastodon::new())),
-        "telegram" => Some(Box::new(telegram::Telegram::new())),
-        "x" => Some(Box::new(x::X::new())),
-        "linkedin" => Some(Box::new(linkedin::LinkedIn::new())),
-        "instagram" => Some(Box::new(instagram::Instagram::new())),
-        "facebook" => Some(Box::new(facebook::Facebook::new())),
-        "threads" => Some(Box::new(threads::Threads::new())),
+        "mastodon" => Some(Box::new(mastodon::Mastodon::new(p))),
+        "telegram" => Some(Box::new(telegram::Telegram::new(p))),
+        "x" => Some(Box::new(x::X::new(p))),
+        "linkedin" => Some(Box::new(linkedin::LinkedIn::new(p))),
+        "instagram" => Some(Box::new(instagram::Instagram::new(p))),
+        "facebook" => Some(Box::new(facebook::Facebook::new(p))),
+        "threads" => Some(Box::new(threads::Threads::new(p))),
         _ => None,
     }
 }
 
+/// Checks an address a user gave for a network's server: http(s), public unless allowed.
+pub fn check_server(url: &str, allow_private: bool) -> Result<()> {
+    kehilla_net::validate_url(url, allow_private)
+        .map(|_| ())
+        .map_err(|_| AppError::Input {
+            field: "server_url",
+            error: kehilla_domain::validate::InputError::InvalidValue,
+        })
+}
+
 /// Connects a channel with a server address and an access token: checks them with the network
 /// first, keeps the token sealed, and takes the server's text limit.
+/// What connecting a channel takes: the server's address, the token and, where the token alone
+/// does not say it, the account or chat.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    pub server_url: &'a str,
+    pub token: &'a str,
+    pub account: &'a str,
+}
+
 pub async fn connect(
     db: &Db,
     sealer: &Sealer,
     by: &crate::members::OrgMember,
     channel_public_id: &str,
-    server_url: &str,
-    token: &str,
-    account: &str,
+    creds: Credentials<'_>,
+    allow_private: bool,
 ) -> Result<Account> {
+    let (server_url, token, account) = (creds.server_url, creds.token, creds.account);
     let ch = studio::channel(&db.pool, by.org.id, channel_public_id).await?;
-    let Some(a) = adapter(&ch.network) else {
+    check_server(server_url.trim(), allow_private)?;
+    let Some(a) = adapter(&ch.network, allow_private) else {
         return Err(AppError::Conflict("network-not-supported"));
     };
     let server_url = server_url.trim().trim_end_matches('/').to_string();
@@ -314,7 +341,7 @@ async fn run(ctx: &JobContext, id: i64) -> std::result::Result<(), JobError> {
         end(db, &p, "failed", &e).await.map_err(internal)?;
         return Ok(());
     }
-    let Some(a) = adapter(&ch.network) else {
+    let Some(a) = adapter(&ch.network, ctx.settings.fetch_private) else {
         let e =
             PublishError::Rejected(format!("publishing to {} is not available yet", ch.network));
         end(db, &p, "failed", &e).await.map_err(internal)?;
@@ -327,6 +354,11 @@ async fn run(ctx: &JobContext, id: i64) -> std::result::Result<(), JobError> {
     };
     if conn.needs_reconnect == 1 {
         let e = PublishError::Reconnect(conn.last_error.clone());
+        end(db, &p, "failed", &e).await.map_err(internal)?;
+        return Ok(());
+    }
+    if check_server(&conn.server_url, ctx.settings.fetch_private).is_err() {
+        let e = PublishError::Reconnect("the server's address is not allowed".into());
         end(db, &p, "failed", &e).await.map_err(internal)?;
         return Ok(());
     }

@@ -27,8 +27,8 @@ fn redirect_uri(base_url: &str) -> String {
     format!("{}/oauth/callback", base_url.trim_end_matches('/'))
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+fn client(allow_private: bool) -> reqwest::Client {
+    kehilla_net::guarded_builder(allow_private)
         .timeout(std::time::Duration::from_secs(20))
         .build()
         .unwrap_or_default()
@@ -45,11 +45,12 @@ async fn mastodon_app(
     sealer: &Sealer,
     server: &str,
     base_url: &str,
+    allow_private: bool,
 ) -> Result<(String, String)> {
     if let Some((id, sealed)) = db::oauth_app(&db.pool, server).await? {
         return Ok((id, sealer.open(&sealed)?));
     }
-    let r = client()
+    let r = client(allow_private)
         .post(format!("{server}/api/v1/apps"))
         .form(&[
             ("client_name", "Kehilla"),
@@ -86,6 +87,7 @@ pub async fn start(
     channel_public_id: &str,
     server_url: &str,
     base_url: &str,
+    allow_private: bool,
 ) -> Result<String> {
     let ch = studio::channel(&db.pool, by.org.id, channel_public_id).await?;
     if ch.network != "mastodon" {
@@ -98,7 +100,8 @@ pub async fn start(
             error: kehilla_domain::validate::InputError::InvalidValue,
         });
     }
-    let (client_id, _) = mastodon_app(db, sealer, &server, base_url).await?;
+    super::check_server(&server, allow_private)?;
+    let (client_id, _) = mastodon_app(db, sealer, &server, base_url, allow_private).await?;
     let state = random_hex(16);
     let verifier = random_hex(32);
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
@@ -137,6 +140,7 @@ pub async fn finish(
     state: &str,
     code: Option<&str>,
     base_url: &str,
+    allow_private: bool,
 ) -> Result<String> {
     let Some(s) = db::take_oauth_state(&db.pool, &token_hash(state)).await? else {
         return Err(AppError::Conflict("sign-in-expired"));
@@ -152,9 +156,11 @@ pub async fn finish(
     let Some(code) = code.filter(|c| !c.is_empty()) else {
         return Err(AppError::Conflict("sign-in-declined"));
     };
-    let (client_id, secret) = mastodon_app(db, sealer, &s.server_url, base_url).await?;
+    super::check_server(&s.server_url, allow_private)?;
+    let (client_id, secret) =
+        mastodon_app(db, sealer, &s.server_url, base_url, allow_private).await?;
     let verifier = sealer.open(&s.verifier_sealed)?;
-    let r = client()
+    let r = client(allow_private)
         .post(format!("{}/oauth/token", s.server_url))
         .form(&[
             ("grant_type", "authorization_code"),
@@ -178,6 +184,11 @@ pub async fn finish(
         .into_iter()
         .find(|c| c.id == s.channel_id)
         .ok_or(AppError::NotFound)?;
-    super::connect(db, sealer, &by, &ch.public_id, &s.server_url, token, "").await?;
+    let creds = super::Credentials {
+        server_url: &s.server_url,
+        token,
+        account: "",
+    };
+    super::connect(db, sealer, &by, &ch.public_id, creds, allow_private).await?;
     Ok(org.slug)
 }

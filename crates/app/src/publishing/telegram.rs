@@ -20,9 +20,9 @@ pub struct Telegram {
 }
 
 impl Telegram {
-    pub fn new() -> Telegram {
+    pub fn new(allow_private: bool) -> Telegram {
         Telegram {
-            client: reqwest::Client::builder()
+            client: kehilla_net::guarded_builder(allow_private)
                 .timeout(Duration::from_secs(120))
                 .connect_timeout(Duration::from_secs(10))
                 .build()
@@ -37,7 +37,7 @@ impl Telegram {
 
 impl Default for Telegram {
     fn default() -> Self {
-        Telegram::new()
+        Telegram::new(false)
     }
 }
 

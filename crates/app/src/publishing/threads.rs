@@ -21,9 +21,9 @@ pub struct Threads {
 }
 
 impl Threads {
-    pub fn new() -> Threads {
+    pub fn new(allow_private: bool) -> Threads {
         Threads {
-            client: reqwest::Client::builder()
+            client: kehilla_net::guarded_builder(allow_private)
                 .timeout(Duration::from_secs(60))
                 .connect_timeout(Duration::from_secs(10))
                 .build()
@@ -35,7 +35,7 @@ impl Threads {
 
 impl Default for Threads {
     fn default() -> Self {
-        Threads::new()
+        Threads::new(false)
     }
 }
 

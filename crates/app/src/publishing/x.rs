@@ -20,9 +20,9 @@ pub struct X {
 }
 
 impl X {
-    pub fn new() -> X {
+    pub fn new(allow_private: bool) -> X {
         X {
-            client: reqwest::Client::builder()
+            client: kehilla_net::guarded_builder(allow_private)
                 .timeout(Duration::from_secs(60))
                 .connect_timeout(Duration::from_secs(10))
                 .build()
@@ -33,7 +33,7 @@ impl X {
 
 impl Default for X {
     fn default() -> Self {
-        X::new()
+        X::new(false)
     }
 }
 

@@ -183,7 +183,7 @@ pub async fn home(
     let mut at_risk: Vec<(String, &'static str, usize)> = Vec::new();
     for ch in &chans {
         let reason = match conns.iter().find(|c| c.channel_id == ch.id) {
-            _ if kehilla_app::publishing::adapter(&ch.network).is_none() => "risk-not-available",
+            _ if !kehilla_app::publishing::supported(&ch.network) => "risk-not-available",
             None => "risk-not-connected",
             Some(c) if c.needs_reconnect == 1 => "risk-reconnect",
             Some(_) => continue,

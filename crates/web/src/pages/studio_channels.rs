@@ -39,7 +39,7 @@ impl ChannelsPage {
         self.connections.iter().find(|c| c.channel_id == ch.id)
     }
     fn can_connect(&self, ch: &Channel) -> bool {
-        kehilla_app::publishing::adapter(&ch.network).is_some()
+        kehilla_app::publishing::supported(&ch.network)
     }
     fn none(&self) -> Option<Channel> {
         None
@@ -216,9 +216,12 @@ pub async fn connect(
         &sealer,
         &org.0,
         &channel,
-        &f.server_url,
-        &f.token,
-        &f.account,
+        kehilla_app::publishing::Credentials {
+            server_url: &f.server_url,
+            token: &f.token,
+            account: &f.account,
+        },
+        st.settings.fetch_private,
     )
     .await
     .map(|_| ());
@@ -261,6 +264,7 @@ pub async fn oauth_start(
         &channel,
         &f.server_url,
         &st.settings.base_url(),
+        st.settings.fetch_private,
     )
     .await
     {
@@ -297,6 +301,7 @@ pub async fn oauth_callback(
         &q.state,
         q.code.as_deref(),
         &st.settings.base_url(),
+        st.settings.fetch_private,
     )
     .await?;
     Ok(Redirect::to(&format!(
