@@ -155,26 +155,32 @@ pub async fn start<'c, E: Executor<'c, Database = Any>>(
 
 /// Records the progress of one batch, in the batch's own transaction: a restart continues after
 /// the last batch that committed.
+/// Records a batch as done, if the import is still where the batch started (`from` rows done):
+/// false when another run of the same import got there first, and then the caller's
+/// transaction must be rolled back so that nothing of the batch is written twice.
+#[allow(clippy::too_many_arguments)]
 pub async fn progress<'c, E: Executor<'c, Database = Any>>(
     e: E,
     id: i64,
+    from: i64,
     processed: i64,
     created: i64,
     updated: i64,
     errors: i64,
-) -> Result<()> {
-    sqlx::query(
+) -> Result<bool> {
+    let r = sqlx::query(
         "UPDATE imports SET status = 'running', processed_rows = $1, created_count = created_count + $2, \
-         updated_count = updated_count + $3, error_count = error_count + $4 WHERE id = $5",
+         updated_count = updated_count + $3, error_count = error_count + $4 WHERE id = $5 AND processed_rows = $6",
     )
     .bind(processed)
     .bind(created)
     .bind(updated)
     .bind(errors)
     .bind(id)
+    .bind(from)
     .execute(e)
     .await?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
 }
 
 /// Ends an import; the stored file is dropped, the report stays.

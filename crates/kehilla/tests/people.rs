@@ -1403,3 +1403,75 @@ async fn a_signup_with_a_phone_someone_else_has_keeps_it_with_them() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn two_runs_of_one_import_at_once_write_each_row_once() {
+    // A job whose lease ran out while it still worked (the database busy) is taken by another
+    // worker: both runs then go through the same rows, and only one may write each batch.
+    let t = TestDb::new(Backend::Sqlite).await;
+    let db = t.connect().await;
+    let org = kehilla_db::orgs::create(&db.pool, "yad", "Yad")
+        .await
+        .unwrap();
+    let user = kehilla_db::users::create(&db.pool, "o@example.org", "O", "h", "he")
+        .await
+        .unwrap();
+    kehilla_db::orgs::add_member(&db.pool, org.id, user.id, "owner")
+        .await
+        .unwrap();
+    let by = kehilla_app::members::OrgMember {
+        user,
+        org: org.clone(),
+        role: kehilla_domain::Role::Owner,
+    };
+    let rows = 9_000;
+    let mut csv = String::from("email,first name\n");
+    for i in 0..rows {
+        csv.push_str(&format!("p{i}@example.org,אדם{i}\n"));
+    }
+    let imp = kehilla_app::people::import::upload(&db, &by, "big.csv", csv.as_bytes())
+        .await
+        .unwrap();
+    let mapping = [
+        Some(kehilla_domain::people::Column::Email),
+        Some(kehilla_domain::people::Column::FirstName),
+    ];
+    let basis = kehilla_app::people::import::Basis {
+        channel: "email".into(),
+        purpose: "newsletter".into(),
+        basis: "test".into(),
+    };
+    kehilla_app::people::import::start(
+        &db,
+        &by,
+        &imp.public_id,
+        &mapping,
+        Some(basis),
+        None,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let job = kehilla_db::jobs::claim(&db, "w1", kehilla_db::now_ms(), 60_000)
+        .await
+        .unwrap()
+        .unwrap();
+    let settings = kehilla_app::Settings::default();
+    let mailer = kehilla::mailer(&settings).unwrap();
+    let ctx = kehilla::job_context(&db, &settings, &mailer, "w1".into());
+    use kehilla_app::jobs::JobHandler;
+    let h = kehilla_app::people::import::ImportJob;
+    let (a, b) = tokio::join!(h.run(&ctx, &job), h.run(&ctx, &job));
+    assert!(a.is_ok() && b.is_ok(), "{a:?} {b:?}");
+    let (people,): (i64,) = kehilla_db::sqlx::query_as("SELECT COUNT(*) FROM people")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let (consents,): (i64,) = kehilla_db::sqlx::query_as("SELECT COUNT(*) FROM consents")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!((people, consents), (rows, rows));
+    let done = kehilla_db::imports::by_id(&db.pool, imp.id).await.unwrap();
+    assert_eq!((done.status.as_str(), done.processed_rows), ("done", rows));
+}

@@ -266,6 +266,8 @@ impl JobHandler for ImportJob {
             let last_try = job.attempts >= job.max_attempts;
             match result {
                 Ok(()) => Ok(()),
+                // Another run is ahead and finishes the import.
+                Err(AppError::Conflict("import-overtaken")) => Ok(()),
                 Err(AppError::Internal(s)) if !last_try => Err(JobError::Retry(s)),
                 Err(e) => {
                     // Given up: say so on the import's page, and drop the stored file.
@@ -715,7 +717,12 @@ async fn write_batch(
         )
         .await?;
     }
-    imports::progress(&mut *tx, imp.id, processed, created, updated, errors).await?;
+    let from = processed - i64::try_from(batch.len()).unwrap_or(0);
+    if !imports::progress(&mut *tx, imp.id, from, processed, created, updated, errors).await? {
+        // Another run of this import (a job taken over while this one still ran) wrote these
+        // rows already: roll back, and let that run finish.
+        return Err(AppError::Conflict("import-overtaken"));
+    }
     tx.commit().await?;
     Ok(())
 }
