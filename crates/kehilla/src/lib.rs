@@ -222,13 +222,23 @@ pub async fn start(
 /// handed over once whichever server gets there first.
 async fn dispatcher(db: Db, worker: Worker, mut stop: watch::Receiver<bool>) {
     loop {
-        match kehilla_app::publishing::dispatch_due(&db, kehilla_db::now_ms()).await {
-            Ok(n) if n > 0 => {
-                tracing::info!(posts = n, "posts handed to publishing");
-                worker.wake();
+        // Many posts due at once are handed over in rounds of 500 until none is left, waking
+        // the worker after each round so that publishing starts at once.
+        for _ in 0..200 {
+            match kehilla_app::publishing::dispatch_due(&db, kehilla_db::now_ms()).await {
+                Ok(n) if n > 0 => {
+                    tracing::info!(posts = n, "posts handed to publishing");
+                    worker.wake();
+                    if n < kehilla_app::publishing::DISPATCH_ROUND {
+                        break;
+                    }
+                }
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "handing posts to publishing failed");
+                    break;
+                }
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "handing posts to publishing failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(2)) => {}

@@ -232,11 +232,14 @@ pub async fn connect(
 }
 
 pub const PUBLISH: &str = "publish.post";
+/// Posts handed over per round of [`dispatch_due`].
+pub const DISPATCH_ROUND: usize = 500;
 
 /// Hands every due scheduled post to publishing: a publication and a job per channel. Safe to
 /// run on every server at once. Returns how many posts were handed over.
 pub async fn dispatch_due(db: &Db, now: i64) -> Result<usize> {
-    let due = db::due_posts(&db.pool, now, 500).await?;
+    let limit = i64::try_from(DISPATCH_ROUND).unwrap_or(500);
+    let due = db::due_posts(&db.pool, now, limit).await?;
     let mut n = 0;
     for (post, org) in due {
         let mut tx = db.begin().await?;
