@@ -9,105 +9,27 @@
 //! media are read and one with the same caption is taken as the post already made; an unused
 //! container simply expires after 24 hours.
 
-use std::time::Duration;
-
 use futures::future::BoxFuture;
-use serde_json::Value;
 
+use super::graph::Graph;
 use super::{Access, Account, Adapter, Attachment, Part, PublishError, Published};
 
 pub struct Instagram {
-    client: reqwest::Client,
-    /// Pause between two status checks of a container (doubles up to a few seconds).
-    pub poll_start: Duration,
+    pub graph: Graph,
 }
 
 impl Instagram {
-    pub fn new(allow_private: bool) -> Instagram {
-        Instagram {
-            client: kehilla_net::guarded_builder(allow_private)
-                .timeout(Duration::from_secs(60))
-                .connect_timeout(Duration::from_secs(10))
-                .build()
-                .unwrap_or_default(),
-            poll_start: Duration::from_millis(200),
-        }
-    }
-}
-
-impl Default for Instagram {
-    fn default() -> Self {
-        Instagram::new(false)
-    }
-}
-
-/// Reads a Graph API answer; errors are `{error: {message, code, error_subcode}}`.
-async fn answer(r: Result<reqwest::Response, reqwest::Error>) -> Result<Value, PublishError> {
-    let r = r.map_err(|e| {
-        PublishError::Retry(if e.is_timeout() {
-            "Instagram did not answer in time".into()
-        } else {
-            "Instagram could not be reached".into()
+    pub fn new(allow_private: bool) -> Option<Instagram> {
+        Some(Instagram {
+            graph: Graph::new(allow_private, "Instagram")?,
         })
-    })?;
-    let status = r.status().as_u16();
-    let v: Value = match r.json().await {
-        Ok(v) => v,
-        Err(_) => return Err(PublishError::Retry("the answer was not JSON".into())),
-    };
-    if (200..300).contains(&status) {
-        return Ok(v);
-    }
-    let message = v
-        .pointer("/error/message")
-        .and_then(Value::as_str)
-        .unwrap_or("Instagram refused the request")
-        .to_string();
-    let code = v
-        .pointer("/error/code")
-        .and_then(Value::as_i64)
-        .unwrap_or(0);
-    Err(match (status, code) {
-        (_, 190) | (401, _) => PublishError::Reconnect(message),
-        (_, 4 | 17 | 32 | 613) | (429, _) => PublishError::RateLimited {
-            until: kehilla_db::now_ms() + 60 * 60_000,
-        },
-        (400..=499, _) => PublishError::Rejected(message),
-        _ => PublishError::Retry(message),
-    })
-}
-
-impl Instagram {
-    fn url(access: &Access, path: &str) -> String {
-        format!("{}/{path}", access.server_url)
     }
 
-    async fn post(
-        &self,
-        access: &Access,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> Result<Value, PublishError> {
-        answer(
-            self.client
-                .post(Self::url(access, path))
-                .bearer_auth(&access.token)
-                .form(form)
-                .send()
-                .await,
+    fn recent(access: &Access) -> String {
+        format!(
+            "{}/media?fields=id,caption,permalink&limit=20",
+            access.account
         )
-        .await
-    }
-
-    async fn get(&self, access: &Access, path: &str) -> Result<Value, PublishError> {
-        answer(
-            self.client
-                .get(Self::url(access, path))
-                .bearer_auth(&access.token)
-                .send()
-                .await,
-        )
-        .await
     }
 
     async fn container(
@@ -133,80 +55,17 @@ impl Instagram {
         if let Some(c) = caption {
             form.push(("caption", c));
         }
-        let v = self
-            .post(access, &format!("{}/media", access.account), &form)
-            .await?;
-        v.get("id")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| PublishError::Retry("no container id".into()))
-    }
-
-    /// Waits until a container is ready to publish.
-    async fn ready(&self, access: &Access, id: &str) -> Result<(), PublishError> {
-        let mut pause = self.poll_start;
-        for _ in 0..20 {
-            let v = self
-                .get(access, &format!("{id}?fields=status_code,status"))
-                .await?;
-            match v.get("status_code").and_then(Value::as_str) {
-                Some("FINISHED") | Some("PUBLISHED") => return Ok(()),
-                Some("ERROR") | Some("EXPIRED") => {
-                    let why = v
-                        .get("status")
-                        .and_then(Value::as_str)
-                        .unwrap_or("the media could not be processed");
-                    return Err(PublishError::Rejected(why.to_string()));
-                }
-                _ => {}
-            }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_secs(5));
-        }
-        Err(PublishError::Retry(
-            "the media is still being processed".into(),
-        ))
-    }
-
-    /// The account's recent post with this caption, if any.
-    async fn find(
-        &self,
-        access: &Access,
-        caption: &str,
-    ) -> Result<Option<Published>, PublishError> {
-        let v = self
-            .get(
-                access,
-                &format!(
-                    "{}/media?fields=id,caption,permalink&limit=20",
-                    access.account
-                ),
-            )
-            .await?;
-        Ok(v.get("data")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|m| m.get("caption").and_then(Value::as_str) == Some(caption))
-            .map(|m| Published {
-                id: m
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                url: m
-                    .get("permalink")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-            }))
+        let path = format!("{}/media", access.account);
+        Graph::id(&self.graph.post(access, &path, &form).await?, "container")
     }
 }
+
+const STATUS: (&str, &str) = ("status_code", "status");
 
 impl Adapter for Instagram {
     fn verify<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<Account, PublishError>> {
         Box::pin(async move {
-            let me = self.get(access, "me?fields=user_id,username").await?;
+            let me = self.graph.get(access, "me?fields=user_id,username").await?;
             let id = me
                 .get("user_id")
                 .or_else(|| me.get("id"))
@@ -231,19 +90,21 @@ impl Adapter for Instagram {
         Box::pin(async move {
             // A further part is a comment on the post.
             if let Some(media) = part.reply_to {
-                self.post(
-                    access,
-                    &format!("{media}/comments"),
-                    &[("message", part.text)],
-                )
-                .await?;
+                let path = format!("{media}/comments");
+                self.graph
+                    .post(access, &path, &[("message", part.text)])
+                    .await?;
                 return Ok(Published {
                     id: media.to_string(),
                     url: String::new(),
                 });
             }
+            let recent = Self::recent(access);
             if part.again
-                && let Some(found) = self.find(access, part.text).await?
+                && let Some(found) = self
+                    .graph
+                    .find(access, &recent, "caption", "permalink", part.text)
+                    .await?
             {
                 return Ok(found);
             }
@@ -258,61 +119,30 @@ impl Adapter for Instagram {
                     let mut children = Vec::new();
                     for a in many.iter().take(10) {
                         let c = self.container(access, a, None, true).await?;
-                        self.ready(access, &c).await?;
+                        self.graph.ready(access, &c, STATUS.0, STATUS.1).await?;
                         children.push(c);
                     }
                     let children = children.join(",");
-                    let v = self
-                        .post(
-                            access,
-                            &format!("{}/media", access.account),
-                            &[
-                                ("media_type", "CAROUSEL"),
-                                ("children", &children),
-                                ("caption", part.text),
-                            ],
-                        )
-                        .await?;
-                    v.get("id")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                        .ok_or_else(|| PublishError::Retry("no container id".into()))?
+                    let form = [
+                        ("media_type", "CAROUSEL"),
+                        ("children", children.as_str()),
+                        ("caption", part.text),
+                    ];
+                    let path = format!("{}/media", access.account);
+                    Graph::id(&self.graph.post(access, &path, &form).await?, "container")?
                 }
             };
-            self.ready(access, &container).await?;
-            let published = self
-                .post(
+            self.graph
+                .publish_container(
                     access,
-                    &format!("{}/media_publish", access.account),
-                    &[("creation_id", &container)],
+                    &container,
+                    STATUS,
+                    "media_publish",
+                    &recent,
+                    "caption",
+                    part.text,
                 )
-                .await;
-            let v = match published {
-                Ok(v) => v,
-                Err(PublishError::Retry(msg)) => {
-                    return match self.find(access, part.text).await? {
-                        Some(found) => Ok(found),
-                        None => Err(PublishError::Retry(msg)),
-                    };
-                }
-                Err(e) => return Err(e),
-            };
-            let id = v
-                .get("id")
-                .and_then(Value::as_str)
-                .ok_or_else(|| PublishError::Retry("no media id".into()))?
-                .to_string();
-            let url = self
-                .get(access, &format!("{id}?fields=permalink"))
                 .await
-                .ok()
-                .and_then(|v| {
-                    v.get("permalink")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                })
-                .unwrap_or_default();
-            Ok(Published { id, url })
         })
     }
 }

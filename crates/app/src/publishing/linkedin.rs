@@ -11,8 +11,6 @@
 //! unknown outcome, the page's newest posts are read and a post with the same text is taken as
 //! the one already made.
 
-use std::time::Duration;
-
 use futures::future::BoxFuture;
 use kehilla_domain::text::linkedin_escape;
 use serde_json::Value;
@@ -27,14 +25,10 @@ pub struct LinkedIn {
 }
 
 impl LinkedIn {
-    pub fn new(allow_private: bool) -> LinkedIn {
-        LinkedIn {
-            client: kehilla_net::guarded_builder(allow_private)
-                .timeout(Duration::from_secs(60))
-                .connect_timeout(Duration::from_secs(10))
-                .build()
-                .unwrap_or_default(),
-        }
+    pub fn new(allow_private: bool) -> Option<LinkedIn> {
+        Some(LinkedIn {
+            client: super::http(allow_private, 60)?,
+        })
     }
 
     fn req(
@@ -48,12 +42,6 @@ impl LinkedIn {
             .bearer_auth(&access.token)
             .header("LinkedIn-Version", VERSION)
             .header("X-Restli-Protocol-Version", "2.0.0")
-    }
-}
-
-impl Default for LinkedIn {
-    fn default() -> Self {
-        LinkedIn::new(false)
     }
 }
 
@@ -79,14 +67,6 @@ async fn classify(r: reqwest::Response) -> PublishError {
     }
 }
 
-fn transport(e: &reqwest::Error) -> PublishError {
-    PublishError::Retry(if e.is_timeout() {
-        "LinkedIn did not answer in time".into()
-    } else {
-        "LinkedIn could not be reached".into()
-    })
-}
-
 impl LinkedIn {
     /// A post of the page with the same text, among its newest.
     async fn find(
@@ -103,7 +83,7 @@ impl LinkedIn {
             .req(reqwest::Method::GET, url, access)
             .send()
             .await
-            .map_err(|e| transport(&e))?;
+            .map_err(|e| super::transport("LinkedIn", &e))?;
         if !r.status().is_success() {
             return Err(classify(r).await);
         }
@@ -137,7 +117,7 @@ impl LinkedIn {
             .json(&body)
             .send()
             .await
-            .map_err(|e| transport(&e))?;
+            .map_err(|e| super::transport("LinkedIn", &e))?;
         if !r.status().is_success() {
             return Err(classify(r).await);
         }
@@ -158,7 +138,7 @@ impl LinkedIn {
             .body(bytes.to_vec())
             .send()
             .await
-            .map_err(|e| transport(&e))?;
+            .map_err(|e| super::transport("LinkedIn", &e))?;
         if !r.status().is_success() {
             return Err(classify(r).await);
         }
@@ -185,7 +165,7 @@ impl Adapter for LinkedIn {
                 )
                 .send()
                 .await
-                .map_err(|e| transport(&e))?;
+                .map_err(|e| super::transport("LinkedIn", &e))?;
             if !r.status().is_success() {
                 return Err(classify(r).await);
             }
@@ -221,7 +201,7 @@ impl Adapter for LinkedIn {
                     .json(&body)
                     .send()
                     .await
-                    .map_err(|e| transport(&e))?;
+                    .map_err(|e| super::transport("LinkedIn", &e))?;
                 if !r.status().is_success() {
                     return Err(classify(r).await);
                 }
@@ -285,7 +265,7 @@ impl Adapter for LinkedIn {
                 Err(e) => {
                     return match self.find(access, &commentary).await? {
                         Some(found) => Ok(found),
-                        None => Err(transport(&e)),
+                        None => Err(super::transport("LinkedIn", &e)),
                     };
                 }
             };

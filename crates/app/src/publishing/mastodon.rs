@@ -16,21 +16,10 @@ pub struct Mastodon {
 }
 
 impl Mastodon {
-    pub fn new(allow_private: bool) -> Mastodon {
-        Mastodon {
-            client: kehilla_net::guarded_builder(allow_private)
-                .timeout(Duration::from_secs(60))
-                .connect_timeout(Duration::from_secs(10))
-                .user_agent("Kehilla")
-                .build()
-                .unwrap_or_default(),
-        }
-    }
-}
-
-impl Default for Mastodon {
-    fn default() -> Self {
-        Mastodon::new(false)
+    pub fn new(allow_private: bool) -> Option<Mastodon> {
+        Some(Mastodon {
+            client: super::http(allow_private, 60)?,
+        })
     }
 }
 
@@ -56,14 +45,6 @@ async fn classify(r: reqwest::Response) -> PublishError {
         400..=499 => PublishError::Rejected(message),
         _ => PublishError::Retry(message),
     }
-}
-
-fn transport(e: &reqwest::Error) -> PublishError {
-    PublishError::Retry(if e.is_timeout() {
-        "the server did not answer in time".into()
-    } else {
-        "the server could not be reached".into()
-    })
 }
 
 async fn json(r: reqwest::Response) -> Result<Value, PublishError> {
@@ -92,7 +73,7 @@ impl Mastodon {
             .multipart(form)
             .send()
             .await
-            .map_err(|e| transport(&e))?;
+            .map_err(|e| super::transport("the server", &e))?;
         let processing = r.status().as_u16() == 202;
         let v = json(r).await?;
         let id = v
@@ -109,7 +90,7 @@ impl Mastodon {
                     .bearer_auth(&access.token)
                     .send()
                     .await
-                    .map_err(|e| transport(&e))?;
+                    .map_err(|e| super::transport("the server", &e))?;
                 if r.status().as_u16() == 200 {
                     let v = json(r).await?;
                     if v.get("url").is_some_and(|u| !u.is_null()) {
@@ -138,7 +119,7 @@ impl Adapter for Mastodon {
                 .bearer_auth(&access.token)
                 .send()
                 .await
-                .map_err(|e| transport(&e))?;
+                .map_err(|e| super::transport("the server", &e))?;
             let me = json(r).await?;
             let acct = me.get("acct").and_then(Value::as_str).unwrap_or_default();
             let host = access
@@ -194,7 +175,7 @@ impl Adapter for Mastodon {
                 .json(&body)
                 .send()
                 .await
-                .map_err(|e| transport(&e))?;
+                .map_err(|e| super::transport("the server", &e))?;
             let v = json(r).await?;
             let id = v
                 .get("id")

@@ -13,6 +13,7 @@
 //! blocked until the network's reset time), connect again, content refused, outcome unknown.
 
 pub mod facebook;
+pub mod graph;
 pub mod instagram;
 pub mod linkedin;
 pub mod mastodon;
@@ -143,23 +144,51 @@ pub(crate) fn posts_is_web_address(s: &str) -> bool {
 
 /// Whether Kehilla can publish to a network.
 pub fn supported(network: &str) -> bool {
-    adapter(network, false).is_some()
+    matches!(
+        network,
+        "mastodon" | "telegram" | "x" | "linkedin" | "instagram" | "facebook" | "threads"
+    )
 }
 
 /// The adapter of a network, when Kehilla can publish there. Its calls refuse private and
 /// loopback addresses unless `allow_private` (the `fetch_private` test setting).
 pub fn adapter(network: &str, allow_private: bool) -> Option<Box<dyn Adapter>> {
+    fn boxed<A: Adapter + 'static>(a: Option<A>) -> Option<Box<dyn Adapter>> {
+        a.map(|a| Box::new(a) as Box<dyn Adapter>)
+    }
     let p = allow_private;
     match network {
-        "mastodon" => Some(Box::new(mastodon::Mastodon::new(p))),
-        "telegram" => Some(Box::new(telegram::Telegram::new(p))),
-        "x" => Some(Box::new(x::X::new(p))),
-        "linkedin" => Some(Box::new(linkedin::LinkedIn::new(p))),
-        "instagram" => Some(Box::new(instagram::Instagram::new(p))),
-        "facebook" => Some(Box::new(facebook::Facebook::new(p))),
-        "threads" => Some(Box::new(threads::Threads::new(p))),
+        "mastodon" => boxed(mastodon::Mastodon::new(p)),
+        "telegram" => boxed(telegram::Telegram::new(p)),
+        "x" => boxed(x::X::new(p)),
+        "linkedin" => boxed(linkedin::LinkedIn::new(p)),
+        "instagram" => boxed(instagram::Instagram::new(p)),
+        "facebook" => boxed(facebook::Facebook::new(p)),
+        "threads" => boxed(threads::Threads::new(p)),
         _ => None,
     }
+}
+
+/// The HTTP client of the adapters: through the SSRF guard, with time limits. `None` when it
+/// cannot be built (then nothing is published rather than calls going unguarded).
+pub(crate) fn http(allow_private: bool, timeout_secs: u64) -> Option<reqwest::Client> {
+    kehilla_net::guarded_builder(allow_private)
+        .timeout(std::time::Duration::from_secs(timeout_secs))
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .user_agent("Kehilla")
+        .build()
+        .map_err(|e| tracing::error!(error = %e, "the publishing HTTP client cannot be built"))
+        .ok()
+}
+
+/// A call that failed on the way: a passing failure (networks that keep no key reconcile before
+/// they try again).
+pub(crate) fn transport(who: &str, e: &reqwest::Error) -> PublishError {
+    PublishError::Retry(if e.is_timeout() {
+        format!("{who} did not answer in time")
+    } else {
+        format!("{who} could not be reached")
+    })
 }
 
 /// Checks an address a user gave for a network's server: http(s), public unless allowed.

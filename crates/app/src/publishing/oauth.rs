@@ -27,11 +27,8 @@ fn redirect_uri(base_url: &str) -> String {
     format!("{}/oauth/callback", base_url.trim_end_matches('/'))
 }
 
-fn client(allow_private: bool) -> reqwest::Client {
-    kehilla_net::guarded_builder(allow_private)
-        .timeout(std::time::Duration::from_secs(20))
-        .build()
-        .unwrap_or_default()
+fn client(allow_private: bool) -> Result<reqwest::Client> {
+    super::http(allow_private, 20).ok_or_else(|| AppError::Internal("no HTTP client".into()))
 }
 
 fn refused(what: &str) -> AppError {
@@ -50,7 +47,7 @@ async fn mastodon_app(
     if let Some((id, sealed)) = db::oauth_app(&db.pool, server).await? {
         return Ok((id, sealer.open(&sealed)?));
     }
-    let r = client(allow_private)
+    let r = client(allow_private)?
         .post(format!("{server}/api/v1/apps"))
         .form(&[
             ("client_name", "Kehilla"),
@@ -160,7 +157,7 @@ pub async fn finish(
     let (client_id, secret) =
         mastodon_app(db, sealer, &s.server_url, base_url, allow_private).await?;
     let verifier = sealer.open(&s.verifier_sealed)?;
-    let r = client(allow_private)
+    let r = client(allow_private)?
         .post(format!("{}/oauth/token", s.server_url))
         .form(&[
             ("grant_type", "authorization_code"),

@@ -8,8 +8,6 @@
 //! stops for a person to check instead of risking a second post. A request that never reached
 //! Telegram (no connection) is safely tried again.
 
-use std::time::Duration;
-
 use futures::future::BoxFuture;
 use serde_json::Value;
 
@@ -20,24 +18,14 @@ pub struct Telegram {
 }
 
 impl Telegram {
-    pub fn new(allow_private: bool) -> Telegram {
-        Telegram {
-            client: kehilla_net::guarded_builder(allow_private)
-                .timeout(Duration::from_secs(120))
-                .connect_timeout(Duration::from_secs(10))
-                .build()
-                .unwrap_or_default(),
-        }
+    pub fn new(allow_private: bool) -> Option<Telegram> {
+        Some(Telegram {
+            client: super::http(allow_private, 120)?,
+        })
     }
 
     fn url(access: &Access, method: &str) -> String {
         format!("{}/bot{}/{method}", access.server_url, access.token)
-    }
-}
-
-impl Default for Telegram {
-    fn default() -> Self {
-        Telegram::new(false)
     }
 }
 

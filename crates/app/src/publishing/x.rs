@@ -8,8 +8,6 @@
 //! duplicate content is reconciled the same way. Rate limits come from `x-rate-limit-reset`
 //! (Unix seconds) on a 429.
 
-use std::time::Duration;
-
 use futures::future::BoxFuture;
 use serde_json::Value;
 
@@ -20,20 +18,10 @@ pub struct X {
 }
 
 impl X {
-    pub fn new(allow_private: bool) -> X {
-        X {
-            client: kehilla_net::guarded_builder(allow_private)
-                .timeout(Duration::from_secs(60))
-                .connect_timeout(Duration::from_secs(10))
-                .build()
-                .unwrap_or_default(),
-        }
-    }
-}
-
-impl Default for X {
-    fn default() -> Self {
-        X::new(false)
+    pub fn new(allow_private: bool) -> Option<X> {
+        Some(X {
+            client: super::http(allow_private, 60)?,
+        })
     }
 }
 
@@ -74,16 +62,8 @@ async fn classify(r: reqwest::Response) -> PublishError {
     }
 }
 
-fn transport(e: &reqwest::Error) -> PublishError {
-    PublishError::Retry(if e.is_timeout() {
-        "X did not answer in time".into()
-    } else {
-        "X could not be reached".into()
-    })
-}
-
 async fn data(r: Result<reqwest::Response, reqwest::Error>) -> Result<Value, PublishError> {
-    let r = r.map_err(|e| transport(&e))?;
+    let r = r.map_err(|e| super::transport("X", &e))?;
     if !r.status().is_success() {
         return Err(classify(r).await);
     }

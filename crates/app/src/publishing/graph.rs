@@ -1,0 +1,214 @@
+//! What Meta's three Graph APIs (Facebook Pages, Instagram, Threads) share: calls with the
+//! bearer token, their error shape `{error: {message, code}}` and its classes, containers polled
+//! until they are ready, and reconciliation by reading the account's newest posts.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::{Access, PublishError, Published};
+
+/// A Graph API client for one network (`name` appears in messages).
+pub struct Graph {
+    client: reqwest::Client,
+    name: &'static str,
+    /// Pause between two status checks of a container (doubles up to a few seconds).
+    pub poll_start: Duration,
+}
+
+impl Graph {
+    pub fn new(allow_private: bool, name: &'static str) -> Option<Graph> {
+        Some(Graph {
+            client: super::http(allow_private, 60)?,
+            name,
+            poll_start: Duration::from_millis(200),
+        })
+    }
+
+    fn url(access: &Access, path: &str) -> String {
+        format!("{}/{path}", access.server_url)
+    }
+
+    pub async fn get(&self, access: &Access, path: &str) -> Result<Value, PublishError> {
+        let r = self
+            .client
+            .get(Self::url(access, path))
+            .bearer_auth(&access.token)
+            .send()
+            .await;
+        self.answer(r).await
+    }
+
+    pub async fn post(
+        &self,
+        access: &Access,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Result<Value, PublishError> {
+        let r = self
+            .client
+            .post(Self::url(access, path))
+            .bearer_auth(&access.token)
+            .form(form)
+            .send()
+            .await;
+        self.answer(r).await
+    }
+
+    /// Reads an answer: the JSON of a success, or the class of the error. Codes 190 (invalid or
+    /// revoked token) mean connecting again; 4, 17, 32 and 613 are rate limits.
+    async fn answer(
+        &self,
+        r: Result<reqwest::Response, reqwest::Error>,
+    ) -> Result<Value, PublishError> {
+        let r = r.map_err(|e| super::transport(self.name, &e))?;
+        let status = r.status().as_u16();
+        let Ok(v) = r.json::<Value>().await else {
+            return Err(PublishError::Retry("the answer was not JSON".into()));
+        };
+        if (200..300).contains(&status) {
+            return Ok(v);
+        }
+        let message = v
+            .pointer("/error/message")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{} refused the request", self.name));
+        let code = v
+            .pointer("/error/code")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        Err(match (status, code) {
+            (_, 190) | (401, _) => PublishError::Reconnect(message),
+            (_, 4 | 17 | 32 | 613) | (429, _) => PublishError::RateLimited {
+                until: kehilla_db::now_ms() + 60 * 60_000,
+            },
+            (400..=499, _) => PublishError::Rejected(message),
+            _ => PublishError::Retry(message),
+        })
+    }
+
+    /// Waits until a container is ready to publish: `status_field` says `FINISHED` (or
+    /// `PUBLISHED`); `ERROR` or `EXPIRED` refuse it with the reason in `reason_field`.
+    pub async fn ready(
+        &self,
+        access: &Access,
+        id: &str,
+        status_field: &str,
+        reason_field: &str,
+    ) -> Result<(), PublishError> {
+        let mut pause = self.poll_start;
+        for _ in 0..20 {
+            let v = self
+                .get(
+                    access,
+                    &format!("{id}?fields={status_field},{reason_field}"),
+                )
+                .await?;
+            match v.get(status_field).and_then(Value::as_str) {
+                Some("FINISHED") | Some("PUBLISHED") => return Ok(()),
+                Some("ERROR") | Some("EXPIRED") => {
+                    let why = v
+                        .get(reason_field)
+                        .and_then(Value::as_str)
+                        .unwrap_or("the media could not be processed");
+                    return Err(PublishError::Rejected(why.to_string()));
+                }
+                _ => {}
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(5));
+        }
+        Err(PublishError::Retry(
+            "the media is still being processed".into(),
+        ))
+    }
+
+    /// Among the newest items of `list_path` (a `{data: [...]}` list), the one whose
+    /// `text_field` is `text`: a post already made by an attempt whose answer was lost.
+    pub async fn find(
+        &self,
+        access: &Access,
+        list_path: &str,
+        text_field: &str,
+        url_field: &str,
+        text: &str,
+    ) -> Result<Option<Published>, PublishError> {
+        let v = self.get(access, list_path).await?;
+        Ok(v.get("data")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|p| p.get(text_field).and_then(Value::as_str) == Some(text))
+            .map(|p| Published {
+                id: p
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                url: p
+                    .get(url_field)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+            }))
+    }
+
+    /// Waits for a container, publishes it through `{account}/{publish_edge}`, and reads the
+    /// permalink. When the answer to publishing is lost, the account's newest posts
+    /// (`list_path`, compared on `text_field`) tell whether it went out.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn publish_container(
+        &self,
+        access: &Access,
+        container: &str,
+        status: (&str, &str),
+        publish_edge: &str,
+        list_path: &str,
+        text_field: &str,
+        text: &str,
+    ) -> Result<Published, PublishError> {
+        self.ready(access, container, status.0, status.1).await?;
+        let path = format!("{}/{publish_edge}", access.account);
+        let v = match self
+            .post(access, &path, &[("creation_id", container)])
+            .await
+        {
+            Ok(v) => v,
+            Err(PublishError::Retry(msg)) => {
+                return match self
+                    .find(access, list_path, text_field, "permalink", text)
+                    .await?
+                {
+                    Some(found) => Ok(found),
+                    None => Err(PublishError::Retry(msg)),
+                };
+            }
+            Err(e) => return Err(e),
+        };
+        let id = Self::id(&v, "post")?;
+        let url = self.permalink(access, &id).await;
+        Ok(Published { id, url })
+    }
+
+    /// The `id` of an answer, or a passing failure.
+    pub fn id(v: &Value, what: &str) -> Result<String, PublishError> {
+        v.get("id")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| PublishError::Retry(format!("no {what} id")))
+    }
+
+    /// A published item's permalink, or nothing.
+    pub async fn permalink(&self, access: &Access, id: &str) -> String {
+        self.get(access, &format!("{id}?fields=permalink"))
+            .await
+            .ok()
+            .and_then(|v| {
+                v.get("permalink")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .unwrap_or_default()
+    }
+}
