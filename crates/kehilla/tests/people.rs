@@ -1015,48 +1015,8 @@ async fn xlsx_and_utf8_bom_files_import_and_bad_files_get_a_clear_answer() {
 async fn an_import_continues_after_the_server_dies_without_gaps_or_duplicates() {
     let t = TestDb::new(Backend::Sqlite).await;
     let db = t.connect().await;
-    let org = kehilla_db::orgs::create(&db.pool, "yad", "Yad")
-        .await
-        .unwrap();
-    let user = kehilla_db::users::create(&db.pool, "o@example.org", "O", "h", "he")
-        .await
-        .unwrap();
-    kehilla_db::orgs::add_member(&db.pool, org.id, user.id, "owner")
-        .await
-        .unwrap();
-    let by = kehilla_app::members::OrgMember {
-        user,
-        org: org.clone(),
-        role: kehilla_domain::Role::Owner,
-    };
     let rows = 40_000;
-    let mut csv = String::from("email,first name\n");
-    for i in 0..rows {
-        csv.push_str(&format!("p{i}@example.org,אדם{i}\n"));
-    }
-    let imp = kehilla_app::people::import::upload(&db, &by, "big.csv", csv.as_bytes())
-        .await
-        .unwrap();
-    let mapping = [
-        Some(kehilla_domain::people::Column::Email),
-        Some(kehilla_domain::people::Column::FirstName),
-    ];
-    let basis = kehilla_app::people::import::Basis {
-        channel: "email".into(),
-        purpose: "newsletter".into(),
-        basis: "test".into(),
-    };
-    kehilla_app::people::import::start(
-        &db,
-        &by,
-        &imp.public_id,
-        &mapping,
-        Some(basis),
-        None,
-        &Default::default(),
-    )
-    .await
-    .unwrap();
+    let imp = started_import(&db, rows).await;
     let serve = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_kehilla"))
             .arg("serve")
@@ -1410,48 +1370,8 @@ async fn two_runs_of_one_import_at_once_write_each_row_once() {
     // worker: both runs then go through the same rows, and only one may write each batch.
     let t = TestDb::new(Backend::Sqlite).await;
     let db = t.connect().await;
-    let org = kehilla_db::orgs::create(&db.pool, "yad", "Yad")
-        .await
-        .unwrap();
-    let user = kehilla_db::users::create(&db.pool, "o@example.org", "O", "h", "he")
-        .await
-        .unwrap();
-    kehilla_db::orgs::add_member(&db.pool, org.id, user.id, "owner")
-        .await
-        .unwrap();
-    let by = kehilla_app::members::OrgMember {
-        user,
-        org: org.clone(),
-        role: kehilla_domain::Role::Owner,
-    };
     let rows = 9_000;
-    let mut csv = String::from("email,first name\n");
-    for i in 0..rows {
-        csv.push_str(&format!("p{i}@example.org,אדם{i}\n"));
-    }
-    let imp = kehilla_app::people::import::upload(&db, &by, "big.csv", csv.as_bytes())
-        .await
-        .unwrap();
-    let mapping = [
-        Some(kehilla_domain::people::Column::Email),
-        Some(kehilla_domain::people::Column::FirstName),
-    ];
-    let basis = kehilla_app::people::import::Basis {
-        channel: "email".into(),
-        purpose: "newsletter".into(),
-        basis: "test".into(),
-    };
-    kehilla_app::people::import::start(
-        &db,
-        &by,
-        &imp.public_id,
-        &mapping,
-        Some(basis),
-        None,
-        &Default::default(),
-    )
-    .await
-    .unwrap();
+    let imp = started_import(&db, rows).await;
     let job = kehilla_db::jobs::claim(&db, "w1", kehilla_db::now_ms(), 60_000)
         .await
         .unwrap()
@@ -1474,4 +1394,51 @@ async fn two_runs_of_one_import_at_once_write_each_row_once() {
     assert_eq!((people, consents), (rows, rows));
     let done = kehilla_db::imports::by_id(&db.pool, imp.id).await.unwrap();
     assert_eq!((done.status.as_str(), done.processed_rows), ("done", rows));
+}
+
+/// An organization with its owner and an import of `rows` people (email and first name, with
+/// an email consent basis), started: its job is waiting in the queue.
+async fn started_import(db: &kehilla_db::Db, rows: i64) -> kehilla_db::imports::Import {
+    let org = kehilla_db::orgs::create(&db.pool, "yad", "Yad")
+        .await
+        .unwrap();
+    let user = kehilla_db::users::create(&db.pool, "o@example.org", "O", "h", "he")
+        .await
+        .unwrap();
+    kehilla_db::orgs::add_member(&db.pool, org.id, user.id, "owner")
+        .await
+        .unwrap();
+    let by = kehilla_app::members::OrgMember {
+        user,
+        org: org.clone(),
+        role: kehilla_domain::Role::Owner,
+    };
+    let mut csv = String::from("email,first name\n");
+    for i in 0..rows {
+        csv.push_str(&format!("p{i}@example.org,אדם{i}\n"));
+    }
+    let imp = kehilla_app::people::import::upload(db, &by, "big.csv", csv.as_bytes())
+        .await
+        .unwrap();
+    let mapping = [
+        Some(kehilla_domain::people::Column::Email),
+        Some(kehilla_domain::people::Column::FirstName),
+    ];
+    let basis = kehilla_app::people::import::Basis {
+        channel: "email".into(),
+        purpose: "newsletter".into(),
+        basis: "test".into(),
+    };
+    kehilla_app::people::import::start(
+        db,
+        &by,
+        &imp.public_id,
+        &mapping,
+        Some(basis),
+        None,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    imp
 }

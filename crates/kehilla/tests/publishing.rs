@@ -195,35 +195,39 @@ async fn fake_mastodon() -> (String, Shared) {
     (format!("http://{addr}"), state)
 }
 
+/// Makes a channel of organization `yad` and returns its public id.
+async fn new_channel(app: &TestApp, owner: &Browser, fields: &[(&str, &str)]) -> String {
+    let r = owner.post_form("/orgs/yad/studio/channels", fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (ch,): (String,) =
+        kehilla_db::sqlx::query_as("SELECT public_id FROM channels ORDER BY id DESC")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    ch
+}
+
+/// Connects a channel with a token form.
+async fn connect_channel(owner: &Browser, ch: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    owner
+        .post_form(&format!("/orgs/yad/studio/channels/{ch}/connect"), fields)
+        .await
+}
+
 /// An owner with a connected Mastodon channel; returns the channel's public id.
 async fn connected(app: &TestApp, server: &str) -> (Browser, String) {
     let owner = app.set_up("yad", "dana@example.org").await;
-    let r = owner
-        .post_form(
-            "/orgs/yad/studio/channels",
-            &[("network", "mastodon"), ("name", "מסטודון")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let ch = new_channel(app, &owner, &[("network", "mastodon"), ("name", "מסטודון")]).await;
     // A wrong token is refused before anything is stored.
-    let r = owner
-        .post_form(
-            &format!("/orgs/yad/studio/channels/{ch}/connect"),
-            &[("server_url", server), ("token", "wrong")],
-        )
-        .await;
+    let r = connect_channel(&owner, &ch, &[("server_url", server), ("token", "wrong")]).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("form-error"));
-    let r = owner
-        .post_form(
-            &format!("/orgs/yad/studio/channels/{ch}/connect"),
-            &[("server_url", server), ("token", "good-token")],
-        )
-        .await;
+    let r = connect_channel(
+        &owner,
+        &ch,
+        &[("server_url", server), ("token", "good-token")],
+    )
+    .await;
     assert!(
         location(&r).contains("done=channel-connected"),
         "{}",
@@ -575,20 +579,16 @@ async fn telegram_posts_a_photo_with_its_caption_and_never_repeats_an_unknown_ou
     let (server, fake) = fake_telegram().await;
     let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
-    owner
-        .post_form(
-            "/orgs/yad/studio/channels",
-            &[
-                ("network", "telegram"),
-                ("name", "טלגרם"),
-                ("handle", "@yadbeyad"),
-            ],
-        )
-        .await;
-    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let ch = new_channel(
+        &app,
+        &owner,
+        &[
+            ("network", "telegram"),
+            ("name", "טלגרם"),
+            ("handle", "@yadbeyad"),
+        ],
+    )
+    .await;
     let connect = |chat: &'static str, token: &'static str| {
         let owner = &owner;
         let path = format!("/orgs/yad/studio/channels/{ch}/connect");
@@ -826,22 +826,13 @@ async fn x_reconciles_before_posting_again_and_waits_out_its_rate_limit() {
     let (server, fake) = fake_x().await;
     let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
-    owner
-        .post_form(
-            "/orgs/yad/studio/channels",
-            &[("network", "x"), ("name", "X")],
-        )
-        .await;
-    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    let r = owner
-        .post_form(
-            &format!("/orgs/yad/studio/channels/{ch}/connect"),
-            &[("server_url", server.as_str()), ("token", "x-good")],
-        )
-        .await;
+    let ch = new_channel(&app, &owner, &[("network", "x"), ("name", "X")]).await;
+    let r = connect_channel(
+        &owner,
+        &ch,
+        &[("server_url", server.as_str()), ("token", "x-good")],
+    )
+    .await;
     assert!(
         location(&r).contains("done=channel-connected"),
         "{}",
@@ -1173,16 +1164,12 @@ async fn linkedin_gets_escaped_text_a_first_comment_and_no_second_post() {
     let (server, fake) = fake_linkedin().await;
     let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
-    owner
-        .post_form(
-            "/orgs/yad/studio/channels",
-            &[("network", "linkedin"), ("name", "לינקדאין")],
-        )
-        .await;
-    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let ch = new_channel(
+        &app,
+        &owner,
+        &[("network", "linkedin"), ("name", "לינקדאין")],
+    )
+    .await;
     let connect = |page: &'static str| {
         let owner = &owner;
         let path = format!("/orgs/yad/studio/channels/{ch}/connect");
@@ -1397,22 +1384,18 @@ async fn instagram_builds_a_container_from_the_public_photo_and_publishes_it_onc
     let (server, fake) = fake_instagram().await;
     let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
-    owner
-        .post_form(
-            "/orgs/yad/studio/channels",
-            &[("network", "instagram"), ("name", "אינסטגרם")],
-        )
-        .await;
-    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    let r = owner
-        .post_form(
-            &format!("/orgs/yad/studio/channels/{ch}/connect"),
-            &[("server_url", server.as_str()), ("token", "ig-good")],
-        )
-        .await;
+    let ch = new_channel(
+        &app,
+        &owner,
+        &[("network", "instagram"), ("name", "אינסטגרם")],
+    )
+    .await;
+    let r = connect_channel(
+        &owner,
+        &ch,
+        &[("server_url", server.as_str()), ("token", "ig-good")],
+    )
+    .await;
     assert!(
         location(&r).contains("done=channel-connected"),
         "{}",
@@ -1541,26 +1524,22 @@ async fn a_facebook_page_gets_the_photo_the_post_and_its_first_comment() {
 
     let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
-    owner
-        .post_form(
-            "/orgs/yad/studio/channels",
-            &[("network", "facebook"), ("name", "פייסבוק")],
-        )
-        .await;
-    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    let r = owner
-        .post_form(
-            &format!("/orgs/yad/studio/channels/{ch}/connect"),
-            &[
-                ("server_url", server.as_str()),
-                ("token", "fb-good"),
-                ("account", "1234"),
-            ],
-        )
-        .await;
+    let ch = new_channel(
+        &app,
+        &owner,
+        &[("network", "facebook"), ("name", "פייסבוק")],
+    )
+    .await;
+    let r = connect_channel(
+        &owner,
+        &ch,
+        &[
+            ("server_url", server.as_str()),
+            ("token", "fb-good"),
+            ("account", "1234"),
+        ],
+    )
+    .await;
     assert!(location(&r).contains("done=channel-connected"));
     scheduled_post(&app, &owner, &ch).await;
     kehilla_app::publishing::dispatch_due(&app.db, LATER)
@@ -1705,22 +1684,13 @@ async fn threads_publishes_a_thread_of_containers_once() {
 
     let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
-    owner
-        .post_form(
-            "/orgs/yad/studio/channels",
-            &[("network", "threads"), ("name", "Threads")],
-        )
-        .await;
-    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    let r = owner
-        .post_form(
-            &format!("/orgs/yad/studio/channels/{ch}/connect"),
-            &[("server_url", server.as_str()), ("token", "th-good")],
-        )
-        .await;
+    let ch = new_channel(&app, &owner, &[("network", "threads"), ("name", "Threads")]).await;
+    let r = connect_channel(
+        &owner,
+        &ch,
+        &[("server_url", server.as_str()), ("token", "th-good")],
+    )
+    .await;
     assert!(location(&r).contains("done=channel-connected"));
     scheduled_post(&app, &owner, &ch).await;
     kehilla_app::publishing::dispatch_due(&app.db, LATER)
@@ -1756,16 +1726,12 @@ async fn an_admin_signs_in_to_a_mastodon_server_with_pkce() {
     let (server, fake) = fake_mastodon().await;
     let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
-    owner
-        .post_form(
-            "/orgs/yad/studio/channels",
-            &[("network", "mastodon"), ("name", "מסטודון")],
-        )
-        .await;
-    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let ch = new_channel(
+        &app,
+        &owner,
+        &[("network", "mastodon"), ("name", "מסטודון")],
+    )
+    .await;
     let r = owner
         .post_form(
             &format!("/orgs/yad/studio/channels/{ch}/oauth"),
@@ -1816,16 +1782,12 @@ async fn a_server_on_a_private_address_is_refused_unless_the_test_setting_allows
     let (server, fake) = fake_mastodon().await;
     let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
     let owner = app.set_up("yad", "dana@example.org").await;
-    owner
-        .post_form(
-            "/orgs/yad/studio/channels",
-            &[("network", "mastodon"), ("name", "מסטודון")],
-        )
-        .await;
-    let (ch,): (String,) = kehilla_db::sqlx::query_as("SELECT public_id FROM channels")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let ch = new_channel(
+        &app,
+        &owner,
+        &[("network", "mastodon"), ("name", "מסטודון")],
+    )
+    .await;
     for path in ["connect", "oauth"] {
         let r = owner
             .post_form(
