@@ -257,6 +257,22 @@ pub(crate) fn touched(r: &sqlx::any::AnyQueryResult) -> Result<()> {
     }
 }
 
+/// `'a', 'b'` for `IN (…)` from state names the code itself passes (letters, digits, `-` and
+/// `_` only; anything else is left out, so no value can reach the SQL text).
+pub(crate) fn state_list(states: &[&str]) -> String {
+    states
+        .iter()
+        .map(|s| {
+            let clean: String = s
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                .collect();
+            format!("'{clean}'")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -207,11 +207,7 @@ pub async fn set_state<'c, E: Executor<'c, Database = Any>>(
     to: &str,
     error: (&str, &str),
 ) -> Result<bool> {
-    let list = from
-        .iter()
-        .map(|s| format!("'{}'", s.replace('\'', "")))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = crate::state_list(from);
     let r = sqlx::query(crate::sql!(
         "UPDATE publications SET state = $1, error_code = $2, error_text = $3, updated_at = $4, \
          attempts = attempts + (CASE WHEN $1 = 'sending' THEN 1 ELSE 0 END) \

@@ -307,11 +307,7 @@ pub async fn set_status<'c, E: Executor<'c, Database = Any>>(
     from: &[&str],
     status: &str,
 ) -> Result<bool> {
-    let list = from
-        .iter()
-        .map(|s| format!("'{}'", s.replace('\'', "")))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = crate::state_list(from);
     let r = sqlx::query(crate::sql!(
         "UPDATE posts SET status = $1, updated_at = $2 WHERE organization_id = $3 AND id = $4 \
          AND status IN ({list})"
