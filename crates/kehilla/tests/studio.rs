@@ -879,3 +879,70 @@ async fn the_api_writes_schedules_and_counts_posts() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn every_studio_page_speaks_english_too() {
+    let app = TestApp::spawn().await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    channel(&owner, "yad", "x", "X", "09:00").await;
+    let x = channel_id(&app, "X").await;
+    let r = owner
+        .post_form(
+            "/orgs/yad/studio/posts",
+            &[
+                ("kind", "event"),
+                ("body", "Join us #volunteers"),
+                ("channel", &x),
+                ("scheduled_at", "2099-05-03T10:00"),
+            ],
+        )
+        .await;
+    let post = post_id_of(&r);
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/studio/posts/{post}/action"),
+            &[("action", "schedule")],
+        )
+        .await;
+    assert!(
+        location(&r).contains("done=post-scheduled"),
+        "{}",
+        location(&r)
+    );
+    owner.post_form("/lang", &[("lang", "en")]).await;
+    for (path, text) in [
+        (
+            "/orgs/yad/studio".to_string(),
+            "Scheduled posts that will not go out",
+        ),
+        (format!("/orgs/yad/studio/posts/{post}"), "Per channel"),
+        (
+            format!("/orgs/yad/studio/posts/{post}/preview/{x}"),
+            "#volunteers",
+        ),
+        ("/orgs/yad/calendar?date=2099-05-01".to_string(), "Shabbat"),
+        (
+            "/orgs/yad/calendar?view=week&date=2099-05-01".to_string(),
+            "Week of",
+        ),
+        (
+            "/orgs/yad/calendar?view=list&date=2099-05-01".to_string(),
+            "Event",
+        ),
+        (
+            "/orgs/yad/studio/channels".to_string(),
+            "User access token (OAuth 2.0)",
+        ),
+        ("/orgs/yad/studio/media".to_string(), "Alt text"),
+        ("/orgs/yad/studio/links".to_string(), "Tracked short links"),
+        (
+            "/orgs/yad/studio/notifications".to_string(),
+            "No notifications.",
+        ),
+    ] {
+        let (s, html) = owner.get_text(&path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert!(html.contains(text), "{path} lacks {text}");
+    }
+    app.stop().await;
+}
