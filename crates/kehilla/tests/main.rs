@@ -18,6 +18,7 @@ mod api;
 mod browser;
 mod isolation;
 mod jobs;
+mod network_calls;
 mod ops;
 mod people;
 mod publishing;

@@ -5,12 +5,18 @@
 //!
 //! Facebook takes no key: before posting again after an unknown outcome, the Page's newest posts
 //! are read and one with the same message is taken as the post already made.
+//!
+//! Deleting is `DELETE /{post}`; figures come from `GET /{post}/insights` (the metrics Meta
+//! keeps since its 2025 changes: media views, reactions by type, clicks); comments from
+//! `GET /{post}/comments?filter=stream` (replies included, with their parent); a reply is
+//! `POST /{post or comment}/comments`; the Page's `about` and `website` are set with
+//! `POST /{page}`.
 
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use super::graph::Graph;
-use super::{Access, Account, Adapter, Part, PublishError, Published};
+use super::graph::{Graph, field};
+use super::{Access, Account, Adapter, Comment, Metrics, Part, Profile, PublishError, Published};
 
 pub struct Facebook {
     graph: Graph,
@@ -124,6 +130,96 @@ impl Adapter for Facebook {
                     .unwrap_or_default()
                     .to_string(),
             })
+        })
+    }
+
+    fn delete<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move { self.graph.delete(access, id).await })
+    }
+
+    fn metrics<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Metrics, PublishError>> {
+        Box::pin(async move {
+            self.graph
+                .insights(
+                    access,
+                    id,
+                    "post_total_media_view_unique,post_reactions_by_type_total,post_clicks",
+                )
+                .await
+        })
+    }
+
+    fn comments<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Comment>, PublishError>> {
+        Box::pin(async move {
+            let path = format!(
+                "{id}/comments?filter=stream&fields=id,message,from,created_time,parent,permalink_url&limit=100"
+            );
+            self.graph
+                .comments(access, &path, |c| {
+                    let parent = field(c, "/parent/id");
+                    vec![Comment {
+                        id: field(c, "/id"),
+                        parent_id: if parent.is_empty() {
+                            id.to_string()
+                        } else {
+                            parent
+                        },
+                        author_id: field(c, "/from/id"),
+                        author: field(c, "/from/name"),
+                        text: field(c, "/message"),
+                        created_at: field(c, "/created_time"),
+                        url: field(c, "/permalink_url"),
+                    }]
+                })
+                .await
+        })
+    }
+
+    fn reply<'a>(
+        &'a self,
+        access: &'a Access,
+        to: &'a str,
+        text: &'a str,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<Published, PublishError>> {
+        Box::pin(async move {
+            let v = self
+                .graph
+                .post(access, &format!("{to}/comments"), &[("message", text)])
+                .await?;
+            Ok(Published {
+                id: Graph::id(&v, "comment")?,
+                url: String::new(),
+            })
+        })
+    }
+
+    fn push_profile<'a>(
+        &'a self,
+        access: &'a Access,
+        profile: &'a Profile,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move {
+            let mut form = vec![("about", profile.description.as_str())];
+            if !profile.website.is_empty() {
+                form.push(("website", profile.website.as_str()));
+            }
+            self.graph
+                .post(access, &access.account, &form)
+                .await
+                .map(|_| ())
         })
     }
 }

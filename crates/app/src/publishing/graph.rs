@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{Access, PublishError, Published};
+use super::{Access, Comment, Metrics, PublishError, Published};
 
 /// A Graph API client for one network (`name` appears in messages).
 pub struct Graph {
@@ -66,8 +66,12 @@ impl Graph {
         let Ok(v) = r.json::<Value>().await else {
             return Err(PublishError::Retry("the answer was not JSON".into()));
         };
+        self.classify(status, &v)
+    }
+
+    fn classify(&self, status: u16, v: &Value) -> Result<Value, PublishError> {
         if (200..300).contains(&status) {
-            return Ok(v);
+            return Ok(v.clone());
         }
         let message = v
             .pointer("/error/message")
@@ -211,4 +215,99 @@ impl Graph {
             })
             .unwrap_or_default()
     }
+
+    /// Deletes an object. One that no longer exists (404, or code 100 with subcode 33) counts as
+    /// deleted.
+    pub async fn delete(&self, access: &Access, id: &str) -> Result<(), PublishError> {
+        let r = self
+            .client
+            .delete(Self::url(access, id))
+            .bearer_auth(&access.token)
+            .send()
+            .await
+            .map_err(|e| super::transport(self.name, &e))?;
+        if r.status().as_u16() == 404 {
+            return Ok(());
+        }
+        let status = r.status().as_u16();
+        let Ok(v) = r.json::<Value>().await else {
+            return Err(PublishError::Retry("the answer was not JSON".into()));
+        };
+        let gone = v.pointer("/error/code").and_then(Value::as_i64) == Some(100)
+            && v.pointer("/error/error_subcode").and_then(Value::as_i64) == Some(33);
+        if gone {
+            return Ok(());
+        }
+        self.classify(status, &v).map(|_| ())
+    }
+
+    /// Reads `{id}/insights?metric=…`: each metric's latest value under its own name. A value
+    /// that is an object (reactions by type, views paid and organic) is summed.
+    pub async fn insights(
+        &self,
+        access: &Access,
+        id: &str,
+        metrics: &str,
+    ) -> Result<Metrics, PublishError> {
+        let v = self
+            .get(access, &format!("{id}/insights?metric={metrics}"))
+            .await?;
+        let mut out = Metrics::new();
+        for m in v
+            .get("data")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(name) = m.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let value = m
+                .pointer("/total_value/value")
+                .or_else(|| {
+                    m.get("values")
+                        .and_then(Value::as_array)
+                        .and_then(|a| a.last())
+                        .and_then(|x| x.get("value"))
+                })
+                .cloned()
+                .unwrap_or(Value::Null);
+            let n = match &value {
+                Value::Number(n) => n.as_i64(),
+                Value::Object(o) => Some(o.values().filter_map(Value::as_i64).sum()),
+                _ => None,
+            };
+            if let Some(n) = n {
+                out.insert(name.to_string(), n);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads a `{data: [...]}` list of comments and turns each with `read`.
+    pub async fn comments(
+        &self,
+        access: &Access,
+        path: &str,
+        read: impl Fn(&Value) -> Vec<Comment>,
+    ) -> Result<Vec<Comment>, PublishError> {
+        let v = self.get(access, path).await?;
+        let mut out: Vec<Comment> = v
+            .get("data")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .flat_map(read)
+            .collect();
+        out.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        Ok(out)
+    }
+}
+
+/// A text field of a Graph object.
+pub fn field(v: &Value, path: &str) -> String {
+    v.pointer(path)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }

@@ -8,11 +8,18 @@
 //! Instagram takes no key. Before publishing again after an unknown outcome, the account's newest
 //! media are read and one with the same caption is taken as the post already made; an unused
 //! container simply expires after 24 hours.
+//!
+//! The API does not delete media. Figures come from `GET /{media}/insights` (`views`, `reach`,
+//! `likes`, `comments`, `shares`, `saved`, `total_interactions`); comments and their replies from
+//! `GET /{media}/comments`; a reply is `POST /{comment}/replies` (Instagram answers top-level
+//! comments only: a reply to a reply lands on its top-level comment).
 
 use futures::future::BoxFuture;
 
-use super::graph::Graph;
-use super::{Access, Account, Adapter, Attachment, Part, PublishError, Published};
+use super::graph::{Graph, field};
+use super::{
+    Access, Account, Adapter, Attachment, Comment, Metrics, Part, PublishError, Published,
+};
 
 pub struct Instagram {
     pub graph: Graph,
@@ -143,6 +150,77 @@ impl Adapter for Instagram {
                     part.text,
                 )
                 .await
+        })
+    }
+
+    fn metrics<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Metrics, PublishError>> {
+        Box::pin(async move {
+            self.graph
+                .insights(
+                    access,
+                    id,
+                    "views,reach,likes,comments,shares,saved,total_interactions",
+                )
+                .await
+        })
+    }
+
+    fn comments<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Comment>, PublishError>> {
+        Box::pin(async move {
+            let path = format!(
+                "{id}/comments?fields=id,text,timestamp,username,from,replies{{id,text,timestamp,username,from}}&limit=50"
+            );
+            self.graph
+                .comments(access, &path, |c| {
+                    let read = |c: &serde_json::Value, parent: &str| Comment {
+                        id: field(c, "/id"),
+                        parent_id: parent.to_string(),
+                        author_id: field(c, "/from/id"),
+                        author: format!("@{}", field(c, "/username")),
+                        text: field(c, "/text"),
+                        created_at: field(c, "/timestamp"),
+                        url: String::new(),
+                    };
+                    let top = read(c, id);
+                    let mut all = vec![top.clone()];
+                    for r in c
+                        .pointer("/replies/data")
+                        .and_then(serde_json::Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        all.push(read(r, &top.id));
+                    }
+                    all
+                })
+                .await
+        })
+    }
+
+    fn reply<'a>(
+        &'a self,
+        access: &'a Access,
+        to: &'a str,
+        text: &'a str,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<Published, PublishError>> {
+        Box::pin(async move {
+            let v = self
+                .graph
+                .post(access, &format!("{to}/replies"), &[("message", text)])
+                .await?;
+            Ok(Published {
+                id: Graph::id(&v, "reply")?,
+                url: String::new(),
+            })
         })
     }
 }

@@ -10,12 +10,17 @@
 //! first unescaped one. LinkedIn takes no idempotency key: before sending a part again after an
 //! unknown outcome, the page's newest posts are read and a post with the same text is taken as
 //! the one already made.
+//!
+//! Deleting is `DELETE /rest/posts/{urn}`; a post's figures are its social-action summary
+//! (`GET /rest/socialActions/{urn}`: `totalLikes`, `totalFirstLevelComments`); comments come from
+//! `GET /rest/socialActions/{urn}/comments`; a reply is a comment, on the post or (with
+//! `parentComment`) on a comment.
 
 use futures::future::BoxFuture;
 use kehilla_domain::text::linkedin_escape;
 use serde_json::Value;
 
-use super::{Access, Account, Adapter, Part, PublishError, Published};
+use super::{Access, Account, Adapter, Comment, Metrics, Part, PublishError, Published};
 
 /// The API version sent with every call (versions are retired after about a year).
 pub const VERSION: &str = "202610";
@@ -146,6 +151,86 @@ impl LinkedIn {
     }
 }
 
+/// The post a comment URN belongs to: `urn:li:comment:(urn:li:activity:1,2)` → the activity.
+fn post_of_comment(urn: &str) -> Option<&str> {
+    urn.strip_prefix("urn:li:comment:(")?
+        .rsplit_once(',')
+        .map(|(post, _)| post)
+}
+
+fn text(v: &Value, path: &str) -> String {
+    match v.pointer(path) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+impl LinkedIn {
+    /// Comments as the page on a post, or on a comment (`to` a comment URN). Returns the new
+    /// comment's URN when LinkedIn gives it.
+    async fn comment(
+        &self,
+        access: &Access,
+        to: &str,
+        message: &str,
+    ) -> Result<String, PublishError> {
+        let mut body = serde_json::json!({
+            "actor": access.account, "object": to, "message": {"text": message},
+        });
+        if let (Some(post), Some(o)) = (post_of_comment(to), body.as_object_mut()) {
+            o.insert("object".into(), Value::from(post));
+            o.insert("parentComment".into(), Value::from(to));
+        }
+        let r = self
+            .req(
+                reqwest::Method::POST,
+                format!(
+                    "{}/rest/socialActions/{}/comments",
+                    access.server_url,
+                    encode(to)
+                ),
+                access,
+            )
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| super::transport("LinkedIn", &e))?;
+        if !r.status().is_success() {
+            return Err(classify(r).await);
+        }
+        let id = r
+            .headers()
+            .get("x-restli-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let v: Value = r.json().await.unwrap_or(Value::Null);
+        Ok(id.unwrap_or_else(|| text(&v, "/commentUrn")))
+    }
+
+    async fn get(&self, access: &Access, path: String) -> Result<Option<Value>, PublishError> {
+        let r = self
+            .req(
+                reqwest::Method::GET,
+                format!("{}{path}", access.server_url),
+                access,
+            )
+            .send()
+            .await
+            .map_err(|e| super::transport("LinkedIn", &e))?;
+        if r.status().as_u16() == 404 {
+            return Ok(None);
+        }
+        if !r.status().is_success() {
+            return Err(classify(r).await);
+        }
+        r.json()
+            .await
+            .map(Some)
+            .map_err(|_| PublishError::Retry("the answer was not JSON".into()))
+    }
+}
+
 impl Adapter for LinkedIn {
     fn verify<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<Account, PublishError>> {
         Box::pin(async move {
@@ -185,26 +270,7 @@ impl Adapter for LinkedIn {
             let commentary = linkedin_escape(part.text);
             // A further part is a comment on the post.
             if let Some(post) = part.reply_to {
-                let body = serde_json::json!({
-                    "actor": access.account, "object": post, "message": {"text": part.text},
-                });
-                let r = self
-                    .req(
-                        reqwest::Method::POST,
-                        format!(
-                            "{}/rest/socialActions/{}/comments",
-                            access.server_url,
-                            encode(post)
-                        ),
-                        access,
-                    )
-                    .json(&body)
-                    .send()
-                    .await
-                    .map_err(|e| super::transport("LinkedIn", &e))?;
-                if !r.status().is_success() {
-                    return Err(classify(r).await);
-                }
+                self.comment(access, post, part.text).await?;
                 // Later parts comment on the post too.
                 return Ok(Published {
                     id: post.to_string(),
@@ -289,5 +355,136 @@ impl Adapter for LinkedIn {
                 id: urn,
             })
         })
+    }
+
+    fn delete<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move {
+            let r = self
+                .req(
+                    reqwest::Method::DELETE,
+                    format!("{}/rest/posts/{}", access.server_url, encode(id)),
+                    access,
+                )
+                .send()
+                .await
+                .map_err(|e| super::transport("LinkedIn", &e))?;
+            if r.status().is_success() || r.status().as_u16() == 404 {
+                return Ok(());
+            }
+            Err(classify(r).await)
+        })
+    }
+
+    fn metrics<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Metrics, PublishError>> {
+        Box::pin(async move {
+            let Some(v) = self
+                .get(access, format!("/rest/socialActions/{}", encode(id)))
+                .await?
+            else {
+                return Err(PublishError::Rejected(
+                    "the post is no longer on LinkedIn".into(),
+                ));
+            };
+            let mut m = Metrics::new();
+            for (name, path) in [
+                ("totalLikes", "/likesSummary/totalLikes"),
+                (
+                    "totalFirstLevelComments",
+                    "/commentsSummary/totalFirstLevelComments",
+                ),
+                (
+                    "aggregatedTotalComments",
+                    "/commentsSummary/aggregatedTotalComments",
+                ),
+            ] {
+                if let Some(n) = v.pointer(path).and_then(Value::as_i64) {
+                    m.insert(name.to_string(), n);
+                }
+            }
+            Ok(m)
+        })
+    }
+
+    fn comments<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Comment>, PublishError>> {
+        Box::pin(async move {
+            let path = format!("/rest/socialActions/{}/comments?count=100", encode(id));
+            let Some(v) = self.get(access, path).await? else {
+                return Ok(Vec::new());
+            };
+            let mut out: Vec<Comment> = v
+                .get("elements")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    let urn = [text(c, "/commentUrn"), text(c, "/$URN"), text(c, "/id")]
+                        .into_iter()
+                        .find(|s| !s.is_empty())
+                        .unwrap_or_default();
+                    let parent = text(c, "/parentComment");
+                    let actor = text(c, "/actor");
+                    let created = c
+                        .pointer("/created/time")
+                        .and_then(Value::as_i64)
+                        .and_then(chrono::DateTime::from_timestamp_millis);
+                    Comment {
+                        id: urn,
+                        parent_id: if parent.is_empty() {
+                            id.to_string()
+                        } else {
+                            parent
+                        },
+                        author: actor.clone(),
+                        author_id: actor,
+                        text: text(c, "/message/text"),
+                        created_at: created.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                        url: format!("https://www.linkedin.com/feed/update/{id}"),
+                    }
+                })
+                .collect();
+            out.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+            Ok(out)
+        })
+    }
+
+    fn reply<'a>(
+        &'a self,
+        access: &'a Access,
+        to: &'a str,
+        text: &'a str,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<Published, PublishError>> {
+        Box::pin(async move {
+            let id = self.comment(access, to, text).await?;
+            let post = post_of_comment(to).unwrap_or(to);
+            Ok(Published {
+                id,
+                url: format!("https://www.linkedin.com/feed/update/{post}"),
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_comment_urn_names_its_post() {
+        assert_eq!(
+            super::post_of_comment("urn:li:comment:(urn:li:activity:7001,7123)"),
+            Some("urn:li:activity:7001")
+        );
+        assert_eq!(super::post_of_comment("urn:li:share:7001"), None);
     }
 }

@@ -3,13 +3,20 @@
 //! `description`; a 202 means still processing, polled at `GET /api/v1/media/{id}`); statuses
 //! with `POST /api/v1/statuses` and an `Idempotency-Key`, so a repeat after a timeout returns
 //! the same status instead of a second one.
+//!
+//! Deleting is `DELETE /api/v1/statuses/{id}`; a status's figures are its counts
+//! (`replies_count`, `reblogs_count`, `favourites_count`); its replies are the `descendants` of
+//! `GET /api/v1/statuses/{id}/context`; a reply is a status `in_reply_to_id`; the profile is
+//! `PATCH /api/v1/accounts/update_credentials` (`note`, the first profile field, `avatar`).
 
 use std::time::Duration;
 
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use super::{Access, Account, Adapter, Attachment, Part, PublishError, Published};
+use super::{
+    Access, Account, Adapter, Attachment, Comment, Metrics, Part, Profile, PublishError, Published,
+};
 
 pub struct Mastodon {
     client: reqwest::Client,
@@ -107,6 +114,77 @@ impl Mastodon {
     }
 }
 
+/// Removes the HTML of a status's content (Mastodon sends `<p>` paragraphs and links), keeping
+/// its text.
+pub(crate) fn plain(html: &str) -> String {
+    let spaced = html
+        .replace("</p><p>", "\n\n")
+        .replace("<br>", "\n")
+        .replace("<br/>", "\n")
+        .replace("<br />", "\n");
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in spaced.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn str_of(v: &Value, path: &str) -> String {
+    v.pointer(path)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl Mastodon {
+    async fn status(
+        &self,
+        access: &Access,
+        text: &str,
+        reply_to: Option<&str>,
+        media_ids: Vec<String>,
+        key: &str,
+    ) -> Result<Published, PublishError> {
+        let mut body = serde_json::Map::new();
+        body.insert("status".into(), Value::from(text));
+        body.insert("visibility".into(), Value::from("public"));
+        if !media_ids.is_empty() {
+            body.insert("media_ids".into(), Value::from(media_ids));
+        }
+        if let Some(r) = reply_to {
+            body.insert("in_reply_to_id".into(), Value::from(r));
+        }
+        let r = self
+            .client
+            .post(format!("{}/api/v1/statuses", access.server_url))
+            .bearer_auth(&access.token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| super::transport("the server", &e))?;
+        let v = json(r).await?;
+        let id = v
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| PublishError::Retry("no status id".into()))?;
+        Ok(Published {
+            id: id.to_string(),
+            url: str_of(&v, "/url"),
+        })
+    }
+}
+
 impl Adapter for Mastodon {
     fn verify<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<Account, PublishError>> {
         Box::pin(async move {
@@ -158,37 +236,151 @@ impl Adapter for Mastodon {
             for a in media {
                 ids.push(self.upload(access, a).await?);
             }
-            let mut body = serde_json::Map::new();
-            body.insert("status".into(), Value::from(text));
-            body.insert("visibility".into(), Value::from("public"));
-            if !ids.is_empty() {
-                body.insert("media_ids".into(), Value::from(ids));
-            }
-            if let Some(r) = reply_to {
-                body.insert("in_reply_to_id".into(), Value::from(r));
-            }
+            self.status(access, text, reply_to, ids, key).await
+        })
+    }
+
+    fn delete<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move {
             let r = self
                 .client
-                .post(format!("{}/api/v1/statuses", access.server_url))
+                .delete(format!("{}/api/v1/statuses/{id}", access.server_url))
                 .bearer_auth(&access.token)
-                .header("Idempotency-Key", key)
-                .json(&body)
+                .send()
+                .await
+                .map_err(|e| super::transport("the server", &e))?;
+            if r.status().as_u16() == 404 {
+                return Ok(());
+            }
+            json(r).await.map(|_| ())
+        })
+    }
+
+    fn metrics<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Metrics, PublishError>> {
+        Box::pin(async move {
+            let r = self
+                .client
+                .get(format!("{}/api/v1/statuses/{id}", access.server_url))
+                .bearer_auth(&access.token)
                 .send()
                 .await
                 .map_err(|e| super::transport("the server", &e))?;
             let v = json(r).await?;
-            let id = v
-                .get("id")
-                .and_then(Value::as_str)
-                .ok_or_else(|| PublishError::Retry("no status id".into()))?;
-            Ok(Published {
-                id: id.to_string(),
-                url: v
-                    .get("url")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-            })
+            let mut m = Metrics::new();
+            for field in [
+                "replies_count",
+                "reblogs_count",
+                "favourites_count",
+                "quotes_count",
+            ] {
+                if let Some(n) = v.get(field).and_then(Value::as_i64) {
+                    m.insert(field.to_string(), n);
+                }
+            }
+            Ok(m)
         })
+    }
+
+    fn comments<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Comment>, PublishError>> {
+        Box::pin(async move {
+            let r = self
+                .client
+                .get(format!(
+                    "{}/api/v1/statuses/{id}/context",
+                    access.server_url
+                ))
+                .bearer_auth(&access.token)
+                .send()
+                .await
+                .map_err(|e| super::transport("the server", &e))?;
+            let v = json(r).await?;
+            Ok(v.get("descendants")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|s| Comment {
+                    id: str_of(s, "/id"),
+                    parent_id: str_of(s, "/in_reply_to_id"),
+                    author_id: str_of(s, "/account/id"),
+                    author: format!("@{}", str_of(s, "/account/acct")),
+                    text: plain(&str_of(s, "/content")),
+                    created_at: str_of(s, "/created_at"),
+                    url: str_of(s, "/url"),
+                })
+                .collect())
+        })
+    }
+
+    fn reply<'a>(
+        &'a self,
+        access: &'a Access,
+        to: &'a str,
+        text: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Published, PublishError>> {
+        Box::pin(async move { self.status(access, text, Some(to), Vec::new(), key).await })
+    }
+
+    fn push_profile<'a>(
+        &'a self,
+        access: &'a Access,
+        profile: &'a Profile,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move {
+            let mut form =
+                reqwest::multipart::Form::new().text("note", profile.description.clone());
+            if !profile.name.is_empty() {
+                form = form.text("display_name", profile.name.clone());
+            }
+            if !profile.website.is_empty() {
+                form = form
+                    .text("fields_attributes[0][name]", "אתר / Website")
+                    .text("fields_attributes[0][value]", profile.website.clone());
+            }
+            if let Some(logo) = &profile.logo {
+                let part = reqwest::multipart::Part::bytes(logo.bytes.clone())
+                    .file_name(logo.file_name.clone())
+                    .mime_str(&logo.mime)
+                    .map_err(|_| PublishError::Rejected("bad media type".into()))?;
+                form = form.part("avatar", part);
+            }
+            let r = self
+                .client
+                .patch(format!(
+                    "{}/api/v1/accounts/update_credentials",
+                    access.server_url
+                ))
+                .bearer_auth(&access.token)
+                .multipart(form)
+                .send()
+                .await
+                .map_err(|e| super::transport("the server", &e))?;
+            json(r).await.map(|_| ())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_html_of_a_status_becomes_its_text() {
+        assert_eq!(
+            super::plain(
+                "<p>תודה! <a href=\"https://x.example/a?b=1&amp;c=2\">x.example</a></p><p>שורה &lt;2&gt;</p>"
+            ),
+            "תודה! x.example\n\nשורה <2>"
+        );
     }
 }

@@ -49,6 +49,8 @@ pub enum PublishError {
     Rejected(String),
     /// The call may or may not have published, and the network cannot tell: a person checks.
     Unknown(String),
+    /// The network's API does not offer this (what is named).
+    Unsupported(&'static str),
 }
 
 impl PublishError {
@@ -60,11 +62,13 @@ impl PublishError {
             PublishError::Reconnect(_) => "publish-reconnect",
             PublishError::Rejected(_) => "publish-rejected",
             PublishError::Unknown(_) => "publish-unknown",
+            PublishError::Unsupported(_) => "publish-unsupported",
         }
     }
     pub fn detail(&self) -> String {
         match self {
             PublishError::RateLimited { until } => format!("until {until}"),
+            PublishError::Unsupported(what) => (*what).to_string(),
             PublishError::Retry(s)
             | PublishError::Reconnect(s)
             | PublishError::Rejected(s)
@@ -121,7 +125,46 @@ pub struct Account {
     pub char_limit: Option<i64>,
 }
 
-/// One network's API.
+/// A comment or reply read from a network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Comment {
+    /// The network's id of the comment (what [`Adapter::reply`] answers).
+    pub id: String,
+    /// What it answers: the post's id or another comment's.
+    pub parent_id: String,
+    /// The author as the network names them: a stable id and a handle or display name.
+    pub author_id: String,
+    pub author: String,
+    pub text: String,
+    /// As the network gives it (RFC 3339 on most).
+    pub created_at: String,
+    /// Its public address, where the network has one.
+    pub url: String,
+}
+
+/// The figures of one published post, under the network's own names (`likes`, `reposts`,
+/// `views`…): Measure maps them, because the networks rename them.
+pub type Metrics = std::collections::BTreeMap<String, i64>;
+
+/// The organization's public profile, pushed to the networks that let an app change it.
+#[derive(Clone, Default)]
+pub struct Profile {
+    pub name: String,
+    pub description: String,
+    pub website: String,
+    /// The logo (a PNG or JPEG), when there is one.
+    pub logo: Option<Attachment>,
+}
+
+fn unsupported<'a, T: Send + 'a>(
+    what: &'static str,
+) -> BoxFuture<'a, std::result::Result<T, PublishError>> {
+    Box::pin(async move { Err(PublishError::Unsupported(what)) })
+}
+
+/// One network's API. Besides publishing, an adapter deletes, reads a post's figures and
+/// comments, and replies, where the network's API allows it (the others answer
+/// [`PublishError::Unsupported`]).
 pub trait Adapter: Send + Sync {
     /// Checks the token and names the account.
     fn verify<'a>(
@@ -136,6 +179,49 @@ pub trait Adapter: Send + Sync {
         access: &'a Access,
         part: Part<'a>,
     ) -> BoxFuture<'a, std::result::Result<Published, PublishError>>;
+    /// Deletes a published post (or part). A post that is already gone counts as deleted.
+    fn delete<'a>(
+        &'a self,
+        _access: &'a Access,
+        _id: &'a str,
+    ) -> BoxFuture<'a, std::result::Result<(), PublishError>> {
+        unsupported("delete")
+    }
+    /// Reads a published post's figures.
+    fn metrics<'a>(
+        &'a self,
+        _access: &'a Access,
+        _id: &'a str,
+    ) -> BoxFuture<'a, std::result::Result<Metrics, PublishError>> {
+        unsupported("metrics")
+    }
+    /// Reads the comments and replies under a published post, oldest first.
+    fn comments<'a>(
+        &'a self,
+        _access: &'a Access,
+        _id: &'a str,
+    ) -> BoxFuture<'a, std::result::Result<Vec<Comment>, PublishError>> {
+        unsupported("comments")
+    }
+    /// Answers a post or a comment. `key` is unique per answer (networks with keys de-duplicate
+    /// a repeat by it).
+    fn reply<'a>(
+        &'a self,
+        _access: &'a Access,
+        _to: &'a str,
+        _text: &'a str,
+        _key: &'a str,
+    ) -> BoxFuture<'a, std::result::Result<Published, PublishError>> {
+        unsupported("reply")
+    }
+    /// Sets the account's public description, website and picture, where the API allows it.
+    fn push_profile<'a>(
+        &'a self,
+        _access: &'a Access,
+        _profile: &'a Profile,
+    ) -> BoxFuture<'a, std::result::Result<(), PublishError>> {
+        unsupported("profile")
+    }
 }
 
 pub(crate) fn posts_is_web_address(s: &str) -> bool {
@@ -515,7 +601,7 @@ async fn failed(
             end(db, p, "failed", &e).await.map_err(internal)?;
             Ok(())
         }
-        PublishError::Rejected(_) => {
+        PublishError::Rejected(_) | PublishError::Unsupported(_) => {
             end(db, p, "failed", &e).await.map_err(internal)?;
             Ok(())
         }

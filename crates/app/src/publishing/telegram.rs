@@ -7,11 +7,16 @@
 //! lost after the request left (a timeout, a 5xx) is an **unknown** outcome: the publication
 //! stops for a person to check instead of risking a second post. A request that never reached
 //! Telegram (no connection) is safely tried again.
+//!
+//! Deleting is `deleteMessage`. The channel's description and picture are set with
+//! `setChatDescription` (at most 255 characters) and `setChatPhoto`. The Bot API gives no
+//! figures for a post, and a channel's comments live in its linked discussion group, which
+//! reaches Kehilla as updates (the Inbox), not by reading a post.
 
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use super::{Access, Account, Adapter, Part, PublishError, Published};
+use super::{Access, Account, Adapter, Part, Profile, PublishError, Published};
 
 pub struct Telegram {
     client: reqwest::Client,
@@ -236,6 +241,85 @@ impl Adapter for Telegram {
                 id: id.to_string(),
                 url: link(chat, id),
             })
+        })
+    }
+
+    fn delete<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move {
+            let Ok(message_id) = id.parse::<i64>() else {
+                return Err(PublishError::Rejected("not a Telegram message id".into()));
+            };
+            let body = serde_json::json!({ "chat_id": access.account, "message_id": message_id });
+            match answer(
+                self.client
+                    .post(Self::url(access, "deleteMessage"))
+                    .json(&body)
+                    .send()
+                    .await,
+            )
+            .await
+            {
+                Ok(_) => Ok(()),
+                Err(PublishError::Rejected(m)) if m.contains("not found") => Ok(()),
+                // Deleting twice does no harm: an unknown outcome is simply tried again.
+                Err(PublishError::Unknown(m)) => Err(PublishError::Retry(m)),
+                Err(e) => Err(e),
+            }
+        })
+    }
+
+    fn push_profile<'a>(
+        &'a self,
+        access: &'a Access,
+        profile: &'a Profile,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move {
+            if profile.description.chars().count() > 255 {
+                return Err(PublishError::Rejected(
+                    "a Telegram channel's description holds at most 255 characters".into(),
+                ));
+            }
+            let body = serde_json::json!({ "chat_id": access.account, "description": profile.description });
+            let done = answer(
+                self.client
+                    .post(Self::url(access, "setChatDescription"))
+                    .json(&body)
+                    .send()
+                    .await,
+            )
+            .await;
+            match done {
+                Ok(_) => {}
+                // Telegram refuses a description that did not change.
+                Err(PublishError::Rejected(m)) if m.contains("not modified") => {}
+                Err(e) => return Err(e),
+            }
+            if let Some(logo) = &profile.logo {
+                let part = reqwest::multipart::Part::bytes(logo.bytes.clone())
+                    .file_name(logo.file_name.clone())
+                    .mime_str(&logo.mime)
+                    .map_err(|_| PublishError::Rejected("bad media type".into()))?;
+                let form = reqwest::multipart::Form::new()
+                    .text("chat_id", access.account.clone())
+                    .part("photo", part);
+                answer(
+                    self.client
+                        .post(Self::url(access, "setChatPhoto"))
+                        .multipart(form)
+                        .send()
+                        .await,
+                )
+                .await
+                .map_err(|e| match e {
+                    PublishError::Unknown(m) => PublishError::Retry(m),
+                    e => e,
+                })?;
+            }
+            Ok(())
         })
     }
 }

@@ -6,12 +6,16 @@
 //!
 //! Threads takes no key: before publishing again after an unknown outcome, the account's newest
 //! posts are read and one with the same text is taken as the post already made.
+//!
+//! Deleting is `DELETE /{id}`; figures come from `GET /{id}/insights` (`views`, `likes`,
+//! `replies`, `reposts`, `quotes`, `shares`); replies at every depth from
+//! `GET /{id}/conversation`; a reply is a container with `reply_to_id`, published like a post.
 
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use super::graph::Graph;
-use super::{Access, Account, Adapter, Part, PublishError, Published};
+use super::graph::{Graph, field};
+use super::{Access, Account, Adapter, Comment, Metrics, Part, PublishError, Published};
 
 pub struct Threads {
     pub graph: Graph,
@@ -91,5 +95,73 @@ impl Adapter for Threads {
                 )
                 .await
         })
+    }
+
+    fn delete<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move { self.graph.delete(access, id).await })
+    }
+
+    fn metrics<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Metrics, PublishError>> {
+        Box::pin(async move {
+            self.graph
+                .insights(access, id, "views,likes,replies,reposts,quotes,shares")
+                .await
+        })
+    }
+
+    fn comments<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Comment>, PublishError>> {
+        Box::pin(async move {
+            let path = format!(
+                "{id}/conversation?fields=id,text,username,permalink,timestamp,replied_to&reverse=false"
+            );
+            self.graph
+                .comments(access, &path, |c| {
+                    let parent = field(c, "/replied_to/id");
+                    let username = field(c, "/username");
+                    vec![Comment {
+                        id: field(c, "/id"),
+                        parent_id: if parent.is_empty() {
+                            id.to_string()
+                        } else {
+                            parent
+                        },
+                        author_id: username.clone(),
+                        author: format!("@{username}"),
+                        text: field(c, "/text"),
+                        created_at: field(c, "/timestamp"),
+                        url: field(c, "/permalink"),
+                    }]
+                })
+                .await
+        })
+    }
+
+    fn reply<'a>(
+        &'a self,
+        access: &'a Access,
+        to: &'a str,
+        text: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Published, PublishError>> {
+        let part = Part {
+            text,
+            reply_to: Some(to),
+            media: &[],
+            key,
+            again: false,
+        };
+        self.publish(access, part)
     }
 }

@@ -7,11 +7,17 @@
 //! answers the same post), takes it as published instead of posting it twice. X's own refusal of
 //! duplicate content is reconciled the same way. Rate limits come from `x-rate-limit-reset`
 //! (Unix seconds) on a 429.
+//!
+//! Deleting is `DELETE /2/tweets/{id}`; a post's figures are its `public_metrics`; the replies
+//! under it come from recent search (`conversation_id:{id}`, the last 7 days); a reply is a post
+//! with `reply.in_reply_to_tweet_id`, reconciled like any part.
 
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use super::{Access, Account, Adapter, Attachment, Part, PublishError, Published};
+use super::{
+    Access, Account, Adapter, Attachment, Comment, Metrics, Part, PublishError, Published,
+};
 
 pub struct X {
     client: reqwest::Client,
@@ -247,6 +253,187 @@ impl Adapter for X {
                 id: id.to_string(),
                 url: format!("https://x.com/{name}/status/{id}"),
             })
+        })
+    }
+
+    fn delete<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        self.delete_post(access, id)
+    }
+
+    fn metrics<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Metrics, PublishError>> {
+        self.read_metrics(access, id)
+    }
+
+    fn comments<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Comment>, PublishError>> {
+        self.read_comments(access, id)
+    }
+
+    fn reply<'a>(
+        &'a self,
+        access: &'a Access,
+        to: &'a str,
+        text: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Published, PublishError>> {
+        let part = Part {
+            text,
+            reply_to: Some(to),
+            media: &[],
+            key,
+            again: false,
+        };
+        self.publish(access, part)
+    }
+}
+
+fn s(v: &Value, path: &str) -> String {
+    v.pointer(path)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl X {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        access: &Access,
+        path: &str,
+    ) -> Result<Option<Value>, PublishError> {
+        let r = self
+            .client
+            .request(method, format!("{}{path}", access.server_url))
+            .bearer_auth(&access.token)
+            .send()
+            .await
+            .map_err(|e| super::transport("X", &e))?;
+        if r.status().as_u16() == 404 {
+            return Ok(None);
+        }
+        data(Ok(r)).await.map(Some)
+    }
+}
+
+impl X {
+    fn delete_post<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move {
+            self.call(reqwest::Method::DELETE, access, &format!("/2/tweets/{id}"))
+                .await
+                .map(|_| ())
+        })
+    }
+
+    fn read_metrics<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Metrics, PublishError>> {
+        Box::pin(async move {
+            let path = format!("/2/tweets/{id}?tweet.fields=public_metrics");
+            let Some(v) = self.call(reqwest::Method::GET, access, &path).await? else {
+                return Err(PublishError::Rejected("the post is no longer on X".into()));
+            };
+            let mut m = Metrics::new();
+            // Every count of `public_metrics`, under X's names.
+            for (name, n) in v
+                .get("public_metrics")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(n) = n.as_i64() {
+                    m.insert(name.clone(), n);
+                }
+            }
+            Ok(m)
+        })
+    }
+
+    fn read_comments<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Comment>, PublishError>> {
+        Box::pin(async move {
+            let url = reqwest::Url::parse_with_params(
+                &format!("{}/2/tweets/search/recent", access.server_url),
+                &[
+                    ("query", format!("conversation_id:{id}").as_str()),
+                    ("tweet.fields", "author_id,created_at,referenced_tweets"),
+                    ("expansions", "author_id"),
+                    ("max_results", "100"),
+                ],
+            )
+            .map_err(|_| PublishError::Rejected("bad server address".into()))?;
+            let r = self
+                .client
+                .get(url)
+                .bearer_auth(&access.token)
+                .send()
+                .await
+                .map_err(|e| super::transport("X", &e))?;
+            if !r.status().is_success() {
+                return Err(classify(r).await);
+            }
+            let v: Value = r
+                .json()
+                .await
+                .map_err(|_| PublishError::Retry("the answer was not JSON".into()))?;
+            let users = v
+                .pointer("/includes/users")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let mut out: Vec<Comment> = v
+                .get("data")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|t| {
+                    let author_id = s(t, "/author_id");
+                    let handle = users
+                        .iter()
+                        .find(|u| u.get("id").and_then(Value::as_str) == Some(&author_id))
+                        .map(|u| s(u, "/username"))
+                        .unwrap_or_default();
+                    let parent = t
+                        .get("referenced_tweets")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .find(|r| r.get("type").and_then(Value::as_str) == Some("replied_to"))
+                        .map(|r| s(r, "/id"))
+                        .unwrap_or_else(|| id.to_string());
+                    let tid = s(t, "/id");
+                    Comment {
+                        url: format!("https://x.com/{handle}/status/{tid}"),
+                        id: tid,
+                        parent_id: parent,
+                        author_id,
+                        author: format!("@{handle}"),
+                        text: s(t, "/text"),
+                        created_at: s(t, "/created_at"),
+                    }
+                })
+                .collect();
+            out.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+            Ok(out)
         })
     }
 }
