@@ -29,6 +29,12 @@ fi
 export KEHILLA_S3_SERVER="$moto_venv/bin/moto_server"
 "$KEHILLA_S3_SERVER" --help >/dev/null
 
+echo "== Bluesky PDS (@atproto/pds and a PLC directory, from npm) for the Bluesky tests"
+if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
+for tool in g++ make; do command -v "$tool" >/dev/null 2>&1 || apt_install build-essential; done
+export KEHILLA_PDS_DIR="${KEHILLA_PDS_DIR:-/var/tmp/kehilla-pds}"
+scripts/pds/install.sh "$KEHILLA_PDS_DIR"
+
 echo "== PostgreSQL at 127.0.0.1:5432"
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if ! command -v pg_isready >/dev/null 2>&1; then

@@ -866,6 +866,10 @@ risk-posts = { $count ->
     [one] one scheduled post
    *[other] { $count } scheduled posts
 }
+connection-pds = Account server (PDS)
+connection-bluesky-handle = Handle
+connection-app-password = App password
+connection-bluesky-hint = On Bluesky: Settings → Privacy and security → App passwords → Add. Do not use the main password. It is kept encrypted. On a self-hosted server, give its address.
 connection-x-token = User access token (OAuth 2.0)
 connection-x-hint = A user access token of the organization's X account with the scopes tweet.read tweet.write users.read media.write. It is kept encrypted. (Signing in with X from here comes with the network connections.)
 connection-linkedin-page = Page (urn:li:organization:…)

@@ -873,6 +873,10 @@ risk-posts = { $count ->
     [two] שני פוסטים מתוזמנים
    *[other] { $count } פוסטים מתוזמנים
 }
+connection-pds = שרת החשבון (PDS)
+connection-bluesky-handle = שם המשתמש (handle)
+connection-app-password = סיסמת יישום
+connection-bluesky-hint = בבלוסקיי: הגדרות ← פרטיות ואבטחה ← סיסמאות יישום ← הוספה. אל תשתמשו בסיסמה הראשית. היא נשמרת מוצפנת. בשרת עצמאי, כתבו את כתובתו.
 connection-x-token = אסימון גישה של המשתמש (OAuth 2.0)
 connection-x-hint = אסימון גישה של חשבון ה־X של הארגון עם ההרשאות tweet.read tweet.write users.read media.write. הוא נשמר מוצפן. (התחברות ל־X מכאן תגיע עם חיבורי הרשתות.)
 connection-linkedin-page = דף (urn:li:organization:…)

@@ -308,6 +308,84 @@ pub fn count(network: Network, text: &str, opts: &Options) -> Count {
     }
 }
 
+/// What a stretch of a Bluesky post's text is: the features of `app.bsky.richtext.facet`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FacetKind {
+    /// A web address (Bluesky does not link addresses by itself).
+    Link(String),
+    /// `@handle`: the handle, without `@` (the publisher resolves it to a DID).
+    Mention(String),
+    /// `#tag`: the tag, without `#`.
+    Tag(String),
+}
+
+/// A marked stretch of text, by **UTF-8 byte** offsets (start inclusive, end exclusive), as the
+/// AT Protocol counts them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facet {
+    pub bytes: Range<usize>,
+    pub kind: FacetKind,
+}
+
+/// The links, mentions and hashtags of a text, for Bluesky's facets: `http(s)://` addresses;
+/// `@` (not inside a word) and a handle with a dot (`@noa.bsky.social`); `#` (not inside a
+/// word) and word characters in any script (`#התנדבות`), without trailing punctuation, at most
+/// 64 characters and not only digits.
+pub fn facets(text: &str) -> Vec<Facet> {
+    let mut finder = LinkFinder::new();
+    finder
+        .kinds(&[linkify::LinkKind::Url])
+        .url_must_have_scheme(true);
+    let mut out: Vec<Facet> = finder
+        .links(text)
+        .filter(|l| {
+            let s = l.as_str().to_ascii_lowercase();
+            s.starts_with("https://") || s.starts_with("http://")
+        })
+        .map(|l| Facet {
+            bytes: l.start()..l.end(),
+            kind: FacetKind::Link(l.as_str().to_string()),
+        })
+        .collect();
+    let inside_link = |i: usize, out: &[Facet]| out.iter().any(|f| f.bytes.contains(&i));
+    let mut marked = Vec::new();
+    let mut before: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        let free = !before.is_some_and(|b| is_word_char(b) || b == '@' || b == '#' || b == '&');
+        before = Some(c);
+        if !(free && (c == '@' || c == '#')) || inside_link(i, &out) {
+            continue;
+        }
+        let rest = text.get(i + 1..).unwrap_or_default();
+        if c == '@' {
+            let len = rest
+                .find(|x: char| !(x.is_ascii_alphanumeric() || x == '-' || x == '.'))
+                .unwrap_or(rest.len());
+            let handle = rest.get(..len).unwrap_or_default().trim_end_matches('.');
+            let labels: Vec<&str> = handle.split('.').collect();
+            if labels.len() >= 2 && labels.iter().all(|l| !l.is_empty() && l.len() <= 63) {
+                marked.push(Facet {
+                    bytes: i..i + 1 + handle.len(),
+                    kind: FacetKind::Mention(handle.to_ascii_lowercase()),
+                });
+            }
+        } else {
+            let len = rest.find(|x: char| !is_word_char(x)).unwrap_or(rest.len());
+            let tag = rest.get(..len).unwrap_or_default();
+            let graphemes = tag.graphemes(true).count();
+            if graphemes > 0 && graphemes <= 64 && !tag.chars().all(|x| x.is_ascii_digit()) {
+                marked.push(Facet {
+                    bytes: i..i + 1 + tag.len(),
+                    kind: FacetKind::Tag(tag.to_string()),
+                });
+            }
+        }
+    }
+    out.extend(marked);
+    out.sort_by_key(|f| f.bytes.start);
+    out
+}
+
 /// Escapes LinkedIn's reserved "little" text characters `\ | { } @ [ ] ( ) < > # * _ ~` with a
 /// backslash; unescaped, LinkedIn silently truncates the post at the first one (reference §5, §13).
 /// This also turns `#tags` and `@mentions` into plain text.
@@ -2010,6 +2088,41 @@ mod tests {
             (63_206, 63_206, Unit::Characters, true)
         );
         assert!(!count(Network::Facebook, &"a".repeat(63_207), &opts()).ok);
+    }
+
+    #[test]
+    fn bluesky_facets_are_byte_ranges_of_links_mentions_and_tags() {
+        let text =
+            "שתלנו 40 עצים עם @noa.test! #התנדבות #2026 https://yad.example/עץ?a=1 ו-#TuBishvat.";
+        let f = facets(text);
+        let at = |k: &FacetKind| {
+            f.iter()
+                .find(|x| &x.kind == k)
+                .map(|x| x.bytes.clone())
+                .unwrap()
+        };
+        let mention = at(&FacetKind::Mention("noa.test".into()));
+        assert_eq!(text.get(mention.clone()), Some("@noa.test"));
+        assert_eq!(mention.start, "שתלנו 40 עצים עם ".len());
+        let tag = at(&FacetKind::Tag("התנדבות".into()));
+        assert_eq!(text.get(tag), Some("#התנדבות"));
+        let link = at(&FacetKind::Link("https://yad.example/עץ?a=1".into()));
+        assert_eq!(text.get(link), Some("https://yad.example/עץ?a=1"));
+        // Digits only is no tag; a tag after a hyphen is one; the full stop is not part of it.
+        assert!(!f.iter().any(|x| x.kind == FacetKind::Tag("2026".into())));
+        assert!(
+            f.iter()
+                .any(|x| x.kind == FacetKind::Tag("TuBishvat".into()))
+        );
+        // Inside a word, or an address's fragment, marks nothing.
+        assert!(
+            facets("dana@yad.example a#b https://x.example/#frag")
+                .iter()
+                .all(|x| matches!(x.kind, FacetKind::Link(_)))
+        );
+        // A bare @word without a domain is not a handle.
+        assert!(facets("@noa שלום").is_empty());
+        assert!(f.windows(2).all(|w| w[0].bytes.end <= w[1].bytes.start));
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod support;
 
 mod accounts;
 mod api;
+mod bluesky;
 mod browser;
 mod isolation;
 mod jobs;

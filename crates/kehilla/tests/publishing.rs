@@ -196,7 +196,7 @@ async fn fake_mastodon() -> (String, Shared) {
 }
 
 /// Makes a channel of organization `yad` and returns its public id.
-async fn new_channel(app: &TestApp, owner: &Browser, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn new_channel(app: &TestApp, owner: &Browser, fields: &[(&str, &str)]) -> String {
     let r = owner.post_form("/orgs/yad/studio/channels", fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (ch,): (String,) =
@@ -208,7 +208,11 @@ async fn new_channel(app: &TestApp, owner: &Browser, fields: &[(&str, &str)]) ->
 }
 
 /// Connects a channel with a token form.
-async fn connect_channel(owner: &Browser, ch: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn connect_channel(
+    owner: &Browser,
+    ch: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     owner
         .post_form(&format!("/orgs/yad/studio/channels/{ch}/connect"), fields)
         .await
@@ -290,10 +294,10 @@ async fn scheduled_post(app: &TestApp, owner: &Browser, ch: &str) -> String {
     id
 }
 
-const LATER: i64 = 4_102_444_800_000; // 2100-01-01
+pub(crate) const LATER: i64 = 4_102_444_800_000; // 2100-01-01
 
 /// Makes every waiting job due now: retries wait with backoff, and the test does not sleep.
-async fn jobs_due(app: &TestApp) {
+pub(crate) async fn jobs_due(app: &TestApp) {
     kehilla_db::sqlx::query("UPDATE jobs SET run_at = 0 WHERE status = 'queued'")
         .execute(&app.db.pool)
         .await

@@ -12,6 +12,7 @@
 //! Errors are classed ([`PublishError`]): try again later, rate limited (the connection is
 //! blocked until the network's reset time), connect again, content refused, outcome unknown.
 
+pub mod bluesky;
 pub mod facebook;
 pub mod graph;
 pub mod instagram;
@@ -106,6 +107,9 @@ pub struct Part<'a> {
     pub media: &'a [Attachment],
     pub key: &'a str,
     pub again: bool,
+    /// When the post was due (Unix ms): with `key`, what a network that takes a record key
+    /// from the client (Bluesky) derives it from.
+    pub at: i64,
 }
 
 /// One published part: the network's id and the public address.
@@ -232,7 +236,14 @@ pub(crate) fn posts_is_web_address(s: &str) -> bool {
 pub fn supported(network: &str) -> bool {
     matches!(
         network,
-        "mastodon" | "telegram" | "x" | "linkedin" | "instagram" | "facebook" | "threads"
+        "mastodon"
+            | "telegram"
+            | "x"
+            | "linkedin"
+            | "instagram"
+            | "facebook"
+            | "threads"
+            | "bluesky"
     )
 }
 
@@ -251,6 +262,7 @@ pub fn adapter(network: &str, allow_private: bool) -> Option<Box<dyn Adapter>> {
         "instagram" => boxed(instagram::Instagram::new(p)),
         "facebook" => boxed(facebook::Facebook::new(p)),
         "threads" => boxed(threads::Threads::new(p)),
+        "bluesky" => boxed(bluesky::Bluesky::new(p)),
         _ => None,
     }
 }
@@ -533,6 +545,7 @@ async fn publish(
             media: attach,
             key: &key,
             again: p.attempts > 0,
+            at: post.scheduled_at.unwrap_or(post.created_at),
         };
         match a.publish(&access, part).await {
             Ok(out) => {

@@ -161,6 +161,7 @@ impl Adapter for Threads {
             media: &[],
             key,
             again: false,
+            at: kehilla_db::now_ms(),
         };
         self.publish(access, part)
     }

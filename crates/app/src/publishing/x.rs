@@ -293,6 +293,7 @@ impl Adapter for X {
             media: &[],
             key,
             again: false,
+            at: kehilla_db::now_ms(),
         };
         self.publish(access, part)
     }
