@@ -883,3 +883,46 @@ connection-sign-in = Sign in with the server
 connection-or-token = Or connect with an access token:
 error-sign-in-expired = This sign-in has expired or was already used. Start again from the channel.
 error-sign-in-declined = The network did not give access. Start again from the channel if you want to connect it.
+
+# Channel health and signing in with the networks
+health-title = Channel health
+health-intro = For each channel: the connected account, when its token expires, the last successful post, the last error, whether the network asked us to wait, and how many posts are scheduled to it in the coming week.
+health-none = No channels yet.
+health-channel = Channel
+health-state = State
+health-account = Account
+health-token = Token
+health-last-success = Last successful post
+health-last-error = Last error
+health-scheduled = Scheduled this week
+health-action = Action
+health-state-ok = Healthy
+health-state-reconnect = Needs connecting again
+health-state-paused = Waiting for the network
+health-state-expiring = Token expires soon
+health-state-none = Not connected
+health-state-unavailable = Publishing to this network is not available yet
+health-paused-until = until
+health-no-expiry = Does not expire
+health-expired = Expired
+health-renewed-automatically = Renewed automatically
+health-reconnect = Connect again
+health-expires-days = { $count ->
+    [one] Expires in one day
+   *[other] Expires in { $count } days
+}
+health-expires-hours = { $count ->
+    [one] Expires in one hour
+   *[other] Expires in { $count } hours
+}
+health-expires-minutes = { $count ->
+    [one] Expires in one minute
+   *[other] Expires in { $count } minutes
+}
+connection-sign-in-with = Sign in with
+error-oauth-app-missing = This server has no app registered with that network; the server's operator sets it up (oauth_apps). Meanwhile you can connect with a token.
+error-choose-page = The account manages several pages. Write the page's id or name in the channel's "Account (handle)" field and try again.
+error-no-page = No page managed by this account was found. Check that you are an admin of the page and allowed access to it.
+error-publish-unsupported = The network does not allow this
+notify-channel-at-risk-subject = Scheduled posts may fail: a channel needs connecting again ({ $org })
+notify-channel-at-risk-body = A channel of { $org } needs connecting again, or its token expires before the posts scheduled to it (the first: "{ $post }"). Connect it again on the channels page so that they go out.

@@ -890,3 +890,49 @@ connection-sign-in = התחברות דרך השרת
 connection-or-token = או חיבור עם אסימון גישה:
 error-sign-in-expired = ההתחברות הזאת פגה או שכבר נוצלה. התחילו שוב מהערוץ.
 error-sign-in-declined = הרשת לא נתנה גישה. אפשר להתחיל שוב מהערוץ.
+
+# Channel health and signing in with the networks
+health-title = בריאות הערוצים
+health-intro = לכל ערוץ: החשבון המחובר, מתי האסימון פג, הפרסום המוצלח האחרון, השגיאה האחרונה, האם הרשת ביקשה להמתין, וכמה פוסטים מתוזמנים אליו בשבוע הקרוב.
+health-none = אין עדיין ערוצים.
+health-channel = ערוץ
+health-state = מצב
+health-account = חשבון
+health-token = האסימון
+health-last-success = פרסום מוצלח אחרון
+health-last-error = שגיאה אחרונה
+health-scheduled = מתוזמנים לשבוע הקרוב
+health-action = פעולה
+health-state-ok = תקין
+health-state-reconnect = צריך לחבר מחדש
+health-state-paused = בהמתנה לרשת
+health-state-expiring = האסימון יפוג בקרוב
+health-state-none = לא מחובר
+health-state-unavailable = פרסום לרשת הזאת עדיין לא זמין
+health-paused-until = עד
+health-no-expiry = לא פג
+health-expired = פג
+health-renewed-automatically = מתחדש אוטומטית
+health-reconnect = חיבור מחדש
+health-expires-days = { $count ->
+    [one] פג בעוד יום
+    [two] פג בעוד יומיים
+   *[other] פג בעוד { $count } ימים
+}
+health-expires-hours = { $count ->
+    [one] פג בעוד שעה
+    [two] פג בעוד שעתיים
+   *[other] פג בעוד { $count } שעות
+}
+health-expires-minutes = { $count ->
+    [one] פג בעוד דקה
+    [two] פג בעוד שתי דקות
+   *[other] פג בעוד { $count } דקות
+}
+connection-sign-in-with = התחברות דרך
+error-oauth-app-missing = לשרת הזה אין יישום רשום ברשת הזאת; מנהל השרת מגדיר אותו (oauth_apps). בינתיים אפשר להתחבר עם אסימון.
+error-choose-page = לחשבון יש כמה דפים. כתבו בשדה „חשבון” של הערוץ את מזהה הדף או את שמו, ונסו שוב.
+error-no-page = לא נמצא דף שהחשבון מנהל. בדקו שאתם מנהלי הדף ושאישרתם את הגישה אליו.
+error-publish-unsupported = הרשת לא מאפשרת את הפעולה הזאת
+notify-channel-at-risk-subject = פוסטים מתוזמנים עלולים להיכשל: צריך לחבר ערוץ מחדש ({ $org })
+notify-channel-at-risk-body = ערוץ של { $org } צריך חיבור מחדש, או שהאסימון שלו יפוג לפני הפוסטים שתוזמנו אליו (הראשון: „{ $post }”). חברו אותו מחדש בדף הערוצים כדי שהפוסטים יתפרסמו.

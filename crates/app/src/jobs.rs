@@ -68,6 +68,7 @@ impl Registry {
         r.add(crate::people::import::ImportJob);
         r.add(crate::studio::posts::NotificationMail);
         r.add(crate::publishing::PublishJob);
+        r.add(crate::publishing::renew::RenewJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

@@ -84,7 +84,25 @@ pub struct Settings {
     /// Let link previews fetch pages on private and loopback addresses. For tests only: on a
     /// real server this would let users make the server fetch internal addresses (SSRF).
     pub fetch_private: bool,
+    /// Kehilla's app on each network that signs in with OAuth (`x`, `linkedin`, `facebook`,
+    /// `instagram`, `threads`): its client id and secret, made in the network's developer
+    /// console with the callback `{base_url}/oauth/callback`. Mastodon servers need none.
+    pub oauth_apps: std::collections::BTreeMap<String, OauthApp>,
 }
+
+/// An app registered with a network for signing in.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct OauthApp {
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// Sends every call of this network (sign-in pages, tokens, API) to this address instead of
+    /// the network's own hosts, keeping the paths. For tests against local fakes only.
+    pub base_url: Option<String>,
+}
+
+/// The networks whose sign-in uses an app of the instance.
+pub const OAUTH_NETWORKS: [&str; 5] = ["x", "linkedin", "facebook", "instagram", "threads"];
 
 impl Default for Settings {
     fn default() -> Self {
@@ -111,6 +129,7 @@ impl Default for Settings {
             fetch_private: false,
             media_store_url: None,
             secret_key: None,
+            oauth_apps: std::collections::BTreeMap::new(),
         }
     }
 }

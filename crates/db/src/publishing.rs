@@ -19,36 +19,182 @@ pub struct Connection {
     pub needs_reconnect: i64,
     pub blocked_until: Option<i64>,
     pub updated_at: i64,
+    pub refresh_sealed: String,
+    pub renewed_at: Option<i64>,
+    pub last_error_code: String,
+    pub warned_at: Option<i64>,
+}
+
+impl Connection {
+    /// Whether Kehilla can renew the token by itself.
+    pub fn renewable(&self) -> bool {
+        !self.refresh_sealed.is_empty()
+    }
 }
 
 const C_COLS: &str = "id, organization_id, channel_id, server_url, account, token_sealed, expires_at, \
-     last_success_at, last_error, needs_reconnect, blocked_until, updated_at";
+     last_success_at, last_error, needs_reconnect, blocked_until, updated_at, refresh_sealed, renewed_at, \
+     last_error_code, warned_at";
+
+/// What connecting a channel keeps.
+#[derive(Debug, Clone, Default)]
+pub struct NewConnection<'a> {
+    pub server_url: &'a str,
+    pub account: &'a str,
+    pub token_sealed: &'a str,
+    /// Empty when the token cannot be renewed.
+    pub refresh_sealed: &'a str,
+    pub expires_at: Option<i64>,
+}
 
 /// Connects a channel (or replaces its connection).
 pub async fn connect<'c, E: Executor<'c, Database = Any>>(
     e: E,
     org: i64,
     channel: i64,
-    server_url: &str,
-    account: &str,
-    token_sealed: &str,
+    c: &NewConnection<'_>,
 ) -> Result<()> {
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO connections (organization_id, channel_id, server_url, account, token_sealed, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (channel_id) DO UPDATE SET server_url = excluded.server_url, \
-         account = excluded.account, token_sealed = excluded.token_sealed, needs_reconnect = 0, last_error = '', \
-         blocked_until = NULL, updated_at = excluded.updated_at",
+        "INSERT INTO connections (organization_id, channel_id, server_url, account, token_sealed, refresh_sealed, \
+         expires_at, renewed_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) ON CONFLICT (channel_id) DO UPDATE SET server_url = excluded.server_url, \
+         account = excluded.account, token_sealed = excluded.token_sealed, refresh_sealed = excluded.refresh_sealed, \
+         expires_at = excluded.expires_at, renewed_at = excluded.renewed_at, needs_reconnect = 0, last_error = '', \
+         last_error_code = '', warned_at = NULL, blocked_until = NULL, updated_at = excluded.updated_at",
     )
     .bind(org)
     .bind(channel)
-    .bind(server_url)
-    .bind(account)
-    .bind(token_sealed)
+    .bind(c.server_url)
+    .bind(c.account)
+    .bind(c.token_sealed)
+    .bind(c.refresh_sealed)
+    .bind(c.expires_at)
     .bind(now)
     .execute(e)
     .await?;
     Ok(())
+}
+
+/// Keeps a renewed token (and the refresh token, which some networks replace on every use).
+pub async fn renew<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    token_sealed: &str,
+    refresh_sealed: &str,
+    expires_at: Option<i64>,
+) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE connections SET token_sealed = $1, refresh_sealed = $2, expires_at = $3, renewed_at = $4, \
+         needs_reconnect = 0, last_error = '', last_error_code = '', warned_at = NULL, updated_at = $4 WHERE id = $5",
+    )
+    .bind(token_sealed)
+    .bind(refresh_sealed)
+    .bind(expires_at)
+    .bind(now)
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Connections whose renewable token expires before `before` (oldest first), with the network.
+pub async fn expiring<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, ch.network FROM connections c JOIN channels ch ON ch.id = c.channel_id \
+         WHERE c.refresh_sealed <> '' AND c.needs_reconnect = 0 AND c.expires_at IS NOT NULL AND c.expires_at < $1 \
+         ORDER BY c.expires_at LIMIT $2",
+    )
+    .bind(before)
+    .bind(limit)
+    .fetch_all(e)
+    .await?)
+}
+
+/// Per channel of an organization, its scheduled posts due before `before`.
+pub async fn scheduled_counts<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    before: i64,
+) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT v.channel_id, COUNT(*) FROM post_variants v JOIN posts p ON p.id = v.post_id \
+         WHERE p.organization_id = $1 AND p.status = 'scheduled' AND p.scheduled_at < $2 GROUP BY v.channel_id",
+    )
+    .bind(org)
+    .bind(before)
+    .fetch_all(e)
+    .await?)
+}
+
+pub async fn connection_by_id<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+) -> Result<Connection> {
+    sqlx::query_as(crate::sql!(
+        "SELECT {C_COLS} FROM connections WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(e)
+    .await?
+    .ok_or(DbError::NotFound)
+}
+
+/// A connection whose scheduled posts would fail: it needs connecting again, or its token
+/// expires (and cannot be renewed) before a post due before `horizon`. Not warned about since
+/// `warned_before`.
+#[derive(Debug, Clone, FromRow)]
+pub struct AtRisk {
+    pub connection_id: i64,
+    pub organization_id: i64,
+    pub channel_name: String,
+    /// The first post at risk, and how many there are.
+    pub post_id: i64,
+    pub posts: i64,
+}
+
+pub async fn at_risk<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    horizon: i64,
+    warned_before: i64,
+) -> Result<Vec<AtRisk>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id AS connection_id, c.organization_id, ch.name AS channel_name, MIN(p.id) AS post_id, \
+         COUNT(p.id) AS posts FROM connections c JOIN channels ch ON ch.id = c.channel_id \
+         JOIN post_variants v ON v.channel_id = c.channel_id JOIN posts p ON p.id = v.post_id \
+         WHERE p.status = 'scheduled' AND p.scheduled_at < $1 \
+         AND (c.needs_reconnect = 1 OR (c.refresh_sealed = '' AND c.expires_at IS NOT NULL AND c.expires_at < p.scheduled_at)) \
+         AND (c.warned_at IS NULL OR c.warned_at < $2) \
+         GROUP BY c.id, c.organization_id, ch.name ORDER BY c.id",
+    )
+    .bind(horizon)
+    .bind(warned_before)
+    .fetch_all(e)
+    .await?)
+}
+
+/// Marks a connection warned about at `at`, unless it was warned since `warned_before`
+/// (another server did it): returns whether this call did.
+pub async fn set_warned<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    at: i64,
+    warned_before: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE connections SET warned_at = $1 WHERE id = $2 AND (warned_at IS NULL OR warned_at < $3)",
+    )
+    .bind(at)
+    .bind(id)
+    .bind(warned_before)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 pub async fn disconnect<'c, E: Executor<'c, Database = Any>>(
@@ -95,19 +241,20 @@ pub async fn connections<'c, E: Executor<'c, Database = Any>>(
 pub async fn record_call<'c, E: Executor<'c, Database = Any>>(
     e: E,
     id: i64,
-    error: Option<&str>,
+    error: Option<(&str, &str)>,
     needs_reconnect: bool,
 ) -> Result<()> {
     let now = now_ms();
     match error {
         None => sqlx::query(
-            "UPDATE connections SET last_success_at = $1, last_error = '', updated_at = $1 WHERE id = $2",
+            "UPDATE connections SET last_success_at = $1, last_error = '', last_error_code = '', updated_at = $1 WHERE id = $2",
         )
         .bind(now)
         .bind(id),
-        Some(err) => sqlx::query(
-            "UPDATE connections SET last_error = $1, needs_reconnect = $2, updated_at = $3 WHERE id = $4",
+        Some((code, err)) => sqlx::query(
+            "UPDATE connections SET last_error_code = $1, last_error = $2, needs_reconnect = $3, updated_at = $4 WHERE id = $5",
         )
+        .bind(code)
         .bind(err)
         .bind(i64::from(needs_reconnect))
         .bind(now)

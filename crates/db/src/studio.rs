@@ -180,6 +180,16 @@ pub async fn channels<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Re
     .await?)
 }
 
+/// A channel's network, by its id.
+pub async fn channel_network<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> Result<String> {
+    let (n,): (String,) = sqlx::query_as("SELECT network FROM channels WHERE id = $1")
+        .bind(id)
+        .fetch_optional(e)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    Ok(n)
+}
+
 pub async fn channel<'c, E: Executor<'c, Database = Any>>(
     e: E,
     org: i64,

@@ -221,7 +221,22 @@ pub async fn start(
 /// the worker. Every server runs it; publications and job keys are unique, so a post is
 /// handed over once whichever server gets there first.
 async fn dispatcher(db: Db, worker: Worker, mut stop: watch::Receiver<bool>) {
+    let mut tick: u64 = 0;
     loop {
+        // Once a minute: tokens about to expire are renewed, and the team is warned about
+        // channels whose scheduled posts would fail.
+        if tick.is_multiple_of(30) {
+            let now = kehilla_db::now_ms();
+            match kehilla_app::publishing::renew::enqueue_due(&db, now).await {
+                Ok(n) if n > 0 => worker.wake(),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "queueing token renewals failed"),
+            }
+            if let Err(e) = kehilla_app::publishing::renew::warn_at_risk(&db, now).await {
+                tracing::warn!(error = %e, "warning about channels at risk failed");
+            }
+        }
+        tick = tick.wrapping_add(1);
         // Many posts due at once are handed over in rounds of 500 until none is left, waking
         // the worker after each round so that publishing starts at once.
         for _ in 0..200 {

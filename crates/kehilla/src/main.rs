@@ -246,6 +246,32 @@ impl SettingsArgs {
         if let Some(v) = self.fetch_private {
             s.fetch_private = v;
         }
+        // The networks' apps: KEHILLA_OAUTH_<NETWORK>_CLIENT_ID and _CLIENT_SECRET.
+        for network in kehilla_app::settings::OAUTH_NETWORKS {
+            let var = |what: &str| {
+                std::env::var(format!("KEHILLA_OAUTH_{}_{what}", network.to_uppercase()))
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+            };
+            if let Some(id) = var("CLIENT_ID") {
+                let app = s.oauth_apps.entry(network.to_string()).or_default();
+                app.client_id = id.trim().to_string();
+            }
+            if let Some(secret) = var("CLIENT_SECRET") {
+                let app = s.oauth_apps.entry(network.to_string()).or_default();
+                app.client_secret = kehilla_app::settings::Secret(secret.trim().to_string());
+            }
+        }
+        if let Some(bad) = s
+            .oauth_apps
+            .keys()
+            .find(|k| !kehilla_app::settings::OAUTH_NETWORKS.contains(&k.as_str()))
+        {
+            return Err(StartError(format!(
+                "oauth_apps.{bad}: not a network that signs in with an app (one of {})",
+                kehilla_app::settings::OAUTH_NETWORKS.join(", ")
+            )));
+        }
         Ok(s)
     }
 }

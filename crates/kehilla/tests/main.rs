@@ -24,4 +24,5 @@ mod ops;
 mod people;
 mod publishing;
 mod repository;
+mod sign_in;
 mod studio;

@@ -13,35 +13,35 @@ use serde_json::{Value, json};
 
 /// One request as the fake network received it.
 #[derive(Clone, Debug)]
-struct Req {
-    method: String,
-    path: String,
-    query: String,
-    headers: HeaderMap,
-    body: Vec<u8>,
+pub(crate) struct Req {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) query: String,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Req {
-    fn is(&self, method: &str, path: &str) -> bool {
+    pub(crate) fn is(&self, method: &str, path: &str) -> bool {
         self.method == method && self.path == path
     }
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or(Value::Null)
     }
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
-    fn form(&self, key: &str) -> Option<String> {
+    pub(crate) fn form(&self, key: &str) -> Option<String> {
         url_pairs(&self.text())
             .find(|(k, _)| k == key)
             .map(|(_, v)| v)
     }
-    fn param(&self, key: &str) -> Option<String> {
+    pub(crate) fn param(&self, key: &str) -> Option<String> {
         url_pairs(&self.query)
             .find(|(k, _)| k == key)
             .map(|(_, v)| v)
     }
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)
             .and_then(|v| v.to_str().ok())
@@ -60,14 +60,14 @@ fn url_pairs(s: &str) -> impl Iterator<Item = (String, String)> + '_ {
         .into_iter()
 }
 
-type Log = Arc<Mutex<Vec<Req>>>;
+pub(crate) type Log = Arc<Mutex<Vec<Req>>>;
 
-fn answer(status: u16, body: Value) -> Response {
+pub(crate) fn answer(status: u16, body: Value) -> Response {
     (StatusCode::from_u16(status).unwrap(), axum::Json(body)).into_response()
 }
 
 /// Serves `respond` (given the request and every earlier one) and returns its address and log.
-async fn serve(
+pub(crate) async fn serve(
     respond: impl Fn(&Req, &[Req]) -> Response + Send + Sync + 'static,
 ) -> (String, Log) {
     let log: Log = Arc::default();

@@ -834,10 +834,10 @@ async fn the_api_writes_schedules_and_counts_posts() {
             r.json::<Value>().await.unwrap()["status"],
             json!("scheduled")
         );
-        // The Studio warns before it fails: nothing publishes to Bluesky yet.
+        // The Studio warns before it fails: the Bluesky channel is not connected.
         let (_, home) = owner.get_text("/orgs/yad/studio").await;
         assert!(
-            home.contains("id=\"at-risk\"") && home.contains("עדיין לא זמין"),
+            home.contains("id=\"at-risk\"") && home.contains(": לא מחובר"),
             "{home}"
         );
         let r = call(reqwest::Method::GET, "/posts?status=scheduled", json!({}))

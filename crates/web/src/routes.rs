@@ -518,6 +518,11 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Org(Admin),
             pages::studio_channels::create,
         )
+        .get(
+            "/orgs/{org}/studio/channels/health",
+            Org(Read),
+            pages::studio_channels::health,
+        )
         .post(
             "/orgs/{org}/studio/channels/{channel}",
             Org(Admin),

@@ -19,6 +19,7 @@ pub mod instagram;
 pub mod linkedin;
 pub mod mastodon;
 pub mod oauth;
+pub mod renew;
 pub mod telegram;
 pub mod threads;
 pub mod x;
@@ -308,6 +309,24 @@ pub struct Credentials<'a> {
     pub server_url: &'a str,
     pub token: &'a str,
     pub account: &'a str,
+    /// What renews the token (a refresh token; for Instagram and Threads the token itself),
+    /// or empty.
+    pub refresh: &'a str,
+    /// When the token expires (Unix ms), when it does.
+    pub expires_at: Option<i64>,
+}
+
+impl<'a> Credentials<'a> {
+    /// A token made on the network's side, with no known expiry.
+    pub fn token(server_url: &'a str, token: &'a str, account: &'a str) -> Credentials<'a> {
+        Credentials {
+            server_url,
+            token,
+            account,
+            refresh: "",
+            expires_at: None,
+        }
+    }
 }
 
 pub async fn connect(
@@ -341,16 +360,20 @@ pub async fn connect(
         AppError::Conflict("connection-refused")
     })?;
     let sealed = sealer.seal(&access.token)?;
+    let refresh_sealed = if creds.refresh.is_empty() {
+        String::new()
+    } else {
+        sealer.seal(creds.refresh)?
+    };
     let mut tx = db.begin().await?;
-    db::connect(
-        &mut *tx,
-        by.org.id,
-        ch.id,
-        &server_url,
-        &account.name,
-        &sealed,
-    )
-    .await?;
+    let new = db::NewConnection {
+        server_url: &server_url,
+        account: &account.name,
+        token_sealed: &sealed,
+        refresh_sealed: &refresh_sealed,
+        expires_at: creds.expires_at,
+    };
+    db::connect(&mut *tx, by.org.id, ch.id, &new).await?;
     if let Some(limit) = account.char_limit {
         studio::set_char_limit(&mut *tx, by.org.id, ch.id, limit).await?;
     }
@@ -520,7 +543,19 @@ async fn publish(
     let sealer = Sealer::of_instance(db, &ctx.settings)
         .await
         .map_err(internal)?;
-    let access = Access {
+    let mut conn = conn.clone();
+    // A token about to expire is renewed first rather than failing the call.
+    let mut renewed = false;
+    if conn.renewable() && conn.expires_at.is_some_and(|t| t < now_ms() + 60_000) {
+        match renew::renew(db, &ctx.settings, &sealer, &conn, &ch.network).await {
+            Ok(c) => {
+                conn = c;
+                renewed = true;
+            }
+            Err(e) => return failed(db, p, &conn, e).await,
+        }
+    }
+    let mut access = Access {
         server_url: conn.server_url.clone(),
         token: sealer.open(&conn.token_sealed).map_err(internal)?,
         account: conn.account.clone(),
@@ -547,13 +582,34 @@ async fn publish(
             again: p.attempts > 0,
             at: post.scheduled_at.unwrap_or(post.created_at),
         };
-        match a.publish(&access, part).await {
+        let mut result = a.publish(&access, part).await;
+        // The token expired during the run: renewed once, and the part tried again.
+        if matches!(result, Err(PublishError::Reconnect(_))) && conn.renewable() && !renewed {
+            renewed = true;
+            match renew::renew(db, &ctx.settings, &sealer, &conn, &ch.network).await {
+                Ok(c) => {
+                    conn = c;
+                    access.token = sealer.open(&conn.token_sealed).map_err(internal)?;
+                    result = a
+                        .publish(
+                            &access,
+                            Part {
+                                again: true,
+                                ..part
+                            },
+                        )
+                        .await;
+                }
+                Err(e) => result = Err(e),
+            }
+        }
+        match result {
             Ok(out) => {
                 done.push(out);
                 let json = serde_json::to_string(&done).unwrap_or_else(|_| "[]".into());
                 db::set_parts(&db.pool, p.id, &json).await?;
             }
-            Err(e) => return failed(db, p, conn, e).await,
+            Err(e) => return failed(db, p, &conn, e).await,
         }
     }
     let first = done.first().cloned().unwrap_or(Published {
@@ -594,7 +650,7 @@ async fn failed(
     match &e {
         PublishError::Retry(msg) => {
             db::set_state(&db.pool, p.id, &["sending"], "pending", (e.code(), msg)).await?;
-            db::record_call(&db.pool, conn.id, Some(msg), false).await?;
+            db::record_call(&db.pool, conn.id, Some((e.code(), msg)), false).await?;
             Err(JobError::Retry(msg.clone()))
         }
         PublishError::RateLimited { until } => {
@@ -610,7 +666,7 @@ async fn failed(
             Err(JobError::Retry("rate limited".into()))
         }
         PublishError::Reconnect(msg) => {
-            db::record_call(&db.pool, conn.id, Some(msg), true).await?;
+            db::record_call(&db.pool, conn.id, Some((e.code(), msg)), true).await?;
             end(db, p, "failed", &e).await.map_err(internal)?;
             Ok(())
         }

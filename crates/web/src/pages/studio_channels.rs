@@ -28,10 +28,15 @@ struct ChannelsPage {
     connections: Vec<kehilla_db::publishing::Connection>,
     settings: StudioSettings,
     next: Vec<(String, String)>,
+    /// Networks whose sign-in this instance offers.
+    sign_in: Vec<&'static str>,
     error: Option<String>,
 }
 
 impl ChannelsPage {
+    fn can_sign_in(&self, ch: &Channel) -> bool {
+        self.sign_in.contains(&ch.network.as_str())
+    }
     fn cadence(&self, ch: &Channel) -> String {
         ch.cadence_days.map(|d| d.to_string()).unwrap_or_default()
     }
@@ -80,6 +85,12 @@ async fn page(
         settings: studio::settings(&st.db.pool, org.0.org.id).await?,
         channels,
         networks: studio_uc::NETWORKS,
+        sign_in: studio_uc::NETWORKS
+            .into_iter()
+            .filter(|n| {
+                *n != "mastodon" && kehilla_app::publishing::oauth::can_sign_in(&st.settings, n)
+            })
+            .collect(),
         next,
         c,
         f,
@@ -216,11 +227,7 @@ pub async fn connect(
         &sealer,
         &org.0,
         &channel,
-        kehilla_app::publishing::Credentials {
-            server_url: &f.server_url,
-            token: &f.token,
-            account: &f.account,
-        },
+        kehilla_app::publishing::Credentials::token(&f.server_url, &f.token, &f.account),
         st.settings.fetch_private,
     )
     .await
@@ -263,8 +270,7 @@ pub async fn oauth_start(
         &org.0,
         &channel,
         &f.server_url,
-        &st.settings.base_url(),
-        st.settings.fetch_private,
+        &st.settings,
     )
     .await
     {
@@ -300,12 +306,134 @@ pub async fn oauth_callback(
         &user,
         &q.state,
         q.code.as_deref(),
-        &st.settings.base_url(),
-        st.settings.fetch_private,
+        &st.settings,
     )
     .await?;
     Ok(Redirect::to(&format!(
         "/orgs/{slug}/studio/channels?done=channel-connected"
     ))
     .into_response())
+}
+
+/// One channel's health: its connection, token, last call and what is waiting for it.
+struct HealthRow {
+    ch: Channel,
+    /// ok, reconnect, paused, expiring, none (not connected), unavailable (not supported).
+    state: &'static str,
+    account: String,
+    expiry: String,
+    renewable: bool,
+    last_success: String,
+    last_error: String,
+    paused_until: String,
+    scheduled: i64,
+}
+
+#[derive(Template)]
+#[template(path = "studio/health.html")]
+struct HealthPage {
+    c: Chrome,
+    rows: Vec<HealthRow>,
+}
+
+/// How long until `at`, in the largest whole unit ("3 days", "5 hours", "12 minutes").
+fn countdown(c: &Chrome, at: i64, now: i64) -> String {
+    let left = at - now;
+    if left <= 0 {
+        return c.t("health-expired");
+    }
+    let minutes = left / 60_000;
+    if minutes >= 48 * 60 {
+        c.count("health-expires-days", minutes / (24 * 60))
+    } else if minutes >= 120 {
+        c.count("health-expires-hours", minutes / 60)
+    } else {
+        c.count("health-expires-minutes", minutes.max(1))
+    }
+}
+
+/// The channels' health: connected account, token expiry countdown, last success, last error
+/// in plain words, rate-limit state, and what is scheduled in the next week.
+pub async fn health(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+) -> WebResult<Response> {
+    let c = Chrome::new(&st, &ctx, Some(&org), "studio", "health-title").await?;
+    let f = Fmt::new(&c, &org);
+    let now = kehilla_db::now_ms();
+    let id = org.0.org.id;
+    let connections = kehilla_db::publishing::connections(&st.db.pool, id).await?;
+    let counts =
+        kehilla_db::publishing::scheduled_counts(&st.db.pool, id, now + 7 * 24 * 3_600_000).await?;
+    let mut rows = Vec::new();
+    for ch in studio::channels(&st.db.pool, id).await? {
+        let scheduled = counts
+            .iter()
+            .find(|(c, _)| *c == ch.id)
+            .map_or(0, |(_, n)| *n);
+        let Some(conn) = connections.iter().find(|x| x.channel_id == ch.id) else {
+            let state = if kehilla_app::publishing::supported(&ch.network) {
+                "none"
+            } else {
+                "unavailable"
+            };
+            rows.push(HealthRow {
+                ch,
+                state,
+                account: String::new(),
+                expiry: String::new(),
+                renewable: false,
+                last_success: String::new(),
+                last_error: String::new(),
+                paused_until: String::new(),
+                scheduled,
+            });
+            continue;
+        };
+        let paused = conn.blocked_until.filter(|t| *t > now);
+        let expiring = !conn.renewable()
+            && conn
+                .expires_at
+                .is_some_and(|t| t < now + 7 * 24 * 3_600_000);
+        let state = if conn.needs_reconnect == 1 {
+            "reconnect"
+        } else if paused.is_some() {
+            "paused"
+        } else if expiring {
+            "expiring"
+        } else {
+            "ok"
+        };
+        let last_error = if conn.last_error_code.is_empty() && conn.last_error.is_empty() {
+            String::new()
+        } else if conn.last_error_code.is_empty() {
+            conn.last_error.clone()
+        } else {
+            format!(
+                "{} ({})",
+                c.t(&format!("error-{}", conn.last_error_code)),
+                conn.last_error
+            )
+        };
+        rows.push(HealthRow {
+            state,
+            account: conn.account.clone(),
+            expiry: conn
+                .expires_at
+                .map(|t| countdown(&c, t, now))
+                .unwrap_or_default(),
+            renewable: conn.renewable(),
+            last_success: if conn.last_success_at.is_some() {
+                f.when(&conn.last_success_at)
+            } else {
+                String::new()
+            },
+            last_error,
+            paused_until: paused.map(|t| f.when(&Some(t))).unwrap_or_default(),
+            scheduled,
+            ch,
+        });
+    }
+    Ok(render(&HealthPage { c, rows }))
 }

@@ -1,0 +1,11 @@
+-- Connection health: tokens renewed before they expire, errors in plain words, warnings before
+-- a scheduled post would fail.
+-- The sealed refresh token (or, for networks that renew a token with itself, that token).
+ALTER TABLE connections ADD COLUMN refresh_sealed TEXT NOT NULL DEFAULT '';
+-- When the token was last obtained or renewed.
+ALTER TABLE connections ADD COLUMN renewed_at INTEGER;
+-- The class of the last error (publish-reconnect, publish-rate-limited…), translated on the page.
+ALTER TABLE connections ADD COLUMN last_error_code TEXT NOT NULL DEFAULT '';
+-- When the team was last warned that scheduled posts on this channel would fail.
+ALTER TABLE connections ADD COLUMN warned_at INTEGER;
+CREATE INDEX connections_expiry ON connections(expires_at);
