@@ -9,3 +9,11 @@ ALTER TABLE connections ADD COLUMN last_error_code TEXT NOT NULL DEFAULT '';
 -- When the team was last warned that scheduled posts on this channel would fail.
 ALTER TABLE connections ADD COLUMN warned_at BIGINT;
 CREATE INDEX connections_expiry ON connections(expires_at);
+
+-- Rate limits of Kehilla's own app on a network (all its accounts at once), from the
+-- network's headers: no call of that network before blocked_until.
+CREATE TABLE app_limits (
+    network TEXT PRIMARY KEY,
+    blocked_until BIGINT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);

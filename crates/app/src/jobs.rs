@@ -26,6 +26,9 @@ pub enum JobError {
     Retry(String),
     /// Retrying cannot help: the job goes to the dead list.
     Permanent(String),
+    /// Not a failure: the job waits until `at` (Unix ms), e.g. for a network's rate limit, and
+    /// the attempt is not counted.
+    Later { at: i64, reason: String },
 }
 
 impl From<kehilla_db::DbError> for JobError {
@@ -187,6 +190,12 @@ impl Worker {
                 )
                 .await
                 .map(|_| ())
+            }
+            Err(JobError::Later { at, reason }) => {
+                tracing::info!(reason = %reason, until = at, "job waits");
+                jobs::postpone(db, job.id, &job.lease_token, &reason, at)
+                    .await
+                    .map(|_| ())
             }
             Err(JobError::Permanent(e)) => {
                 tracing::error!(error = %e, "job failed for good");

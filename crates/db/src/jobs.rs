@@ -207,6 +207,25 @@ pub async fn extend(db: &Db, id: i64, lease_token: &str, until: i64) -> Result<b
 }
 
 /// Gives back the jobs a stopping worker still holds, without counting the attempt.
+/// Puts a running job back in the queue until `at` without counting the attempt (it waited,
+/// it did not fail).
+pub async fn postpone(db: &Db, id: i64, lease_token: &str, reason: &str, at: i64) -> Result<bool> {
+    let now = now_ms();
+    let r = sqlx::query(
+        "UPDATE jobs SET status = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, \
+         run_at = $1, last_error = $2, updated_at = $3, lease_until = NULL, lease_token = NULL, locked_by = NULL \
+         WHERE id = $4 AND lease_token = $5 AND status = 'running'",
+    )
+    .bind(at)
+    .bind(reason)
+    .bind(now)
+    .bind(id)
+    .bind(lease_token)
+    .execute(&db.pool)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
 pub async fn release_worker(db: &Db, worker: &str) -> Result<u64> {
     Ok(sqlx::query(
         "UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_until = NULL, \

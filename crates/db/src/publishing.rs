@@ -270,12 +270,50 @@ pub async fn block_until<'c, E: Executor<'c, Database = Any>>(
     id: i64,
     until: i64,
 ) -> Result<()> {
-    sqlx::query("UPDATE connections SET blocked_until = $1 WHERE id = $2")
+    sqlx::query(
+        "UPDATE connections SET blocked_until = $1 WHERE id = $2 AND (blocked_until IS NULL OR blocked_until < $1)",
+    )
         .bind(until)
         .bind(id)
         .execute(e)
         .await?;
     Ok(())
+}
+
+/// Blocks every call of a network's app until `until` (kept if a later block is there).
+pub async fn block_app<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    network: &str,
+    until: i64,
+    reason: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO app_limits (network, blocked_until, reason) VALUES ($1, $2, $3) \
+         ON CONFLICT (network) DO UPDATE SET blocked_until = excluded.blocked_until, reason = excluded.reason \
+         WHERE app_limits.blocked_until < excluded.blocked_until",
+    )
+    .bind(network)
+    .bind(until)
+    .bind(reason)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Until when a network's app is blocked, if it is at `now`.
+pub async fn app_blocked<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    network: &str,
+    now: i64,
+) -> Result<Option<i64>> {
+    let r: Option<(i64,)> = sqlx::query_as(
+        "SELECT blocked_until FROM app_limits WHERE network = $1 AND blocked_until > $2",
+    )
+    .bind(network)
+    .bind(now)
+    .fetch_optional(e)
+    .await?;
+    Ok(r.map(|r| r.0))
 }
 
 #[derive(Debug, Clone, FromRow, serde::Serialize)]

@@ -638,3 +638,106 @@ async fn telegram_deletes_a_message_sets_the_channel_description_and_says_what_i
         Err(PublishError::Unsupported("metrics"))
     );
 }
+
+#[tokio::test]
+async fn the_limits_announced_in_headers_are_noted_for_the_account_or_the_whole_app() {
+    // X: the endpoint's limit for the account, and the app's daily limit.
+    let (x, _) = serve(|r, _| match r.path.as_str() {
+        "/2/tweets/1" => (
+            StatusCode::OK,
+            [
+                ("x-rate-limit-limit", "900"),
+                ("x-rate-limit-remaining", "0"),
+                ("x-rate-limit-reset", "1900000000"),
+                ("x-app-limit-24hour-limit", "10000"),
+                ("x-app-limit-24hour-remaining", "0"),
+                ("x-app-limit-24hour-reset", "1900003600"),
+            ],
+            axum::Json(
+                json!({"data": {"id": "1", "text": "…", "public_metrics": {"like_count": 1}}}),
+            ),
+        )
+            .into_response(),
+        _ => answer(
+            200,
+            json!({"data": {"id": "2", "text": "…", "public_metrics": {"like_count": 1}}}),
+        ),
+    })
+    .await;
+    let a = adapter("x", true).unwrap();
+    let acc = access(&x, "t", "@yad");
+    a.metrics(&acc, "2").await.unwrap();
+    assert!(
+        a.take_limits().is_empty(),
+        "nothing announced, nothing noted"
+    );
+    a.metrics(&acc, "1").await.unwrap();
+    let mut limits = a.take_limits();
+    limits.sort_by_key(|l| l.app);
+    assert_eq!(
+        limits,
+        [
+            kehilla_app::publishing::Limit {
+                app: false,
+                until: 1_900_000_000_000
+            },
+            kehilla_app::publishing::Limit {
+                app: true,
+                until: 1_900_003_600_000
+            }
+        ]
+    );
+    assert!(a.take_limits().is_empty(), "each once");
+
+    // Meta: the app's usage in percent, and a Page's with the minutes to wait.
+    let (fb, _) = serve(|_, _| {
+        (
+            StatusCode::OK,
+            [
+                ("x-app-usage", r#"{"call_count":100,"total_cputime":12,"total_time":20}"#),
+                (
+                    "x-business-use-case-usage",
+                    r#"{"77":[{"type":"pages","call_count":100,"total_cputime":5,"total_time":5,"estimated_time_to_regain_access":30}]}"#,
+                ),
+            ],
+            axum::Json(json!({"data": [{"name": "post_clicks", "values": [{"value": 3}]}]})),
+        )
+            .into_response()
+    })
+    .await;
+    let a = adapter("facebook", true).unwrap();
+    let before = kehilla_db::now_ms();
+    a.metrics(&access(&fb, "t", "77"), "77_1").await.unwrap();
+    let limits = a.take_limits();
+    let app = limits.iter().find(|l| l.app).unwrap();
+    assert!(
+        app.until >= before + 60 * 60_000,
+        "the app waits up to an hour"
+    );
+    let page = limits.iter().find(|l| !l.app).unwrap();
+    assert!((before + 30 * 60_000..before + 31 * 60_000).contains(&page.until));
+
+    // Mastodon: the account used its last request of the window.
+    let (m, _) = serve(|_, _| {
+        (
+            StatusCode::OK,
+            [
+                ("x-ratelimit-limit", "300"),
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", "2030-01-01T00:00:00.000Z"),
+            ],
+            axum::Json(json!({"id": "5", "favourites_count": 2})),
+        )
+            .into_response()
+    })
+    .await;
+    let a = adapter("mastodon", true).unwrap();
+    a.metrics(&access(&m, "t", "@yad@m"), "5").await.unwrap();
+    assert_eq!(
+        a.take_limits(),
+        [kehilla_app::publishing::Limit {
+            app: false,
+            until: 1_893_456_000_000
+        }]
+    );
+}

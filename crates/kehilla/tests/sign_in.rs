@@ -558,3 +558,70 @@ async fn without_an_app_the_sign_in_says_so_and_the_token_form_remains() {
     assert!(r.text().await.unwrap().contains("oauth_apps"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_app_limit_announced_by_x_makes_every_x_channel_wait_without_failing() {
+    let (server, _log) = serve(|r, _| match (r.method.as_str(), r.path.as_str()) {
+        ("GET", "/2/users/me") => answer(200, json!({"data": {"id": "42", "username": "yadbeyad"}})),
+        ("POST", "/2/tweets") => (
+            AxStatus::CREATED,
+            [
+                ("x-app-limit-24hour-limit", "10000"),
+                ("x-app-limit-24hour-remaining", "0"),
+                ("x-app-limit-24hour-reset", "4200000000"),
+            ],
+            axum::Json(json!({"data": {"id": "7", "text": r.json()["text"], "edit_history_tweet_ids": ["7"]}})),
+        )
+            .into_response(),
+        _ => answer(404, json!({"title": "Not Found Error"})),
+    })
+    .await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let mut channels = Vec::new();
+    for name in ["X א", "X ב"] {
+        let ch = new_channel(&app, &owner, &[("network", "x"), ("name", name)]).await;
+        let r = crate::publishing::connect_channel(
+            &owner,
+            &ch,
+            &[("server_url", server.as_str()), ("token", "t")],
+        )
+        .await;
+        assert!(location(&r).contains("done=channel-connected"));
+        channels.push(ch);
+    }
+    scheduled(&app, &owner, &channels[0], "ראשון").await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    app.run_pending_jobs().await;
+    let (until,): (i64,) = one(
+        &app,
+        "SELECT blocked_until FROM app_limits WHERE network = 'x'",
+    )
+    .await;
+    assert_eq!(until, 4_200_000_000_000);
+
+    // The other channel's post waits for the app's reset: not failed, the attempt not counted.
+    scheduled(&app, &owner, &channels[1], "שני").await;
+    kehilla_app::publishing::dispatch_due(&app.db, LATER)
+        .await
+        .unwrap();
+    app.run_pending_jobs().await;
+    let (status, attempts, run_at): (String, i64, i64) = one(
+        &app,
+        "SELECT status, attempts, run_at FROM jobs WHERE kind = 'publish.post' ORDER BY id DESC",
+    )
+    .await;
+    assert_eq!(
+        (status.as_str(), attempts, run_at),
+        ("queued", 0, 4_200_000_000_000)
+    );
+    let (states,): (String,) = one(
+        &app,
+        "SELECT MIN(state) || '/' || MAX(state) FROM publications",
+    )
+    .await;
+    assert_eq!(states, "pending/published");
+    app.stop().await;
+}

@@ -45,6 +45,10 @@ impl Facebook {
 }
 
 impl Adapter for Facebook {
+    fn take_limits(&self) -> Vec<super::Limit> {
+        self.graph.watch.take()
+    }
+
     fn verify<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<Account, PublishError>> {
         Box::pin(async move {
             let page = access.account.trim();

@@ -12,6 +12,7 @@ use super::{Access, Comment, Metrics, PublishError, Published};
 pub struct Graph {
     client: reqwest::Client,
     name: &'static str,
+    pub(crate) watch: super::Watch,
     /// Pause between two status checks of a container (doubles up to a few seconds).
     pub poll_start: Duration,
 }
@@ -21,6 +22,7 @@ impl Graph {
         Some(Graph {
             client: super::http(allow_private, 60)?,
             name,
+            watch: super::Watch::default(),
             poll_start: Duration::from_millis(200),
         })
     }
@@ -62,6 +64,9 @@ impl Graph {
         r: Result<reqwest::Response, reqwest::Error>,
     ) -> Result<Value, PublishError> {
         let r = r.map_err(|e| super::transport(self.name, &e))?;
+        for l in limits(r.headers(), kehilla_db::now_ms()) {
+            self.watch.note(l);
+        }
         let status = r.status().as_u16();
         let Ok(v) = r.json::<Value>().await else {
             return Err(PublishError::Retry("the answer was not JSON".into()));
@@ -82,6 +87,13 @@ impl Graph {
             .pointer("/error/code")
             .and_then(Value::as_i64)
             .unwrap_or(0);
+        if code == 4 {
+            // "Application request limit reached": every account of the app waits.
+            self.watch.note(super::Limit {
+                app: true,
+                until: kehilla_db::now_ms() + 60 * 60_000,
+            });
+        }
         Err(match (status, code) {
             (_, 190) | (401, _) => PublishError::Reconnect(message),
             (_, 4 | 17 | 32 | 613) | (429, _) => PublishError::RateLimited {
@@ -302,6 +314,44 @@ impl Graph {
         out.sort_by(|a, b| a.created_at.cmp(&b.created_at));
         Ok(out)
     }
+}
+
+/// The limits in Meta's usage headers: `X-App-Usage` (the app's, in percent: at 100 every
+/// call waits, up to an hour) and `X-Business-Use-Case-Usage` (per Page or account, with
+/// `estimated_time_to_regain_access` in minutes).
+pub(crate) fn limits(h: &reqwest::header::HeaderMap, now: i64) -> Vec<super::Limit> {
+    let json = |name: &str| {
+        h.get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| serde_json::from_str::<Value>(v).ok())
+    };
+    let full = |v: &Value| {
+        ["call_count", "total_cputime", "total_time"]
+            .iter()
+            .any(|k| v.get(*k).and_then(Value::as_i64).is_some_and(|n| n >= 100))
+    };
+    let mut out = Vec::new();
+    if json("x-app-usage").is_some_and(|v| full(&v)) {
+        out.push(super::Limit {
+            app: true,
+            until: now + 60 * 60_000,
+        });
+    }
+    if let Some(Value::Object(by_id)) = json("x-business-use-case-usage") {
+        for usage in by_id.values().filter_map(Value::as_array).flatten() {
+            let wait = usage
+                .get("estimated_time_to_regain_access")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            if wait > 0 || full(usage) {
+                out.push(super::Limit {
+                    app: false,
+                    until: now + wait.max(1) * 60_000,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A text field of a Graph object.

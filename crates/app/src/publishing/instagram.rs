@@ -70,6 +70,10 @@ impl Instagram {
 const STATUS: (&str, &str) = ("status_code", "status");
 
 impl Adapter for Instagram {
+    fn take_limits(&self) -> Vec<super::Limit> {
+        self.graph.watch.take()
+    }
+
     fn verify<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<Account, PublishError>> {
         Box::pin(async move {
             let me = self.graph.get(access, "me?fields=user_id,username").await?;

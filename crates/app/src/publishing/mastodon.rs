@@ -20,13 +20,34 @@ use super::{
 
 pub struct Mastodon {
     client: reqwest::Client,
+    watch: super::Watch,
 }
 
 impl Mastodon {
     pub fn new(allow_private: bool) -> Option<Mastodon> {
         Some(Mastodon {
             client: super::http(allow_private, 60)?,
+            watch: super::Watch::default(),
         })
+    }
+
+    /// Notes the account's limit when a call used its last request (`X-RateLimit-Remaining: 0`
+    /// until `X-RateLimit-Reset`).
+    fn seen(&self, r: reqwest::Response) -> reqwest::Response {
+        let h = r.headers();
+        let remaining = h
+            .get("x-ratelimit-remaining")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<i64>().ok());
+        let reset = h
+            .get("x-ratelimit-reset")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+            .map(|t| t.timestamp_millis());
+        if let (Some(0), Some(until)) = (remaining, reset) {
+            self.watch.note(super::Limit { app: false, until });
+        }
+        r
     }
 }
 
@@ -81,6 +102,7 @@ impl Mastodon {
             .send()
             .await
             .map_err(|e| super::transport("the server", &e))?;
+        let r = self.seen(r);
         let processing = r.status().as_u16() == 202;
         let v = json(r).await?;
         let id = v
@@ -98,6 +120,7 @@ impl Mastodon {
                     .send()
                     .await
                     .map_err(|e| super::transport("the server", &e))?;
+                let r = self.seen(r);
                 if r.status().as_u16() == 200 {
                     let v = json(r).await?;
                     if v.get("url").is_some_and(|u| !u.is_null()) {
@@ -173,6 +196,7 @@ impl Mastodon {
             .send()
             .await
             .map_err(|e| super::transport("the server", &e))?;
+        let r = self.seen(r);
         let v = json(r).await?;
         let id = v
             .get("id")
@@ -186,6 +210,10 @@ impl Mastodon {
 }
 
 impl Adapter for Mastodon {
+    fn take_limits(&self) -> Vec<super::Limit> {
+        self.watch.take()
+    }
+
     fn verify<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<Account, PublishError>> {
         Box::pin(async move {
             let r = self
@@ -253,6 +281,7 @@ impl Adapter for Mastodon {
                 .send()
                 .await
                 .map_err(|e| super::transport("the server", &e))?;
+            let r = self.seen(r);
             if r.status().as_u16() == 404 {
                 return Ok(());
             }
@@ -273,6 +302,7 @@ impl Adapter for Mastodon {
                 .send()
                 .await
                 .map_err(|e| super::transport("the server", &e))?;
+            let r = self.seen(r);
             let v = json(r).await?;
             let mut m = Metrics::new();
             for field in [

@@ -130,6 +130,32 @@ pub struct Account {
     pub char_limit: Option<i64>,
 }
 
+/// A rate limit a network announced in its headers: no call before `until` (Unix ms), for
+/// the account (`app` false) or for every account of Kehilla's app on that network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub app: bool,
+    pub until: i64,
+}
+
+/// What an adapter has seen of the network's limits since it was last asked.
+#[derive(Default)]
+pub(crate) struct Watch(std::sync::Mutex<Vec<Limit>>);
+
+impl Watch {
+    pub(crate) fn note(&self, limit: Limit) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(limit);
+        }
+    }
+    pub(crate) fn take(&self) -> Vec<Limit> {
+        self.0
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default()
+    }
+}
+
 /// A comment or reply read from a network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Comment {
@@ -218,6 +244,11 @@ pub trait Adapter: Send + Sync {
         _key: &'a str,
     ) -> BoxFuture<'a, std::result::Result<Published, PublishError>> {
         unsupported("reply")
+    }
+    /// The rate limits the network announced in the headers of the calls made so far (each
+    /// once): the publisher waits them out before its next call instead of failing.
+    fn take_limits(&self) -> Vec<Limit> {
+        Vec::new()
     }
     /// Sets the account's public description, website and picture, where the API allows it.
     fn push_profile<'a>(
@@ -515,8 +546,14 @@ async fn run(ctx: &JobContext, id: i64) -> std::result::Result<(), JobError> {
         end(db, &p, "failed", &e).await.map_err(internal)?;
         return Ok(());
     }
-    if conn.blocked_until.is_some_and(|t| t > now_ms()) {
-        return Err(JobError::Retry("rate limited".into()));
+    // A rate limit, of the account or of Kehilla's app on the network: wait, do not fail.
+    let now = now_ms();
+    let app_block = db::app_blocked(&db.pool, &ch.network, now).await?;
+    if let Some(until) = conn.blocked_until.filter(|t| *t > now).max(app_block) {
+        return Err(JobError::Later {
+            at: until,
+            reason: "rate limited".into(),
+        });
     }
     publish(ctx, &p, &post, &ch, &conn, a.as_ref()).await
 }
@@ -583,6 +620,7 @@ async fn publish(
             at: post.scheduled_at.unwrap_or(post.created_at),
         };
         let mut result = a.publish(&access, part).await;
+        keep_limits(db, &ch.network, conn.id, a).await?;
         // The token expired during the run: renewed once, and the part tried again.
         if matches!(result, Err(PublishError::Reconnect(_))) && conn.renewable() && !renewed {
             renewed = true;
@@ -639,6 +677,30 @@ async fn publish(
     Ok(())
 }
 
+/// Keeps the limits the network announced: the account's on the connection, the app's for
+/// every connection of the network.
+async fn keep_limits(
+    db: &Db,
+    network: &str,
+    connection: i64,
+    a: &dyn Adapter,
+) -> std::result::Result<(), JobError> {
+    for l in a.take_limits() {
+        if l.app {
+            db::block_app(
+                &db.pool,
+                network,
+                l.until,
+                "the network's limit for Kehilla's app",
+            )
+            .await?;
+        } else {
+            db::block_until(&db.pool, connection, l.until).await?;
+        }
+    }
+    Ok(())
+}
+
 async fn failed(
     db: &Db,
     p: &kehilla_db::publishing::Publication,
@@ -663,7 +725,12 @@ async fn failed(
                 (e.code(), &e.detail()),
             )
             .await?;
-            Err(JobError::Retry("rate limited".into()))
+            db::record_call(&db.pool, conn.id, Some((e.code(), &e.detail())), false).await?;
+            // Waiting out a limit is not a failed attempt.
+            Err(JobError::Later {
+                at: (*until).max(now_ms() + 1000),
+                reason: "rate limited".into(),
+            })
         }
         PublishError::Reconnect(msg) => {
             db::record_call(&db.pool, conn.id, Some((e.code(), msg)), true).await?;

@@ -30,6 +30,10 @@ impl Threads {
 }
 
 impl Adapter for Threads {
+    fn take_limits(&self) -> Vec<super::Limit> {
+        self.graph.watch.take()
+    }
+
     fn verify<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<Account, PublishError>> {
         Box::pin(async move {
             let me = self.graph.get(access, "me?fields=id,username").await?;

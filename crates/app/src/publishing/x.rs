@@ -21,13 +21,51 @@ use super::{
 
 pub struct X {
     client: reqwest::Client,
+    watch: super::Watch,
 }
 
 impl X {
     pub fn new(allow_private: bool) -> Option<X> {
         Some(X {
             client: super::http(allow_private, 60)?,
+            watch: super::Watch::default(),
         })
+    }
+
+    /// Notes the limits X announces on every answer: the endpoint's for the account
+    /// (`x-rate-limit-remaining`/`-reset`) and the app's daily one (`x-app-limit-24hour-*`).
+    fn watch(&self, h: &reqwest::header::HeaderMap) {
+        let num = |name: &str| {
+            h.get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<i64>().ok())
+        };
+        if num("x-rate-limit-remaining") == Some(0)
+            && let Some(reset) = num("x-rate-limit-reset")
+        {
+            self.watch.note(super::Limit {
+                app: false,
+                until: reset * 1000,
+            });
+        }
+        if num("x-app-limit-24hour-remaining") == Some(0)
+            && let Some(reset) = num("x-app-limit-24hour-reset")
+        {
+            self.watch.note(super::Limit {
+                app: true,
+                until: reset * 1000,
+            });
+        }
+    }
+
+    async fn data(
+        &self,
+        r: Result<reqwest::Response, reqwest::Error>,
+    ) -> Result<Value, PublishError> {
+        if let Ok(r) = &r {
+            self.watch(r.headers());
+        }
+        data(r).await
     }
 }
 
@@ -82,14 +120,15 @@ async fn data(r: Result<reqwest::Response, reqwest::Error>) -> Result<Value, Pub
 
 impl X {
     async fn me(&self, access: &Access) -> Result<(String, String), PublishError> {
-        let me = data(
-            self.client
-                .get(format!("{}/2/users/me", access.server_url))
-                .bearer_auth(&access.token)
-                .send()
-                .await,
-        )
-        .await?;
+        let me = self
+            .data(
+                self.client
+                    .get(format!("{}/2/users/me", access.server_url))
+                    .bearer_auth(&access.token)
+                    .send()
+                    .await,
+            )
+            .await?;
         let id = me
             .get("id")
             .and_then(Value::as_str)
@@ -110,18 +149,19 @@ impl X {
         part: &Part<'_>,
     ) -> Result<Option<Published>, PublishError> {
         let (id, name) = self.me(access).await?;
-        let list = data(
-            self.client
-                .get(format!(
-                    "{}/2/users/{id}/tweets?max_results=20&tweet.fields=text,referenced_tweets",
-                    access.server_url
-                ))
-                .bearer_auth(&access.token)
-                .send()
-                .await,
-        )
-        .await
-        .unwrap_or(Value::Array(Vec::new()));
+        let list = self
+            .data(
+                self.client
+                    .get(format!(
+                        "{}/2/users/{id}/tweets?max_results=20&tweet.fields=text,referenced_tweets",
+                        access.server_url
+                    ))
+                    .bearer_auth(&access.token)
+                    .send()
+                    .await,
+            )
+            .await
+            .unwrap_or(Value::Array(Vec::new()));
         let want = comparable(part.text);
         for t in list.as_array().into_iter().flatten() {
             let same_text =
@@ -158,15 +198,16 @@ impl X {
         let form = reqwest::multipart::Form::new()
             .part("media", part)
             .text("media_category", category);
-        let v = data(
-            self.client
-                .post(format!("{}/2/media/upload", access.server_url))
-                .bearer_auth(&access.token)
-                .multipart(form)
-                .send()
-                .await,
-        )
-        .await?;
+        let v = self
+            .data(
+                self.client
+                    .post(format!("{}/2/media/upload", access.server_url))
+                    .bearer_auth(&access.token)
+                    .multipart(form)
+                    .send()
+                    .await,
+            )
+            .await?;
         let id = v
             .get("id")
             .and_then(Value::as_str)
@@ -175,7 +216,7 @@ impl X {
         if !a.alt_text.trim().is_empty() {
             let body =
                 serde_json::json!({"id": id, "metadata": {"alt_text": {"text": a.alt_text}}});
-            data(
+            self.data(
                 self.client
                     .post(format!("{}/2/media/metadata", access.server_url))
                     .bearer_auth(&access.token)
@@ -233,7 +274,7 @@ impl Adapter for X {
                 .json(&body)
                 .send()
                 .await;
-            let v = match data(r).await {
+            let v = match self.data(r).await {
                 Ok(v) => v,
                 // An unknown outcome or a "duplicate": look for it before anything else.
                 Err(PublishError::Retry(msg) | PublishError::Unknown(msg)) => {
@@ -262,6 +303,10 @@ impl Adapter for X {
         id: &'a str,
     ) -> BoxFuture<'a, Result<(), PublishError>> {
         self.delete_post(access, id)
+    }
+
+    fn take_limits(&self) -> Vec<super::Limit> {
+        self.watch.take()
     }
 
     fn metrics<'a>(
@@ -323,7 +368,7 @@ impl X {
         if r.status().as_u16() == 404 {
             return Ok(None);
         }
-        data(Ok(r)).await.map(Some)
+        self.data(Ok(r)).await.map(Some)
     }
 }
 
@@ -389,6 +434,7 @@ impl X {
                 .send()
                 .await
                 .map_err(|e| super::transport("X", &e))?;
+            self.watch(r.headers());
             if !r.status().is_success() {
                 return Err(classify(r).await);
             }

@@ -391,7 +391,9 @@ pub async fn health(
             });
             continue;
         };
-        let paused = conn.blocked_until.filter(|t| *t > now);
+        let app_block =
+            kehilla_db::publishing::app_blocked(&st.db.pool, &ch.network, now).await?;
+        let paused = conn.blocked_until.filter(|t| *t > now).max(app_block);
         let expiring = !conn.renewable()
             && conn
                 .expires_at
