@@ -926,3 +926,14 @@ error-no-page = No page managed by this account was found. Check that you are an
 error-publish-unsupported = The network does not allow this
 notify-channel-at-risk-subject = Scheduled posts may fail: a channel needs connecting again ({ $org })
 notify-channel-at-risk-body = A channel of { $org } needs connecting again, or its token expires before the posts scheduled to it (the first: "{ $post }"). Connect it again on the channels page so that they go out.
+
+# Removing a post from a network
+remove-from-network = Remove from the network
+remove-network-confirm = Remove the post from the network? It will be deleted there (with its replies); it stays here.
+publication-deleting = Being removed from the network
+publication-deleted = Removed from the network
+history-removal-requested = Removal from the network requested
+history-removed = Removed from the network
+done-removal-requested = The post will be removed from the network in a moment.
+error-network-cannot-delete = This network does not let apps delete posts; delete it in the network's own app.
+error-publication-not-published = The post is not published on this channel.

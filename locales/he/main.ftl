@@ -936,3 +936,14 @@ error-no-page = לא נמצא דף שהחשבון מנהל. בדקו שאתם מ
 error-publish-unsupported = הרשת לא מאפשרת את הפעולה הזאת
 notify-channel-at-risk-subject = פוסטים מתוזמנים עלולים להיכשל: צריך לחבר ערוץ מחדש ({ $org })
 notify-channel-at-risk-body = ערוץ של { $org } צריך חיבור מחדש, או שהאסימון שלו יפוג לפני הפוסטים שתוזמנו אליו (הראשון: „{ $post }”). חברו אותו מחדש בדף הערוצים כדי שהפוסטים יתפרסמו.
+
+# Removing a post from a network
+remove-from-network = הסרה מהרשת
+remove-network-confirm = להסיר את הפוסט מהרשת? הוא יימחק שם (עם התגובות שלו); כאן הוא יישאר.
+publication-deleting = מוסר מהרשת
+publication-deleted = הוסר מהרשת
+history-removal-requested = התבקשה הסרה מהרשת
+history-removed = הוסר מהרשת
+done-removal-requested = הפוסט יוסר מהרשת בעוד רגע.
+error-network-cannot-delete = הרשת הזאת לא מאפשרת למחוק פוסטים דרך הממשק שלה; מחקו אותו באפליקציה של הרשת.
+error-publication-not-published = הפוסט לא מפורסם בערוץ הזה.

@@ -72,6 +72,7 @@ impl Registry {
         r.add(crate::studio::posts::NotificationMail);
         r.add(crate::publishing::PublishJob);
         r.add(crate::publishing::renew::RenewJob);
+        r.add(crate::publishing::remove::RemoveJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

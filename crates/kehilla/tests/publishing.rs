@@ -24,6 +24,8 @@ struct Fake {
     media: Vec<Value>,
     /// Idempotency-Key → the status made with it.
     keys: Vec<(String, Value)>,
+    /// Statuses deleted, in order.
+    deleted: Vec<String>,
     /// What the next status call does: "" (normal), "lose" (make it, then answer 500), "401",
     /// "422", "429", "html".
     mode: String,
@@ -178,6 +180,22 @@ async fn token(
     Json(json!({"access_token": "good-token", "token_type": "Bearer", "scope": "read write:statuses write:media"})).into_response()
 }
 
+async fn delete_status(
+    State(s): State<Shared>,
+    h: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    if !authorized(&h) {
+        return error(401, "The access token is invalid");
+    }
+    let mut f = s.lock().unwrap();
+    if f.deleted.contains(&id) || !f.statuses.iter().any(|x| x["id"] == id.as_str()) {
+        return error(404, "Record not found");
+    }
+    f.deleted.push(id.clone());
+    Json(json!({"id": id})).into_response()
+}
+
 async fn fake_mastodon() -> (String, Shared) {
     let state: Shared = Arc::default();
     let app = Router::new()
@@ -188,6 +206,10 @@ async fn fake_mastodon() -> (String, Shared) {
         .route("/api/v2/instance", get(instance))
         .route("/api/v2/media", post(media))
         .route("/api/v1/statuses", post(status))
+        .route(
+            "/api/v1/statuses/{id}",
+            axum::routing::delete(delete_status),
+        )
         .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -381,6 +403,52 @@ async fn a_thread_with_a_photo_is_published_once_even_when_the_answer_is_lost() 
         jobs_due(&app).await;
         app.run_pending_jobs().await;
         assert_eq!(fake.lock().unwrap().statuses.len(), 2);
+
+        // An editor removes it from the network: the reply first, then the post, once.
+        assert!(html.contains("הסרה מהרשת"));
+        let r = owner
+            .post_form(
+                &format!("/orgs/yad/studio/posts/{post}/action"),
+                &[("action", "remove"), ("channel", ch.as_str())],
+            )
+            .await;
+        assert!(
+            location(&r).contains("done=removal-requested"),
+            "{}",
+            location(&r)
+        );
+        // Asking twice does not remove twice.
+        let r = owner
+            .post_form(
+                &format!("/orgs/yad/studio/posts/{post}/action"),
+                &[("action", "remove"), ("channel", ch.as_str())],
+            )
+            .await;
+        assert!(
+            location(&r).contains("error=publication-not-published"),
+            "{}",
+            location(&r)
+        );
+        let (_, shown) = owner.get_text(&location(&r)).await;
+        assert!(shown.contains("לא מפורסם בערוץ הזה"));
+        app.run_pending_jobs().await;
+        {
+            let f = fake.lock().unwrap();
+            let ids: Vec<Value> = f.statuses.iter().map(|x| x["id"].clone()).collect();
+            assert_eq!(
+                f.deleted.iter().map(|d| json!(d)).collect::<Vec<_>>(),
+                [ids[1].clone(), ids[0].clone()]
+            );
+        }
+        let (state,): (String,) = kehilla_db::sqlx::query_as("SELECT state FROM publications")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(state, "deleted");
+        let (_, html) = owner
+            .get_text(&format!("/orgs/yad/studio/posts/{post}"))
+            .await;
+        assert!(html.contains("הוסר מהרשת"));
         app.stop().await;
     }
 }

@@ -19,6 +19,7 @@ pub mod instagram;
 pub mod linkedin;
 pub mod mastodon;
 pub mod oauth;
+pub mod remove;
 pub mod renew;
 pub mod telegram;
 pub mod threads;
@@ -507,7 +508,10 @@ async fn run(ctx: &JobContext, id: i64) -> std::result::Result<(), JobError> {
         Err(kehilla_db::DbError::NotFound) => return Ok(()),
         Err(e) => return Err(e.into()),
     };
-    if matches!(p.state.as_str(), "published" | "failed" | "unknown") {
+    if matches!(
+        p.state.as_str(),
+        "published" | "failed" | "unknown" | "deleting" | "deleted"
+    ) {
         return Ok(());
     }
     let org = p.organization_id;

@@ -236,11 +236,18 @@ struct EditPage {
     can_edit: bool,
     can_approve: bool,
     next_slots: Vec<(String, String)>,
-    publications: Vec<(String, kehilla_db::publishing::Publication)>,
+    /// Each channel's publication: (channel name, channel id, can be removed, publication).
+    publications: Vec<(String, String, bool, kehilla_db::publishing::Publication)>,
     error: Option<String>,
 }
 
 impl EditPage {
+    fn post_id(&self) -> String {
+        self.post
+            .as_ref()
+            .map(|p| p.public_id.clone())
+            .unwrap_or_default()
+    }
     fn publication_text(&self, p: &kehilla_db::publishing::Publication) -> String {
         if p.error_code.is_empty() {
             i18n::t(self.c.lang, &format!("publication-{}", p.state))
@@ -402,13 +409,15 @@ async fn edit_page(
     }
     let mut publications = Vec::new();
     if let Some(p) = &post {
+        let chans = studio::channels(&st.db.pool, o.org.id).await?;
         for x in kehilla_db::publishing::of_post(&st.db.pool, o.org.id, p.id).await? {
-            let name = checks
-                .iter()
-                .find(|v| v.channel.id == x.channel_id)
-                .map(|v| v.channel.name.clone())
-                .unwrap_or_default();
-            publications.push((name, x));
+            let Some(ch) = chans.iter().find(|c| c.id == x.channel_id) else {
+                continue;
+            };
+            let removable = x.state == "published"
+                && o.role >= kehilla_domain::Role::Editor
+                && kehilla_app::publishing::remove::can_delete(&ch.network);
+            publications.push((ch.name.clone(), ch.public_id.clone(), removable, x));
         }
     }
     Ok(render(&EditPage {
@@ -631,6 +640,8 @@ pub struct ActionForm {
     note: String,
     #[serde(default)]
     scheduled_at: String,
+    #[serde(default)]
+    channel: String,
 }
 
 pub async fn action(
@@ -674,6 +685,10 @@ pub async fn action(
         "comment" => (
             post_uc::comment(&st.db, o, &post, &f.note).await,
             "comment-added",
+        ),
+        "remove" => (
+            kehilla_app::publishing::remove::request(&st.db, o, &post, &f.channel).await,
+            "removal-requested",
         ),
         "track" => (
             kehilla_app::studio::links::track_post(&st.db, o, &post, &st.settings.base_url())

@@ -391,8 +391,7 @@ pub async fn health(
             });
             continue;
         };
-        let app_block =
-            kehilla_db::publishing::app_blocked(&st.db.pool, &ch.network, now).await?;
+        let app_block = kehilla_db::publishing::app_blocked(&st.db.pool, &ch.network, now).await?;
         let paused = conn.blocked_until.filter(|t| *t > now).max(app_block);
         let expiring = !conn.renewable()
             && conn
