@@ -937,3 +937,18 @@ history-removed = Removed from the network
 done-removal-requested = The post will be removed from the network in a moment.
 error-network-cannot-delete = This network does not let apps delete posts; delete it in the network's own app.
 error-publication-not-published = The post is not published on this channel.
+
+# The organization's profile on the networks
+profile-title = Profile on the networks
+profile-intro = The organization's description, website and logo, as they will appear on its accounts on the networks that let them be updated from here (Mastodon, Bluesky, Telegram, Facebook).
+profile-description = Short description
+profile-website = Website
+profile-logo = Logo (from the media library)
+profile-no-logo = No logo
+profile-push = Update the profile on the networks
+profile-push-confirm = Update the profile on every connected channel that allows it? It replaces what is there now.
+profile-push-hint = On Bluesky and Telegram the description holds about 255 characters.
+done-profile-saved = The profile is saved.
+done-profile-pushing = The profile is being updated on the networks; the outcome is on the channel health page.
+health-profile = Profile
+health-profile-set = Updated

@@ -947,3 +947,18 @@ history-removed = הוסר מהרשת
 done-removal-requested = הפוסט יוסר מהרשת בעוד רגע.
 error-network-cannot-delete = הרשת הזאת לא מאפשרת למחוק פוסטים דרך הממשק שלה; מחקו אותו באפליקציה של הרשת.
 error-publication-not-published = הפוסט לא מפורסם בערוץ הזה.
+
+# The organization's profile on the networks
+profile-title = הפרופיל ברשתות
+profile-intro = התיאור, האתר והלוגו של הארגון, כפי שיופיעו בחשבונות שלו ברשתות שמאפשרות לעדכן אותם מכאן (מסטודון, בלוסקיי, טלגרם, פייסבוק).
+profile-description = תיאור קצר
+profile-website = אתר
+profile-logo = לוגו (מספריית המדיה)
+profile-no-logo = בלי לוגו
+profile-push = עדכון הפרופיל ברשתות
+profile-push-confirm = לעדכן את הפרופיל בכל הערוצים המחוברים שמאפשרים זאת? הוא יחליף את מה שכתוב שם עכשיו.
+profile-push-hint = בבלוסקיי ובטלגרם התיאור מוגבל לכ־255 תווים.
+done-profile-saved = הפרופיל נשמר.
+done-profile-pushing = הפרופיל מתעדכן ברשתות; התוצאה בדף בריאות הערוצים.
+health-profile = פרופיל
+health-profile-set = עודכן

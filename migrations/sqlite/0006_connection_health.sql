@@ -17,3 +17,11 @@ CREATE TABLE app_limits (
     blocked_until INTEGER NOT NULL,
     reason TEXT NOT NULL DEFAULT ''
 );
+
+-- The organization's public profile, pushed to the networks that let an app change it.
+ALTER TABLE organizations ADD COLUMN description TEXT NOT NULL DEFAULT '';
+ALTER TABLE organizations ADD COLUMN website TEXT NOT NULL DEFAULT '';
+-- A picture of the media library (its public id), or empty.
+ALTER TABLE organizations ADD COLUMN logo_media TEXT NOT NULL DEFAULT '';
+ALTER TABLE connections ADD COLUMN profile_pushed_at INTEGER;
+ALTER TABLE connections ADD COLUMN profile_error TEXT NOT NULL DEFAULT '';

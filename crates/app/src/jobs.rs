@@ -73,6 +73,7 @@ impl Registry {
         r.add(crate::publishing::PublishJob);
         r.add(crate::publishing::renew::RenewJob);
         r.add(crate::publishing::remove::RemoveJob);
+        r.add(crate::publishing::profile::PushProfileJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

@@ -23,6 +23,8 @@ pub struct Connection {
     pub renewed_at: Option<i64>,
     pub last_error_code: String,
     pub warned_at: Option<i64>,
+    pub profile_pushed_at: Option<i64>,
+    pub profile_error: String,
 }
 
 impl Connection {
@@ -34,7 +36,7 @@ impl Connection {
 
 const C_COLS: &str = "id, organization_id, channel_id, server_url, account, token_sealed, expires_at, \
      last_success_at, last_error, needs_reconnect, blocked_until, updated_at, refresh_sealed, renewed_at, \
-     last_error_code, warned_at";
+     last_error_code, warned_at, profile_pushed_at, profile_error";
 
 /// What connecting a channel keeps.
 #[derive(Debug, Clone, Default)]
@@ -277,6 +279,55 @@ pub async fn block_until<'c, E: Executor<'c, Database = Any>>(
         .bind(id)
         .execute(e)
         .await?;
+    Ok(())
+}
+
+/// The organization's public profile: (description, website, logo media public id).
+pub async fn profile<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+) -> Result<(String, String, String)> {
+    sqlx::query_as("SELECT description, website, logo_media FROM organizations WHERE id = $1")
+        .bind(org)
+        .fetch_optional(e)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+pub async fn save_profile<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    description: &str,
+    website: &str,
+    logo_media: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE organizations SET description = $1, website = $2, logo_media = $3 WHERE id = $4",
+    )
+    .bind(description)
+    .bind(website)
+    .bind(logo_media)
+    .bind(org)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Records how pushing the profile to a connection went (`error` empty on success).
+pub async fn set_profile_result<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    error: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE connections SET profile_error = $1, \
+         profile_pushed_at = CASE WHEN $1 = '' THEN $2 ELSE profile_pushed_at END WHERE id = $3",
+    )
+    .bind(error)
+    .bind(now_ms())
+    .bind(id)
+    .execute(e)
+    .await?;
     Ok(())
 }
 

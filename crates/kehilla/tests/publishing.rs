@@ -26,6 +26,8 @@ struct Fake {
     keys: Vec<(String, Value)>,
     /// Statuses deleted, in order.
     deleted: Vec<String>,
+    /// Profile updates received: (note, website field, avatar bytes).
+    profiles: Vec<(String, String, usize)>,
     /// What the next status call does: "" (normal), "lose" (make it, then answer 500), "401",
     /// "422", "429", "html".
     mode: String,
@@ -196,6 +198,29 @@ async fn delete_status(
     Json(json!({"id": id})).into_response()
 }
 
+async fn update_credentials(State(s): State<Shared>, h: HeaderMap, mut m: Multipart) -> Response {
+    if !authorized(&h) {
+        return error(401, "The access token is invalid");
+    }
+    let (mut note, mut site, mut avatar) = (String::new(), String::new(), 0);
+    while let Ok(Some(f)) = m.next_field().await {
+        match f.name().unwrap_or_default().to_string().as_str() {
+            "note" => note = f.text().await.unwrap(),
+            "fields_attributes[0][value]" => site = f.text().await.unwrap(),
+            "avatar" => avatar = f.bytes().await.unwrap().len(),
+            _ => {}
+        }
+    }
+    if note.chars().count() > 500 {
+        return error(
+            422,
+            "Validation failed: Note is too long (maximum is 500 characters)",
+        );
+    }
+    s.lock().unwrap().profiles.push((note, site, avatar));
+    Json(json!({"id": "1", "acct": "yadbeyad"})).into_response()
+}
+
 async fn fake_mastodon() -> (String, Shared) {
     let state: Shared = Arc::default();
     let app = Router::new()
@@ -209,6 +234,10 @@ async fn fake_mastodon() -> (String, Shared) {
         .route(
             "/api/v1/statuses/{id}",
             axum::routing::delete(delete_status),
+        )
+        .route(
+            "/api/v1/accounts/update_credentials",
+            axum::routing::patch(update_credentials),
         )
         .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -1877,5 +1906,78 @@ async fn a_server_on_a_private_address_is_refused_unless_the_test_setting_allows
             "the loopback server was never called"
         );
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_profile_with_its_logo_is_set_on_the_networks_that_allow_it() {
+    let (server, fake) = fake_mastodon().await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
+    let (owner, _) = connected(&app, &server).await;
+    let token = owner.create_token("yad", "write").await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(kehilla_media::sample::photo(200, 200, 40))
+            .file_name("logo.jpg"),
+    );
+    let m: Value = reqwest::Client::new()
+        .post(app.url("/api/v1/orgs/yad/media"))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let logo = m["id"].as_str().unwrap();
+    // A website that is not a web address is refused, with the field named.
+    let r = owner
+        .post_form(
+            "/orgs/yad/studio/profile",
+            &[
+                ("description", "x"),
+                ("website", "javascript:alert(1)"),
+                ("logo_media", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("form-error"));
+    let r = owner
+        .post_form(
+            "/orgs/yad/studio/profile",
+            &[
+                (
+                    "description",
+                    "עמותה לחלוקת מזון בירושלים · Food for every family",
+                ),
+                ("website", "https://yad.example"),
+                ("logo_media", logo),
+            ],
+        )
+        .await;
+    assert!(
+        location(&r).contains("done=profile-saved"),
+        "{}",
+        location(&r)
+    );
+    let (_, page) = owner.get_text("/orgs/yad/studio/channels").await;
+    assert!(page.contains("עמותה לחלוקת מזון בירושלים"));
+    let r = owner.post_form("/orgs/yad/studio/profile/push", &[]).await;
+    assert!(location(&r).contains("done=profile-pushing"));
+    app.run_pending_jobs().await;
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(f.profiles.len(), 1);
+        assert_eq!(
+            f.profiles[0].0,
+            "עמותה לחלוקת מזון בירושלים · Food for every family"
+        );
+        assert_eq!(f.profiles[0].1, "https://yad.example");
+        assert!(f.profiles[0].2 > 0, "the logo is sent as the avatar");
+    }
+    let (_, health) = owner.get_text("/orgs/yad/studio/channels/health").await;
+    assert!(health.contains("עודכן"), "{health}");
     app.stop().await;
 }

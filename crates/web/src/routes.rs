@@ -558,6 +558,16 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Org(Admin),
             pages::studio_channels::save_settings,
         )
+        .post(
+            "/orgs/{org}/studio/profile",
+            Org(Admin),
+            pages::studio_channels::save_profile,
+        )
+        .post(
+            "/orgs/{org}/studio/profile/push",
+            Org(Admin),
+            pages::studio_channels::push_profile,
+        )
         .get("/orgs/{org}/calendar", Org(Read), pages::calendar::page)
         // Public: media files (unguessable ids) and tracked short links.
         .get("/m/{media}/{file}", Public, pages::studio_media::file)

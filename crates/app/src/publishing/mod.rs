@@ -19,6 +19,7 @@ pub mod instagram;
 pub mod linkedin;
 pub mod mastodon;
 pub mod oauth;
+pub mod profile;
 pub mod remove;
 pub mod renew;
 pub mod telegram;

@@ -30,6 +30,10 @@ struct ChannelsPage {
     next: Vec<(String, String)>,
     /// Networks whose sign-in this instance offers.
     sign_in: Vec<&'static str>,
+    /// The public profile: description, website, logo (media public id).
+    profile: (String, String, String),
+    /// Pictures of the library to choose the logo from: (public id, file name).
+    images: Vec<(String, String)>,
     error: Option<String>,
 }
 
@@ -91,11 +95,63 @@ async fn page(
                 *n != "mastodon" && kehilla_app::publishing::oauth::can_sign_in(&st.settings, n)
             })
             .collect(),
+        profile: kehilla_db::publishing::profile(&st.db.pool, org.0.org.id).await?,
+        images: studio::media_list(&st.db.pool, org.0.org.id, 200)
+            .await?
+            .into_iter()
+            .filter(|m| m.kind == "image")
+            .map(|m| (m.public_id, m.file_name))
+            .collect(),
         next,
         c,
         f,
         error,
     }))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    logo_media: String,
+}
+
+/// Saves the organization's public profile.
+pub async fn save_profile(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Form(f): Form<ProfileForm>,
+) -> WebResult<Response> {
+    let r = kehilla_app::publishing::profile::save(
+        &st.db,
+        &org.0,
+        &f.description,
+        &f.website,
+        &f.logo_media,
+    )
+    .await;
+    done_or_error(&st, &ctx, &org, r, "profile-saved").await
+}
+
+/// Queues pushing the profile to the connected channels that can take it.
+pub async fn push_profile(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+) -> WebResult<Response> {
+    let r = kehilla_app::publishing::profile::push(&st.db, &org.0)
+        .await
+        .map(|_| ());
+    if r.is_ok()
+        && let Some(w) = &st.worker
+    {
+        w.wake();
+    }
+    done_or_error(&st, &ctx, &org, r, "profile-pushing").await
 }
 
 pub async fn list(
@@ -327,6 +383,8 @@ struct HealthRow {
     last_error: String,
     paused_until: String,
     scheduled: i64,
+    /// When the profile was last set on the network, or why it was not.
+    profile: String,
 }
 
 #[derive(Template)]
@@ -388,6 +446,7 @@ pub async fn health(
                 last_error: String::new(),
                 paused_until: String::new(),
                 scheduled,
+                profile: String::new(),
             });
             continue;
         };
@@ -433,6 +492,17 @@ pub async fn health(
             last_error,
             paused_until: paused.map(|t| f.when(&Some(t))).unwrap_or_default(),
             scheduled,
+            profile: if !conn.profile_error.is_empty() {
+                conn.profile_error.clone()
+            } else if conn.profile_pushed_at.is_some() {
+                format!(
+                    "{} {}",
+                    c.t("health-profile-set"),
+                    f.when(&conn.profile_pushed_at)
+                )
+            } else {
+                String::new()
+            },
             ch,
         });
     }
