@@ -952,3 +952,14 @@ done-profile-saved = The profile is saved.
 done-profile-pushing = The profile is being updated on the networks; the outcome is on the channel health page.
 health-profile = Profile
 health-profile-set = Updated
+
+# A published post's figures
+metric-views = Views
+metric-likes = Likes
+metric-replies = Replies
+metric-shares = Shares
+metric-quotes = Quotes
+metric-saves = Saves
+metric-clicks = Clicks
+demo-network-note = This is Kehilla's built-in demo network: the post was "published" here only, and nothing was sent to a real network. The figures and replies are examples.
+demo-network-comments = Replies

@@ -962,3 +962,14 @@ done-profile-saved = הפרופיל נשמר.
 done-profile-pushing = הפרופיל מתעדכן ברשתות; התוצאה בדף בריאות הערוצים.
 health-profile = פרופיל
 health-profile-set = עודכן
+
+# A published post's figures
+metric-views = צפיות
+metric-likes = לייקים
+metric-replies = תגובות
+metric-shares = שיתופים
+metric-quotes = ציטוטים
+metric-saves = שמירות
+metric-clicks = הקלקות
+demo-network-note = זו רשת ההדגמה המובנית של קהילה: הפוסט „פורסם” כאן בלבד, ושום דבר לא נשלח לרשת אמיתית. המספרים והתגובות לדוגמה.
+demo-network-comments = תגובות

@@ -25,3 +25,10 @@ ALTER TABLE organizations ADD COLUMN website TEXT NOT NULL DEFAULT '';
 ALTER TABLE organizations ADD COLUMN logo_media TEXT NOT NULL DEFAULT '';
 ALTER TABLE connections ADD COLUMN profile_pushed_at INTEGER;
 ALTER TABLE connections ADD COLUMN profile_error TEXT NOT NULL DEFAULT '';
+
+-- A published post's latest figures on its network (JSON, the network's own names), read by a
+-- job an hour after publishing and every six hours for a month.
+ALTER TABLE publications ADD COLUMN metrics TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE publications ADD COLUMN metrics_at INTEGER;
+ALTER TABLE publications ADD COLUMN published_at INTEGER;
+CREATE INDEX publications_metrics ON publications(state, metrics_at);

@@ -894,6 +894,19 @@ async fn studio_demo(
             .get(i)
             .ok_or(AppError::Internal("demo channel".into()))
     };
+    // Every channel is connected to the built-in demo network; LinkedIn's token (60 days,
+    // not renewable) expires in five days, so the health page has something to say.
+    for (i, ch) in chans.iter().enumerate() {
+        let server = crate::publishing::demo::server(&ch.network);
+        let conn = kehilla_db::publishing::NewConnection {
+            server_url: &server,
+            account: &ch.handle,
+            token_sealed: "demo",
+            refresh_sealed: "",
+            expires_at: (i == LI).then_some(now + 5 * DAY),
+        };
+        kehilla_db::publishing::connect(&mut **tx, org.id, ch.id, &conn).await?;
+    }
     let mut clicks = Vec::new();
     for (n, p) in POSTS.iter().enumerate() {
         let author = team.id(p.by);
@@ -989,6 +1002,30 @@ async fn studio_demo(
         }
         let last = times.last().copied().unwrap_or(start);
         db::set_times(&mut **tx, org.id, post.id, start, last, published).await?;
+        // Published on the demo network: its address there and its figures so far.
+        if let Some(t) = published {
+            for &c in p.channels {
+                let ch = chan(c)?;
+                let key = kehilla_db::random_hex(16);
+                let id =
+                    kehilla_db::publishing::ensure(&mut **tx, org.id, post.id, ch.id, &key).await?;
+                let remote = crate::publishing::demo::id_of(&format!("{key}-0"));
+                let url = format!("/-/demo/{}/{remote}", ch.network);
+                let parts = serde_json::json!([{ "id": remote, "url": url }]).to_string();
+                let figures =
+                    crate::publishing::demo::figures(&ch.network, &remote, (now - t) / HOUR);
+                let figures = serde_json::to_string(&figures).unwrap_or_else(|_| "{}".into());
+                kehilla_db::publishing::set_published_at(
+                    &mut **tx,
+                    id,
+                    &parts,
+                    (&remote, &url),
+                    t,
+                    &figures,
+                )
+                .await?;
+            }
+        }
 
         // What the editor and the contributor find in their notifications, unread.
         let notice = match status {

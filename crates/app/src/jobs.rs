@@ -74,6 +74,7 @@ impl Registry {
         r.add(crate::publishing::renew::RenewJob);
         r.add(crate::publishing::remove::RemoveJob);
         r.add(crate::publishing::profile::PushProfileJob);
+        r.add(crate::publishing::figures::MetricsJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

@@ -382,10 +382,13 @@ pub struct Publication {
     pub error_code: String,
     pub error_text: String,
     pub updated_at: i64,
+    pub metrics: String,
+    pub metrics_at: Option<i64>,
+    pub published_at: Option<i64>,
 }
 
 const P_COLS: &str = "id, organization_id, post_id, channel_id, state, idempotency_key, attempts, remote_id, \
-     remote_url, parts_done, error_code, error_text, updated_at";
+     remote_url, parts_done, error_code, error_text, updated_at, metrics, metrics_at, published_at";
 
 /// The publication of a post on a channel, made once (the first caller wins).
 pub async fn ensure<'c, E: Executor<'c, Database = Any>>(
@@ -482,7 +485,7 @@ pub async fn set_published<'c, E: Executor<'c, Database = Any>>(
 ) -> Result<()> {
     sqlx::query(
         "UPDATE publications SET state = 'published', remote_id = $1, remote_url = $2, error_code = '', \
-         error_text = '', updated_at = $3 WHERE id = $4",
+         error_text = '', updated_at = $3, published_at = $3 WHERE id = $4",
     )
     .bind(remote_id)
     .bind(remote_url)
@@ -491,6 +494,85 @@ pub async fn set_published<'c, E: Executor<'c, Database = Any>>(
     .execute(e)
     .await?;
     Ok(())
+}
+
+/// The publication one of whose parts has this id on its network.
+pub async fn by_part<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    part_id: &str,
+) -> Result<Option<Publication>> {
+    let like = format!(
+        "%\"id\":\"{}\"%",
+        part_id.replace(['%', '_', '"', '\\'], "")
+    );
+    Ok(sqlx::query_as(crate::sql!(
+        "SELECT {P_COLS} FROM publications WHERE remote_id = $1 OR parts_done LIKE $2 ORDER BY id LIMIT 1"
+    ))
+    .bind(part_id)
+    .bind(like)
+    .fetch_optional(e)
+    .await?)
+}
+
+/// A publication made published at a given time with its parts and figures (demo data).
+pub async fn set_published_at<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    parts_json: &str,
+    remote: (&str, &str),
+    at: i64,
+    metrics_json: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE publications SET state = 'published', remote_id = $1, remote_url = $2, parts_done = $3, \
+         published_at = $4, updated_at = $4, metrics = $5, metrics_at = $4 WHERE id = $6",
+    )
+    .bind(remote.0)
+    .bind(remote.1)
+    .bind(parts_json)
+    .bind(at)
+    .bind(metrics_json)
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Keeps a publication's latest figures.
+pub async fn set_metrics<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    metrics_json: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE publications SET metrics = $1, metrics_at = $2 WHERE id = $3")
+        .bind(metrics_json)
+        .bind(now_ms())
+        .bind(id)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+/// Published posts whose figures are due: first an hour after publishing, then every six hours
+/// for thirty days. Returns (publication id, the time of the figures' six-hour round).
+pub async fn metrics_due<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    const HOUR: i64 = 3_600_000;
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM publications WHERE state = 'published' AND published_at IS NOT NULL \
+         AND published_at < $1 AND published_at > $2 AND (metrics_at IS NULL OR metrics_at < $3) \
+         ORDER BY metrics_at IS NOT NULL, metrics_at, id LIMIT $4",
+    )
+    .bind(now - HOUR)
+    .bind(now - 30 * 24 * HOUR)
+    .bind(now - 6 * HOUR)
+    .bind(limit)
+    .fetch_all(e)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// Scheduled posts whose time has come and that have not been handed to publishing yet, of

@@ -223,8 +223,8 @@ pub async fn start(
 async fn dispatcher(db: Db, worker: Worker, mut stop: watch::Receiver<bool>) {
     let mut tick: u64 = 0;
     loop {
-        // Once a minute: tokens about to expire are renewed, and the team is warned about
-        // channels whose scheduled posts would fail.
+        // Once a minute: tokens about to expire are renewed, the team is warned about channels
+        // whose scheduled posts would fail, and published posts' figures are read when due.
         if tick.is_multiple_of(30) {
             let now = kehilla_db::now_ms();
             match kehilla_app::publishing::renew::enqueue_due(&db, now).await {
@@ -234,6 +234,11 @@ async fn dispatcher(db: Db, worker: Worker, mut stop: watch::Receiver<bool>) {
             }
             if let Err(e) = kehilla_app::publishing::renew::warn_at_risk(&db, now).await {
                 tracing::warn!(error = %e, "warning about channels at risk failed");
+            }
+            match kehilla_app::publishing::figures::enqueue_due(&db, now).await {
+                Ok(n) if n > 0 => worker.wake(),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "queueing figures failed"),
             }
         }
         tick = tick.wrapping_add(1);

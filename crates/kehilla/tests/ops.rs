@@ -313,3 +313,91 @@ fn import_and_count_from_the_command_line() {
     assert!(!ok && err.contains("not valid"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn the_demo_publishes_to_its_built_in_network_with_links_and_figures() {
+    for backend in crate::support::backends() {
+        let app = TestApp::spawn_on(backend, |_| {}).await;
+        assert!(kehilla_app::demo::load(&app.db).await.unwrap());
+        // Published demo posts have their address on the demo network and their figures.
+        let rows: Vec<(String, String, String)> = kehilla_db::sqlx::query_as(
+            "SELECT p.remote_url, p.metrics, ch.network FROM publications p JOIN channels ch ON ch.id = p.channel_id \
+             WHERE p.state = 'published' ORDER BY p.id",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        assert!(rows.len() >= 5, "{}", rows.len());
+        let (url, metrics, network) = rows[0].clone();
+        assert!(
+            url.starts_with(&format!("/-/demo/{network}/demo-")),
+            "{url}"
+        );
+        assert_ne!(metrics, "{}");
+        // Anyone with the address sees it as the network would, marked as a demo.
+        let b = app.browser();
+        let (status, html) = b.get_text(&url).await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        assert!(html.contains("id=\"demo-note\"") && html.contains("רשת ההדגמה"));
+        assert!(html.contains("id=\"demo-figures\""));
+        let (status, _) = b
+            .get_text(&format!("/-/demo/{network}/demo-0000000000000000"))
+            .await;
+        assert_eq!(status, reqwest::StatusCode::NOT_FOUND);
+
+        // A scheduled demo post that comes due goes out through the demo network.
+        let (post,): (i64,) = kehilla_db::sqlx::query_as(
+            "SELECT id FROM posts WHERE status = 'scheduled' ORDER BY scheduled_at LIMIT 1",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        kehilla_db::sqlx::query("UPDATE posts SET scheduled_at = 1000 WHERE id = $1")
+            .bind(post)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        kehilla_app::publishing::dispatch_due(&app.db, kehilla_db::now_ms())
+            .await
+            .unwrap();
+        app.run_pending_jobs().await;
+        let (status,): (String,) =
+            kehilla_db::sqlx::query_as("SELECT status FROM posts WHERE id = $1")
+                .bind(post)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(status, "published");
+
+        // Its figures are read an hour later.
+        kehilla_db::sqlx::query(
+            "UPDATE publications SET published_at = published_at - 7200000 WHERE post_id = $1",
+        )
+        .bind(post)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        assert!(
+            kehilla_app::publishing::figures::enqueue_due(&app.db, kehilla_db::now_ms())
+                .await
+                .unwrap()
+                >= 1
+        );
+        app.run_pending_jobs().await;
+        let (metrics,): (String,) =
+            kehilla_db::sqlx::query_as("SELECT MIN(metrics) FROM publications WHERE post_id = $1")
+                .bind(post)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        assert_ne!(metrics, "{}");
+
+        // The owner sees the channels' health: LinkedIn's token expires soon.
+        b.log_in("dana@yad-beyad.example", kehilla_app::demo::PASSWORD)
+            .await;
+        let (_, health) = b.get_text("/orgs/yad-beyad/studio/channels/health").await;
+        assert!(health.contains("data-state=\"expiring\""), "{health}");
+        assert!(health.contains("data-state=\"ok\""));
+        app.stop().await;
+    }
+}

@@ -572,6 +572,11 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         // Public: media files (unguessable ids) and tracked short links.
         .get("/m/{media}/{file}", Public, pages::studio_media::file)
         .get("/l/{code}", Public, pages::studio_media::redirect)
+        .get(
+            "/-/demo/{network}/{id}",
+            Public,
+            pages::studio_media::demo_post,
+        )
         .get("/-/redirect", Public, pages::studio_media::bare_redirect)
         .get("/orgs/{org}/inbox", Org(Read), pages::areas::inbox)
         .get("/orgs/{org}/measure", Org(Read), pages::areas::measure)

@@ -13,7 +13,9 @@
 //! blocked until the network's reset time), connect again, content refused, outcome unknown.
 
 pub mod bluesky;
+pub mod demo;
 pub mod facebook;
+pub mod figures;
 pub mod graph;
 pub mod instagram;
 pub mod linkedin;
@@ -158,6 +160,31 @@ impl Watch {
     }
 }
 
+/// What a network's metric measures, for showing it: (order, kind), the kind empty when
+/// unknown. The names are the networks' own (`like_count`, `favourites_count`, `likeCount`…).
+pub fn metric_kind(name: &str) -> (u8, &'static str) {
+    match name {
+        "impression_count" | "views" | "post_total_media_view_unique" | "reach" => (0, "views"),
+        "like_count"
+        | "favourites_count"
+        | "likeCount"
+        | "totalLikes"
+        | "likes"
+        | "post_reactions_by_type_total" => (1, "likes"),
+        "reply_count"
+        | "replies_count"
+        | "replyCount"
+        | "totalFirstLevelComments"
+        | "comments"
+        | "replies" => (2, "replies"),
+        "retweet_count" | "reblogs_count" | "repostCount" | "reposts" | "shares" => (3, "shares"),
+        "quote_count" | "quotes_count" | "quoteCount" | "quotes" => (4, "quotes"),
+        "bookmark_count" | "bookmarkCount" | "saved" => (5, "saves"),
+        "post_clicks" => (6, "clicks"),
+        _ => (9, ""),
+    }
+}
+
 /// A comment or reply read from a network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Comment {
@@ -299,6 +326,38 @@ pub fn adapter(network: &str, allow_private: bool) -> Option<Box<dyn Adapter>> {
         "bluesky" => boxed(bluesky::Bluesky::new(p)),
         _ => None,
     }
+}
+
+/// The adapter for a connection: the built-in demo network for a demo connection, otherwise
+/// the network's.
+pub fn adapter_for(
+    network: &str,
+    server_url: &str,
+    allow_private: bool,
+) -> Option<Box<dyn Adapter>> {
+    if demo::is_demo(server_url) {
+        return Some(Box::new(demo::Demo::new(network)));
+    }
+    adapter(network, allow_private)
+}
+
+/// A connection's address and opened token, for calls. A demo connection keeps no token.
+pub fn access_of(conn: &Connection, sealer: &Sealer) -> Result<Access> {
+    Ok(Access {
+        server_url: conn.server_url.clone(),
+        token: if demo::is_demo(&conn.server_url) {
+            String::new()
+        } else {
+            sealer.open(&conn.token_sealed)?
+        },
+        account: conn.account.clone(),
+    })
+}
+
+/// Whether a connection's server may be called: a demo connection, or an address the SSRF guard
+/// allows.
+pub fn server_allowed(server_url: &str, allow_private: bool) -> bool {
+    demo::is_demo(server_url) || check_server(server_url, allow_private).is_ok()
 }
 
 /// The HTTP client of the adapters: through the SSRF guard, with time limits. `None` when it
@@ -530,14 +589,18 @@ async fn run(ctx: &JobContext, id: i64) -> std::result::Result<(), JobError> {
         end(db, &p, "failed", &e).await.map_err(internal)?;
         return Ok(());
     }
-    let Some(a) = adapter(&ch.network, ctx.settings.fetch_private) else {
-        let e =
-            PublishError::Rejected(format!("publishing to {} is not available yet", ch.network));
+    let Some(conn) = db::connection(&db.pool, org, ch.id).await? else {
+        let e = if supported(&ch.network) {
+            PublishError::Reconnect("the channel is not connected".into())
+        } else {
+            PublishError::Rejected(format!("publishing to {} is not available yet", ch.network))
+        };
         end(db, &p, "failed", &e).await.map_err(internal)?;
         return Ok(());
     };
-    let Some(conn) = db::connection(&db.pool, org, ch.id).await? else {
-        let e = PublishError::Reconnect("the channel is not connected".into());
+    let Some(a) = adapter_for(&ch.network, &conn.server_url, ctx.settings.fetch_private) else {
+        let e =
+            PublishError::Rejected(format!("publishing to {} is not available yet", ch.network));
         end(db, &p, "failed", &e).await.map_err(internal)?;
         return Ok(());
     };
@@ -546,7 +609,7 @@ async fn run(ctx: &JobContext, id: i64) -> std::result::Result<(), JobError> {
         end(db, &p, "failed", &e).await.map_err(internal)?;
         return Ok(());
     }
-    if check_server(&conn.server_url, ctx.settings.fetch_private).is_err() {
+    if !server_allowed(&conn.server_url, ctx.settings.fetch_private) {
         let e = PublishError::Reconnect("the server's address is not allowed".into());
         end(db, &p, "failed", &e).await.map_err(internal)?;
         return Ok(());
@@ -597,11 +660,7 @@ async fn publish(
             Err(e) => return failed(db, p, &conn, e).await,
         }
     }
-    let mut access = Access {
-        server_url: conn.server_url.clone(),
-        token: sealer.open(&conn.token_sealed).map_err(internal)?,
-        account: conn.account.clone(),
-    };
+    let mut access = access_of(&conn, &sealer).map_err(internal)?;
     let storage = Storage::from_settings(&ctx.settings);
     let media = attachments(db, &storage, post, &ch.network, &ctx.base_url)
         .await

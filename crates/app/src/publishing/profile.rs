@@ -12,7 +12,7 @@ use kehilla_domain::Role;
 use kehilla_domain::validate::InputError;
 use serde_json::Value;
 
-use super::{Access, Attachment, Profile, adapter};
+use super::{Attachment, Profile, adapter_for};
 use crate::jobs::{JobContext, JobError, JobHandler};
 use crate::members::OrgMember;
 use crate::secrets::Sealer;
@@ -115,7 +115,8 @@ impl JobHandler for PushProfileJob {
                 Err(e) => return Err(e.into()),
             };
             let network = studio::channel_network(&db.pool, conn.channel_id).await?;
-            let Some(a) = adapter(&network, ctx.settings.fetch_private) else {
+            let Some(a) = adapter_for(&network, &conn.server_url, ctx.settings.fetch_private)
+            else {
                 return Ok(());
             };
             let org = kehilla_db::orgs::by_id(&db.pool, conn.organization_id).await?;
@@ -144,11 +145,7 @@ impl JobHandler for PushProfileJob {
             let sealer = Sealer::of_instance(db, &ctx.settings)
                 .await
                 .map_err(internal)?;
-            let access = Access {
-                server_url: conn.server_url.clone(),
-                token: sealer.open(&conn.token_sealed).map_err(internal)?,
-                account: conn.account.clone(),
-            };
+            let access = super::access_of(&conn, &sealer).map_err(internal)?;
             match a.push_profile(&access, &profile).await {
                 Ok(()) => db::set_profile_result(&db.pool, conn.id, "").await?,
                 Err(super::PublishError::Retry(m)) => return Err(JobError::Retry(m)),

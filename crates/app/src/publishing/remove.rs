@@ -11,7 +11,7 @@ use kehilla_db::studio;
 use kehilla_domain::Role;
 use serde_json::Value;
 
-use super::{Access, PublishError, Published, adapter};
+use super::{PublishError, Published, adapter_for};
 use crate::jobs::{JobContext, JobError, JobHandler};
 use crate::members::OrgMember;
 use crate::secrets::Sealer;
@@ -117,20 +117,16 @@ impl JobHandler for RemoveJob {
                 .await?;
                 return Ok(());
             };
-            let Some(a) = adapter(&network, ctx.settings.fetch_private) else {
+            let Some(a) = adapter_for(&network, &conn.server_url, ctx.settings.fetch_private)
+            else {
                 back(db, &p, &PublishError::Unsupported("delete")).await?;
                 return Ok(());
             };
             let sealer = Sealer::of_instance(db, &ctx.settings)
                 .await
                 .map_err(|e| JobError::Retry(e.to_string()))?;
-            let access = Access {
-                server_url: conn.server_url.clone(),
-                token: sealer
-                    .open(&conn.token_sealed)
-                    .map_err(|e| JobError::Retry(e.to_string()))?,
-                account: conn.account.clone(),
-            };
+            let access =
+                super::access_of(&conn, &sealer).map_err(|e| JobError::Retry(e.to_string()))?;
             // Replies first, then the post; a part named twice (comments that keep the post's
             // id) is deleted once.
             let parts: Vec<Published> = serde_json::from_str(&p.parts_done).unwrap_or_default();

@@ -248,6 +248,28 @@ impl EditPage {
             .map(|p| p.public_id.clone())
             .unwrap_or_default()
     }
+    /// A publication's figures from its network, in the reader's words: "צפיות 530 · לייקים 28".
+    fn figures(&self, p: &kehilla_db::publishing::Publication) -> String {
+        let m: std::collections::BTreeMap<String, i64> =
+            serde_json::from_str(&p.metrics).unwrap_or_default();
+        let mut out: Vec<(u8, String)> = m
+            .iter()
+            .map(|(name, n)| {
+                let (order, key) = kehilla_app::publishing::metric_kind(name);
+                let label = if key.is_empty() {
+                    name.clone()
+                } else {
+                    i18n::t(self.c.lang, &format!("metric-{key}"))
+                };
+                (order, format!("{label} {n}"))
+            })
+            .collect();
+        out.sort();
+        out.into_iter()
+            .map(|(_, s)| s)
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
     fn publication_text(&self, p: &kehilla_db::publishing::Publication) -> String {
         if p.error_code.is_empty() {
             i18n::t(self.c.lang, &format!("publication-{}", p.state))

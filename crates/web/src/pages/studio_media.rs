@@ -369,3 +369,105 @@ fn found(to: &str) -> Response {
 pub async fn bare_redirect() -> Response {
     found("/")
 }
+
+#[derive(Template)]
+#[template(path = "public/demo_post.html")]
+struct DemoPostPage {
+    lang: kehilla_domain::validate::Lang,
+    network_name: String,
+    channel: String,
+    handle: String,
+    paragraphs: Vec<String>,
+    when: String,
+    figures: String,
+    comments: Vec<(String, String)>,
+}
+
+impl DemoPostPage {
+    fn t(&self, key: &str) -> String {
+        kehilla_app::i18n::t(self.lang, key)
+    }
+}
+
+/// A post on the built-in demo network, as the network would show it (demo data only).
+pub async fn demo_post(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((network, id)): Path<(String, String)>,
+) -> WebResult<Response> {
+    use kehilla_app::publishing::demo;
+    if !id.starts_with("demo-") {
+        return Err(AppError::NotFound.into());
+    }
+    let Some(p) = kehilla_db::publishing::by_part(&st.db.pool, &id).await? else {
+        return Err(AppError::NotFound.into());
+    };
+    let ch = studio::channels(&st.db.pool, p.organization_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == p.channel_id && c.network == network)
+        .ok_or(AppError::NotFound)?;
+    let conn = kehilla_db::publishing::connection(&st.db.pool, p.organization_id, ch.id).await?;
+    if !conn.is_some_and(|c| demo::is_demo(&c.server_url)) {
+        return Err(AppError::NotFound.into());
+    }
+    let v = studio::variants(&st.db.pool, p.organization_id, p.post_id)
+        .await?
+        .into_iter()
+        .find(|v| v.channel_id == ch.id)
+        .ok_or(AppError::NotFound)?;
+    let parts: Vec<kehilla_app::publishing::Published> =
+        serde_json::from_str(&p.parts_done).unwrap_or_default();
+    let index = parts.iter().position(|x| x.id == id).unwrap_or(0);
+    let text = if index == 0 {
+        v.body.clone()
+    } else {
+        kehilla_app::studio::posts::follow_ups(&v)
+            .get(index - 1)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let org = kehilla_db::orgs::by_id(&st.db.pool, p.organization_id).await?;
+    let tz = kehilla_app::studio::zone(&org.time_zone);
+    let at = p.published_at.unwrap_or(p.updated_at);
+    let hours = (kehilla_db::now_ms() - at) / 3_600_000;
+    let lang = ctx.lang;
+    let figures = demo::figures(&network, &id, hours)
+        .iter()
+        .map(|(name, n)| {
+            let (_, kind) = kehilla_app::publishing::metric_kind(name);
+            format!(
+                "{} {n}",
+                kehilla_app::i18n::t(lang, &format!("metric-{kind}"))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let comments = if index == 0 {
+        vec![
+            (
+                "@ruth".to_string(),
+                "כל הכבוד! איך אפשר להצטרף?".to_string(),
+            ),
+            ("@dan".to_string(), "Great work, thank you 💚".to_string()),
+        ]
+    } else {
+        Vec::new()
+    };
+    Ok(render(&DemoPostPage {
+        lang,
+        network_name: kehilla_app::i18n::t(lang, &format!("network-{network}")),
+        channel: ch.name.clone(),
+        handle: ch.handle.clone(),
+        paragraphs: text
+            .split("\n\n")
+            .map(str::to_string)
+            .filter(|s| !s.trim().is_empty())
+            .collect(),
+        when: kehilla_app::studio::to_local(tz, at)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        figures,
+        comments,
+    }))
+}
