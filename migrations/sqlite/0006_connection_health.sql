@@ -32,3 +32,6 @@ ALTER TABLE publications ADD COLUMN metrics TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE publications ADD COLUMN metrics_at INTEGER;
 ALTER TABLE publications ADD COLUMN published_at INTEGER;
 CREATE INDEX publications_metrics ON publications(state, metrics_at);
+
+-- Claiming the next job is one index lookup however long the queue (publishing makes many at once).
+CREATE INDEX jobs_queue ON jobs(status, run_at, id);

@@ -592,6 +592,90 @@ pub async fn due_posts<'c, E: Executor<'c, Database = Any>>(
     .await?)
 }
 
+/// Hands up to `limit` due posts to publishing in one transaction: a publication per (post,
+/// channel) and a publish job per publication, in bulk. On PostgreSQL the due posts are taken
+/// with `FOR UPDATE SKIP LOCKED`, so servers running this at once split the work instead of
+/// repeating it; on either database the unique keys make a repeat harmless. Returns how many
+/// posts were handed over.
+pub async fn dispatch_round(db: &crate::Db, now: i64, limit: i64, kind: &str) -> Result<usize> {
+    let pg = db.backend() == crate::Backend::Postgres;
+    let mut tx = db.begin().await?;
+    let lock = if pg {
+        " FOR UPDATE OF p SKIP LOCKED"
+    } else {
+        ""
+    };
+    let due: Vec<(i64,)> = sqlx::query_as(crate::sql!(
+        "SELECT p.id FROM posts p WHERE p.status = 'scheduled' AND p.scheduled_at <= $1 \
+         AND NOT EXISTS (SELECT 1 FROM publications x WHERE x.post_id = p.id) ORDER BY p.scheduled_at LIMIT $2{lock}"
+    ))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    // Integers from the database itself: safe in the SQL text.
+    let ids = due
+        .iter()
+        .map(|(id,)| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let key = if pg {
+        "md5(random()::text || clock_timestamp()::text || v.channel_id::text)"
+    } else {
+        "lower(hex(randomblob(16)))"
+    };
+    sqlx::query(crate::sql!(
+        "INSERT INTO publications (organization_id, post_id, channel_id, idempotency_key, updated_at) \
+         SELECT v.organization_id, v.post_id, v.channel_id, {key}, $1 FROM post_variants v \
+         WHERE v.post_id IN ({ids}) ON CONFLICT (post_id, channel_id) DO NOTHING"
+    ))
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    let made: Vec<(i64, i64)> = sqlx::query_as(crate::sql!(
+        "SELECT id, organization_id FROM publications WHERE post_id IN ({ids}) AND state = 'pending'"
+    ))
+    .fetch_all(&mut *tx)
+    .await?;
+    for chunk in made.chunks(500) {
+        let mut sql = String::from(
+            "INSERT INTO jobs (public_id, organization_id, kind, payload, unique_key, status, \
+             max_attempts, run_at, created_at, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 5;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, 'queued', 8, $1, $1, $1)",
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
+        }
+        sql.push_str(" ON CONFLICT (unique_key) DO NOTHING");
+        // The jobs are due at once (`now` may be a test's future).
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now_ms());
+        for (id, org) in chunk {
+            q = q
+                .bind(crate::new_public_id())
+                .bind(*org)
+                .bind(kind.to_string())
+                .bind(format!("{{\"publication\":{id}}}"))
+                .bind(format!("publish-{id}"));
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(due.len())
+}
+
 /// Marks a post published (with the time) or failed, once all its publications have ended.
 pub async fn finish_post<'c, E: Executor<'c, Database = Any>>(
     e: E,

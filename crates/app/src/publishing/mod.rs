@@ -29,10 +29,10 @@ pub mod threads;
 pub mod x;
 
 use futures::future::BoxFuture;
-use kehilla_db::jobs::{self, Claimed, NewJob};
+use kehilla_db::jobs::Claimed;
 use kehilla_db::publishing::{self as db, Connection};
 use kehilla_db::studio::{self, Channel, Post};
-use kehilla_db::{Db, now_ms, random_hex};
+use kehilla_db::{Db, now_ms};
 use serde::Serialize;
 
 use crate::jobs::{JobContext, JobError, JobHandler};
@@ -361,15 +361,27 @@ pub fn server_allowed(server_url: &str, allow_private: bool) -> bool {
 }
 
 /// The HTTP client of the adapters: through the SSRF guard, with time limits. `None` when it
-/// cannot be built (then nothing is published rather than calls going unguarded).
+/// cannot be built (then nothing is published rather than calls going unguarded). Built once per
+/// process and kind: building one loads the system's certificates, which costs more than a call.
 pub(crate) fn http(allow_private: bool, timeout_secs: u64) -> Option<reqwest::Client> {
-    kehilla_net::guarded_builder(allow_private)
+    static CLIENTS: std::sync::LazyLock<
+        std::sync::Mutex<std::collections::HashMap<(bool, u64), reqwest::Client>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let key = (allow_private, timeout_secs);
+    if let Some(c) = CLIENTS.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Some(c);
+    }
+    let client = kehilla_net::guarded_builder(allow_private)
         .timeout(std::time::Duration::from_secs(timeout_secs))
         .connect_timeout(std::time::Duration::from_secs(10))
         .user_agent("Kehilla")
         .build()
         .map_err(|e| tracing::error!(error = %e, "the publishing HTTP client cannot be built"))
-        .ok()
+        .ok()?;
+    if let Ok(mut m) = CLIENTS.lock() {
+        m.insert(key, client.clone());
+    }
+    Some(client)
 }
 
 /// A call that failed on the way: a passing failure (networks that keep no key reconcile before
@@ -477,25 +489,12 @@ pub const PUBLISH: &str = "publish.post";
 /// Posts handed over per round of [`dispatch_due`].
 pub const DISPATCH_ROUND: usize = 500;
 
-/// Hands every due scheduled post to publishing: a publication and a job per channel. Safe to
-/// run on every server at once. Returns how many posts were handed over.
+/// Hands every due scheduled post to publishing: a publication and a job per channel, a round
+/// of up to [`DISPATCH_ROUND`] posts per transaction. Safe to run on every server at once.
+/// Returns how many posts were handed over.
 pub async fn dispatch_due(db: &Db, now: i64) -> Result<usize> {
     let limit = i64::try_from(DISPATCH_ROUND).unwrap_or(500);
-    let due = db::due_posts(&db.pool, now, limit).await?;
-    let mut n = 0;
-    for (post, org) in due {
-        let mut tx = db.begin().await?;
-        let variants = studio::variants(&mut *tx, org, post).await?;
-        for v in variants {
-            let id = db::ensure(&mut *tx, org, post, v.channel_id, &random_hex(16)).await?;
-            let mut job = NewJob::new(PUBLISH, serde_json::json!({ "publication": id })).org(org);
-            job.unique_key = Some(format!("publish-{id}"));
-            jobs::enqueue(&mut *tx, job).await?;
-        }
-        tx.commit().await?;
-        n += 1;
-    }
-    Ok(n)
+    Ok(db::dispatch_round(db, now, limit, PUBLISH).await?)
 }
 
 /// Publishes one publication.
@@ -708,8 +707,11 @@ async fn publish(
         match result {
             Ok(out) => {
                 done.push(out);
-                let json = serde_json::to_string(&done).unwrap_or_else(|_| "[]".into());
-                db::set_parts(&db.pool, p.id, &json).await?;
+                // The last part is kept with the publication's end, in one transaction.
+                if i + 1 < parts.len() {
+                    let json = serde_json::to_string(&done).unwrap_or_else(|_| "[]".into());
+                    db::set_parts(&db.pool, p.id, &json).await?;
+                }
             }
             Err(e) => return failed(db, p, &conn, e).await,
         }
@@ -719,6 +721,8 @@ async fn publish(
         url: String::new(),
     });
     let mut tx = db.begin().await?;
+    let json = serde_json::to_string(&done).unwrap_or_else(|_| "[]".into());
+    db::set_parts(&mut *tx, p.id, &json).await?;
     db::set_published(&mut *tx, p.id, &first.id, &first.url).await?;
     db::record_call(&mut *tx, conn.id, None, false).await?;
     let all = db::of_post(&mut *tx, p.organization_id, p.post_id).await?;
