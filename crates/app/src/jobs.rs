@@ -37,6 +37,9 @@ impl From<kehilla_db::DbError> for JobError {
     }
 }
 
+/// How often a busy worker looks for jobs whose lease ran out.
+const SWEEP_MS: i64 = 5_000;
+
 pub struct JobContext {
     pub db: Db,
     pub worker_id: String,
@@ -217,6 +220,9 @@ impl Worker {
         let slots = Arc::new(Semaphore::new(self.concurrency));
         let mut running = tokio::task::JoinSet::new();
         tracing::info!(worker = %self.ctx.worker_id, concurrency = self.concurrency, "job worker started");
+        // Expired leases are looked for at most every few seconds (they are rare: a worker
+        // died); in between a claim is one indexed step.
+        let mut last_sweep = 0;
         loop {
             if *shutdown.borrow() {
                 break;
@@ -225,9 +231,16 @@ impl Worker {
                 break;
             };
             let now = now_ms();
-            let claimed = match jobs::bury_expired(&self.ctx.db, now).await {
-                Ok(_) => jobs::claim(&self.ctx.db, &self.ctx.worker_id, now, self.lease_ms).await,
-                Err(e) => Err(e),
+            let claimed = if now - last_sweep >= SWEEP_MS {
+                last_sweep = now;
+                match jobs::bury_expired(&self.ctx.db, now).await {
+                    Ok(_) => {
+                        jobs::claim(&self.ctx.db, &self.ctx.worker_id, now, self.lease_ms).await
+                    }
+                    Err(e) => Err(e),
+                }
+            } else {
+                jobs::claim_queued(&self.ctx.db, &self.ctx.worker_id, now, self.lease_ms).await
             };
             match claimed {
                 Ok(Some(job)) => {

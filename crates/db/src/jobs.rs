@@ -99,36 +99,61 @@ pub struct Claimed {
     pub lease_token: String,
 }
 
+/// A job whose lease ran out (its worker died), oldest lease first.
+const EXPIRED: &str =
+    "status = 'running' AND lease_until < $4 AND attempts < max_attempts ORDER BY lease_until";
+/// The queued job due first: one step along the `jobs_queue` index (status, run_at, id),
+/// however long the queue.
+const NEXT_QUEUED: &str =
+    "status = 'queued' AND run_at <= $4 AND attempts < max_attempts ORDER BY run_at, id";
+
 /// Claims the next due job for `worker` until `now + lease_ms`, if there is one: a job whose
-/// lease ran out (its worker died) first, then the queued job due first. Each is one indexed
-/// lookup (`jobs_queue`: status, run_at, id), however long the queue.
+/// lease ran out first, then the queued job due first.
 pub async fn claim(db: &Db, worker: &str, now: i64, lease_ms: i64) -> Result<Option<Claimed>> {
+    for pick in [EXPIRED, NEXT_QUEUED] {
+        if let Some(job) = claim_where(db, worker, now, lease_ms, pick).await? {
+            return Ok(Some(job));
+        }
+    }
+    Ok(None)
+}
+
+/// Claims the queued job due first only. A busy worker calls this between the sweeps for
+/// expired leases: the rows of jobs once running stay in the status index until the table is
+/// vacuumed, so looking for expired leases costs more the more jobs have run.
+pub async fn claim_queued(
+    db: &Db,
+    worker: &str,
+    now: i64,
+    lease_ms: i64,
+) -> Result<Option<Claimed>> {
+    claim_where(db, worker, now, lease_ms, NEXT_QUEUED).await
+}
+
+async fn claim_where(
+    db: &Db,
+    worker: &str,
+    now: i64,
+    lease_ms: i64,
+    pick: &str,
+) -> Result<Option<Claimed>> {
     let lock = match db.backend() {
         Backend::Sqlite => "",
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
     };
-    for pick in [
-        "status = 'running' AND lease_until < $4 AND attempts < max_attempts ORDER BY lease_until",
-        "status = 'queued' AND run_at <= $4 AND attempts < max_attempts ORDER BY run_at, id",
-    ] {
-        let sql = format!(
-            "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = $1, \
-             lease_token = $2, locked_by = $3, updated_at = $4 \
-             WHERE id = (SELECT id FROM jobs WHERE {pick} LIMIT 1 {lock}) \
-             RETURNING id, public_id, organization_id, kind, payload, attempts, max_attempts, lease_token"
-        );
-        let claimed: Option<Claimed> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(now + lease_ms)
-            .bind(random_hex(16))
-            .bind(worker)
-            .bind(now)
-            .fetch_optional(&db.pool)
-            .await?;
-        if claimed.is_some() {
-            return Ok(claimed);
-        }
-    }
-    Ok(None)
+    let sql = format!(
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = $1, \
+         lease_token = $2, locked_by = $3, updated_at = $4 \
+         WHERE id = (SELECT id FROM jobs WHERE {pick} LIMIT 1 {lock}) \
+         RETURNING id, public_id, organization_id, kind, payload, attempts, max_attempts, lease_token"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now + lease_ms)
+        .bind(random_hex(16))
+        .bind(worker)
+        .bind(now)
+        .fetch_optional(&db.pool)
+        .await?)
 }
 
 /// Jobs whose lease ran out on their last allowed attempt are dead: their worker died each time.
