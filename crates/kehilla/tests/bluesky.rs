@@ -122,6 +122,20 @@ fn marked(text: &str, f: &Value) -> String {
         .unwrap_or_else(|_| panic!("facet {a}..{b} is not on character boundaries"))
 }
 
+/// A small MP4 file: `ftyp` (isom), an empty `moov` and some `mdat` bytes.
+fn minimal_mp4() -> Vec<u8> {
+    fn boxed(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+        let mut b = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+        b.extend_from_slice(kind);
+        b.extend_from_slice(body);
+        b
+    }
+    let mut f = boxed(b"ftyp", b"isom\0\0\x02\0isomiso2avc1mp41");
+    f.extend(boxed(b"moov", &boxed(b"mvhd", &[0; 100])));
+    f.extend(boxed(b"mdat", &[7; 2048]));
+    f
+}
+
 #[tokio::test]
 async fn a_hebrew_post_with_facets_a_photo_and_a_thread_reaches_a_real_pds_once() {
     let Some(pds) = start_pds().await else { return };
@@ -372,6 +386,34 @@ async fn a_hebrew_post_with_facets_a_photo_and_a_thread_reaches_a_real_pds_once(
             "עמותה לחלוקת מזון\nhttps://yad.example"
         );
         assert_eq!(me["value"]["avatar"]["mimeType"], "image/jpeg");
+
+        // A video is a blob in an embed.video, with its alt text.
+        let clip = [kehilla_app::publishing::Attachment {
+            bytes: minimal_mp4(),
+            mime: "video/mp4".into(),
+            file_name: "clip.mp4".into(),
+            alt_text: "מתנדבים אורזים חבילות".into(),
+            url: String::new(),
+        }];
+        let v = a
+            .publish(
+                &access,
+                Part {
+                    text: "סרטון מהחלוקה",
+                    reply_to: None,
+                    media: &clip,
+                    key: "video-key-0",
+                    again: false,
+                    at: 1_764_000_100_000,
+                },
+            )
+            .await
+            .unwrap();
+        let (status, rec) = get_record(&pds.url, &v.id).await;
+        assert_eq!(status, StatusCode::OK, "{rec}");
+        assert_eq!(rec["value"]["embed"]["$type"], "app.bsky.embed.video");
+        assert_eq!(rec["value"]["embed"]["video"]["mimeType"], "video/mp4");
+        assert_eq!(rec["value"]["embed"]["alt"], "מתנדבים אורזים חבילות");
         app.stop().await;
     }
 }

@@ -741,3 +741,148 @@ async fn the_limits_announced_in_headers_are_noted_for_the_account_or_the_whole_
         }]
     );
 }
+
+fn video(len: usize) -> Attachment {
+    Attachment {
+        bytes: (0..len).map(|i| (i % 251) as u8).collect(),
+        mime: "video/mp4".into(),
+        file_name: "clip.mp4".into(),
+        alt_text: "מתנדבים אורזים חבילות".into(),
+        url: "https://kehilla.example/m/v1/original".into(),
+    }
+}
+
+fn part<'a>(text: &'a str, media: &'a [Attachment]) -> kehilla_app::publishing::Part<'a> {
+    kehilla_app::publishing::Part {
+        text,
+        reply_to: None,
+        media,
+        key: "video-key-0",
+        again: false,
+        at: 1_764_000_000_000,
+    }
+}
+
+#[tokio::test]
+async fn videos_go_up_in_each_networks_own_way() {
+    // X: chunks of 1 MB, finalize, processing polled, then the post with the media id.
+    let (x, xlog) = serve(|r, earlier| match (r.method.as_str(), r.path.as_str()) {
+        ("POST", "/2/media/upload/initialize") => {
+            assert_eq!(r.json()["media_category"], "tweet_video");
+            answer(200, json!({"data": {"id": "777", "media_key": "7_777", "expires_after_secs": 86400}}))
+        }
+        ("POST", "/2/media/upload/777/append") => answer(200, json!({"data": {"expires_at": 1}})),
+        ("POST", "/2/media/upload/777/finalize") => answer(
+            200,
+            json!({"data": {"id": "777", "processing_info": {"state": "pending", "check_after_secs": 0}}}),
+        ),
+        ("GET", "/2/media/upload") => {
+            let polled = earlier.iter().filter(|e| e.path == "/2/media/upload").count();
+            let state = if polled == 0 { "in_progress" } else { "succeeded" };
+            answer(200, json!({"data": {"id": "777", "processing_info": {"state": state, "check_after_secs": 0, "progress_percent": 50}}}))
+        }
+        ("POST", "/2/tweets") => answer(201, json!({"data": {"id": "9", "text": "…"}})),
+        _ => answer(404, json!({"title": "Not Found Error"})),
+    })
+    .await;
+    let clip = [video(2_500_000)];
+    let a = adapter("x", true).unwrap();
+    a.publish(&access(&x, "t", "@yad"), part("סרטון מהחלוקה", &clip))
+        .await
+        .unwrap();
+    let reqs = xlog.lock().unwrap().clone();
+    let appends: Vec<&Req> = reqs
+        .iter()
+        .filter(|r| r.path.ends_with("/append"))
+        .collect();
+    assert_eq!(appends.len(), 3, "2.5 MB in three chunks");
+    for (i, r) in appends.iter().enumerate() {
+        assert!(
+            r.text()
+                .contains(&format!("name=\"segment_index\"\r\n\r\n{i}"))
+        );
+    }
+    assert_eq!(
+        reqs.iter().filter(|r| r.path == "/2/media/upload").count(),
+        2,
+        "polled until processed"
+    );
+    let tweet = reqs.iter().find(|r| r.path == "/2/tweets").unwrap().json();
+    assert_eq!(tweet["media"]["media_ids"], json!(["777"]));
+
+    // LinkedIn: the parts it asks for, their ETags at finalize, processing polled.
+    let (li, lilog) = serve(|r, earlier| {
+        let base = format!("http://{}", r.header("host"));
+        match (r.method.as_str(), r.path.as_str(), r.query.as_str()) {
+            ("POST", "/rest/videos", "action=initializeUpload") => {
+                let n = r.json()["initializeUploadRequest"]["fileSizeBytes"].as_u64().unwrap();
+                answer(200, json!({"value": {"video": "urn:li:video:C5", "uploadToken": "tok",
+                    "uploadInstructions": [
+                        {"uploadUrl": format!("{base}/up/0"), "firstByte": 0, "lastByte": 999_999},
+                        {"uploadUrl": format!("{base}/up/1"), "firstByte": 1_000_000, "lastByte": n - 1}
+                    ]}}))
+            }
+            ("PUT", p, _) if p.starts_with("/up/") => (
+                StatusCode::OK,
+                [("etag", format!("etag-{}-{}", &p[4..], r.body.len()))],
+            )
+                .into_response(),
+            ("POST", "/rest/videos", "action=finalizeUpload") => answer(200, json!({})),
+            ("GET", "/rest/videos/urn%3Ali%3Avideo%3AC5", _) => {
+                let polled = earlier.iter().filter(|e| e.path.starts_with("/rest/videos/urn")).count();
+                answer(200, json!({"id": "urn:li:video:C5", "status": if polled == 0 { "PROCESSING" } else { "AVAILABLE" }}))
+            }
+            ("POST", "/rest/posts", _) => (
+                StatusCode::CREATED,
+                [("x-restli-id", "urn:li:share:1".to_string())],
+            )
+                .into_response(),
+            _ => answer(404, json!({"status": 404, "message": "Not found"})),
+        }
+    })
+    .await;
+    let a = adapter("linkedin", true).unwrap();
+    let clip = [video(1_400_000)];
+    a.publish(
+        &access(&li, "t", "urn:li:organization:5515"),
+        part("סרטון מהחלוקה", &clip),
+    )
+    .await
+    .unwrap();
+    let reqs = lilog.lock().unwrap().clone();
+    let fin = reqs
+        .iter()
+        .find(|r| r.query == "action=finalizeUpload")
+        .unwrap()
+        .json();
+    assert_eq!(
+        fin["finalizeUploadRequest"]["uploadedPartIds"],
+        json!(["etag-0-1000000", "etag-1-400000"])
+    );
+    let post = reqs
+        .iter()
+        .find(|r| r.path == "/rest/posts")
+        .unwrap()
+        .json();
+    assert_eq!(post["content"]["media"]["id"], "urn:li:video:C5");
+
+    // Facebook: the Page's video from its public address, the text as its description.
+    let (fb, fblog) = serve(|r, _| match (r.method.as_str(), r.path.as_str()) {
+        ("POST", "/77/videos") => answer(200, json!({"id": "v55"})),
+        _ => graph_error(400, "Unknown path components", 2500, None),
+    })
+    .await;
+    let a = adapter("facebook", true).unwrap();
+    let clip = [video(10)];
+    let done = a
+        .publish(&access(&fb, "t", "77"), part("סרטון מהחלוקה", &clip))
+        .await
+        .unwrap();
+    assert_eq!(done.id, "v55");
+    let sent = fblog.lock().unwrap()[0].clone();
+    assert_eq!(
+        sent.form("file_url").as_deref(),
+        Some("https://kehilla.example/m/v1/original")
+    );
+    assert_eq!(sent.form("description").as_deref(), Some("סרטון מהחלוקה"));
+}

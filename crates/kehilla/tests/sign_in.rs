@@ -625,3 +625,180 @@ async fn an_app_limit_announced_by_x_makes_every_x_channel_wait_without_failing(
     assert_eq!(states, "pending/published");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn linkedin_signs_in_for_the_page_the_member_administers_and_renews_with_its_refresh_token() {
+    let issued = Arc::new(Mutex::new(0));
+    let n = issued.clone();
+    let (server, log) = serve(move |r, _| match (r.method.as_str(), r.path.as_str()) {
+        ("GET", "/oauth/v2/authorization") => {
+            assert!(r.param("scope").unwrap().contains("w_organization_social"));
+            assert_eq!(r.param("code_challenge"), None, "LinkedIn's web flow takes no PKCE");
+            approve(r, "li-code")
+        }
+        ("POST", "/oauth/v2/accessToken") => {
+            let mut n = n.lock().unwrap();
+            let ok = match r.form("grant_type").as_deref() {
+                Some("authorization_code") => r.form("code").as_deref() == Some("li-code"),
+                Some("refresh_token") => r.form("refresh_token").as_deref() == Some("li-refresh"),
+                _ => false,
+            } && r.form("client_secret").as_deref() == Some("li-secret");
+            if !ok {
+                return answer(400, json!({"error": "invalid_request", "error_description": "Unable to retrieve access token"}));
+            }
+            *n += 1;
+            // LinkedIn keeps the refresh token (no new one on renewal).
+            let mut body = json!({"access_token": format!("li-access-{n}"), "expires_in": 5_184_000});
+            if *n == 1 {
+                body["refresh_token"] = json!("li-refresh");
+                body["refresh_token_expires_in"] = json!(31_536_000);
+            }
+            answer(200, body)
+        }
+        ("GET", "/rest/organizationAcls") => {
+            assert_eq!(r.header("x-restli-protocol-version"), "2.0.0");
+            assert_eq!(r.param("q").as_deref(), Some("roleAssignee"));
+            answer(
+                200,
+                json!({"elements": [{"roleAssignee": "urn:li:person:abc", "state": "APPROVED", "role": "ADMINISTRATOR",
+                    "organization": "urn:li:organization:5515"}], "paging": {"count": 10, "start": 0}}),
+            )
+        }
+        ("GET", "/rest/organizations/5515") if r.header("authorization").starts_with("Bearer li-access-") => {
+            answer(200, json!({"id": 5515, "localizedName": "יד ביד"}))
+        }
+        _ => answer(401, json!({"status": 401, "serviceErrorCode": 65600, "code": "INVALID_ACCESS_TOKEN", "message": "Invalid access token"})),
+    })
+    .await;
+    let srv = server.clone();
+    let app = TestApp::spawn_on(Backend::Sqlite, move |s| {
+        s.fetch_private = true;
+        s.oauth_apps
+            .insert("linkedin".into(), app_of(&srv, "li-app", "li-secret"));
+    })
+    .await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let ch = new_channel(
+        &app,
+        &owner,
+        &[("network", "linkedin"), ("name", "לינקדאין")],
+    )
+    .await;
+    let r = sign_in(
+        &app,
+        &owner,
+        &ch,
+        &format!("{server}/oauth/v2/authorization?"),
+    )
+    .await;
+    assert_eq!(
+        location(&r),
+        "/orgs/yad/studio/channels?done=channel-connected"
+    );
+    let (account, expires): (String, i64) =
+        one(&app, "SELECT account, expires_at FROM connections").await;
+    assert_eq!(account, "urn:li:organization:5515");
+    let now = kehilla_db::now_ms();
+    assert!(expires > now + 59 * 24 * 3_600_000);
+    // A week before it expires, the refresh token renews it, and is kept.
+    exec(
+        &app,
+        &format!(
+            "UPDATE connections SET expires_at = {}",
+            now + 6 * 24 * 3_600_000
+        ),
+    )
+    .await;
+    kehilla_app::publishing::renew::enqueue_due(&app.db, now)
+        .await
+        .unwrap();
+    app.run_pending_jobs().await;
+    assert_eq!(*issued.lock().unwrap(), 2);
+    exec(
+        &app,
+        &format!(
+            "UPDATE connections SET expires_at = {}",
+            now + 5 * 24 * 3_600_000
+        ),
+    )
+    .await;
+    kehilla_app::publishing::renew::enqueue_due(&app.db, now)
+        .await
+        .unwrap();
+    app.run_pending_jobs().await;
+    assert_eq!(
+        *issued.lock().unwrap(),
+        3,
+        "the kept refresh token works again"
+    );
+    assert_eq!(
+        log.lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.form("grant_type").as_deref() == Some("refresh_token"))
+            .count(),
+        2
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn threads_signs_in_and_a_refused_code_says_so() {
+    let (server, _log) = serve(|r, _| match (r.method.as_str(), r.path.as_str()) {
+        ("GET", "/oauth/authorize") => approve(r, if r.param("scope").unwrap_or_default().contains("threads_basic") { "th-code" } else { "bad" }),
+        ("POST", "/oauth/access_token") if r.form("code").as_deref() == Some("th-code") => {
+            answer(200, json!({"access_token": "th-short", "user_id": 1789}))
+        }
+        ("GET", "/access_token") if r.param("grant_type").as_deref() == Some("th_exchange_token") => {
+            answer(200, json!({"access_token": "th-long", "token_type": "bearer", "expires_in": 5_183_944}))
+        }
+        ("GET", "/v1.0/me") if r.header("authorization") == "Bearer th-long" => {
+            answer(200, json!({"id": "1789", "username": "yadbeyad"}))
+        }
+        _ => answer(400, json!({"error": {"message": "Invalid OAuth access token", "type": "OAuthException", "code": 190}})),
+    })
+    .await;
+    let srv = server.clone();
+    let app = TestApp::spawn_on(Backend::Sqlite, move |s| {
+        s.fetch_private = true;
+        s.oauth_apps
+            .insert("threads".into(), app_of(&srv, "th-app", "th-secret"));
+    })
+    .await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let ch = new_channel(&app, &owner, &[("network", "threads"), ("name", "Threads")]).await;
+    let r = sign_in(&app, &owner, &ch, &format!("{server}/oauth/authorize?")).await;
+    assert_eq!(
+        location(&r),
+        "/orgs/yad/studio/channels?done=channel-connected"
+    );
+    let (account, server_url, refresh): (String, String, String) = one(
+        &app,
+        "SELECT account, server_url, refresh_sealed FROM connections",
+    )
+    .await;
+    assert_eq!(account, "1789");
+    assert_eq!(server_url, format!("{server}/v1.0"));
+    assert!(!refresh.is_empty(), "renewable with itself");
+    // The way back with a code the network refuses: a clear message, nothing kept.
+    exec(&app, "DELETE FROM connections").await;
+    let r = owner
+        .post_form(&format!("/orgs/yad/studio/channels/{ch}/oauth"), &[])
+        .await;
+    let state = location(&r)
+        .split("state=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, html) = owner
+        .get_text(&format!("/oauth/callback?code=wrong&state={state}"))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("השרת דחה"), "{html}");
+    let (n,): (i64,) = one(&app, "SELECT COUNT(*) FROM connections").await;
+    assert_eq!(n, 0);
+    app.stop().await;
+}

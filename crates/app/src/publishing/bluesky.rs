@@ -5,8 +5,10 @@
 //!
 //! The text's links, mentions (resolved to DIDs) and hashtags become facets at UTF-8 byte
 //! offsets; pictures are blobs (`uploadBlob`) in an `app.bsky.embed.images` embed with their alt
-//! text and aspect ratio; a thread's further parts are replies that name the thread's root and
-//! their parent by URI and CID.
+//! text and aspect ratio; a video is a blob in an `app.bsky.embed.video` embed (uploaded to the
+//! PDS itself: Bluesky's separate video service, which transcodes and counts daily quotas, is not
+//! used); a thread's further parts are replies that name the thread's root and their parent by
+//! URI and CID.
 //!
 //! **Exactly once:** each part's record key is a TID derived from the post's due time and the
 //! part's key, so a repeat after an unknown outcome first reads that key
@@ -371,10 +373,11 @@ impl Bluesky {
         let facets = self.facets(access, part.text).await;
         let langs = langs(part.text);
         let mut images = Vec::new();
+        let has_video = part.media.iter().any(|a| a.mime.starts_with("video/"));
         for a in part
             .media
             .iter()
-            .filter(|a| a.mime.starts_with("image/"))
+            .filter(|a| a.mime.starts_with("image/") && !has_video)
             .take(4)
         {
             let blob = self.upload(access, a).await?;
@@ -401,7 +404,23 @@ impl Bluesky {
                 Some(json!({"root": root, "parent": parent_ref}))
             }
         };
+        // A video (when there is one, instead of pictures): its blob in an
+        // `app.bsky.embed.video` embed with its alt text.
+        let mut video = None;
+        if let Some(v) = part.media.iter().find(|a| a.mime.starts_with("video/")) {
+            let blob = self.upload(access, v).await?;
+            let mut embed = json!({"$type": "app.bsky.embed.video", "video": blob});
+            if let Some(o) = embed.as_object_mut()
+                && !v.alt_text.is_empty()
+            {
+                o.insert("alt".into(), Value::from(v.alt_text.clone()));
+            }
+            video = Some(embed);
+        }
         if let Some(o) = record.as_object_mut() {
+            if let Some(v) = video {
+                o.insert("embed".into(), v);
+            }
             if !facets.is_empty() {
                 o.insert("facets".into(), Value::from(facets));
             }

@@ -1,7 +1,9 @@
 //! Facebook Pages (Graph API, with the Page's token): pictures are uploaded unpublished from
 //! their public address (`POST /{page}/photos` with `url`, `published=false`), then the post
 //! (`POST /{page}/feed` with `message` and `attached_media`, asking for `id,permalink_url`).
-//! Further parts become comments (`POST /{post}/comments`). Errors follow [`Graph`].
+//! Further parts become comments (`POST /{post}/comments`). A video is posted with
+//! `POST /{page}/videos` (`file_url` from its public address, the text as `description`).
+//! Errors follow [`Graph`].
 //!
 //! Facebook takes no key: before posting again after an unknown outcome, the Page's newest posts
 //! are read and one with the same message is taken as the post already made.
@@ -87,6 +89,30 @@ impl Adapter for Facebook {
                 && let Some(found) = self.find(access, part.text).await?
             {
                 return Ok(found);
+            }
+            // A video is its own post (`/{page}/videos`, fetched from its public address).
+            if let Some(v) = part.media.iter().find(|a| a.mime.starts_with("video/")) {
+                let form = [
+                    ("file_url", v.url.as_str()),
+                    ("description", part.text),
+                    ("published", "true"),
+                ];
+                let path = format!("{}/videos", access.account);
+                let r = match self.graph.post(access, &path, &form).await {
+                    Ok(r) => r,
+                    Err(PublishError::Retry(msg)) => {
+                        return match self.find(access, part.text).await? {
+                            Some(found) => Ok(found),
+                            None => Err(PublishError::Retry(msg)),
+                        };
+                    }
+                    Err(e) => return Err(e),
+                };
+                let id = Graph::id(&r, "video")?;
+                return Ok(Published {
+                    url: format!("https://www.facebook.com/{}/videos/{id}", access.account),
+                    id,
+                });
             }
             let mut attached = Vec::new();
             for a in part

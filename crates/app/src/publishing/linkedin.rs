@@ -2,7 +2,9 @@
 //! `LinkedIn-Version` and `X-Restli-Protocol-Version: 2.0.0`). The account is the page's
 //! organization URN. Images: `POST /rest/images?action=initializeUpload`, then `PUT` the bytes
 //! to the returned address; the post: `POST /rest/posts` → 201 with the post URN in
-//! `x-restli-id`. Further parts become comments on the post
+//! `x-restli-id`. A video: `POST /rest/videos?action=initializeUpload`, each part `PUT`,
+//! `finalizeUpload` with the parts' ETags, polled until `AVAILABLE`. Further parts become
+//! comments on the post
 //! (`POST /rest/socialActions/{urn}/comments`).
 //!
 //! The commentary is LinkedIn's "little" text: its reserved characters are escaped
@@ -109,6 +111,109 @@ impl LinkedIn {
             }
         }
         Ok(None)
+    }
+
+    async fn json(&self, r: reqwest::RequestBuilder) -> Result<Value, PublishError> {
+        let r = r
+            .send()
+            .await
+            .map_err(|e| super::transport("LinkedIn", &e))?;
+        if !r.status().is_success() {
+            return Err(classify(r).await);
+        }
+        Ok(r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A video: `initializeUpload` gives the parts' addresses, each part is `PUT` and its ETag
+    /// kept, `finalizeUpload` with them, then the video is polled until `AVAILABLE`.
+    async fn upload_video(&self, access: &Access, bytes: &[u8]) -> Result<String, PublishError> {
+        let body = serde_json::json!({"initializeUploadRequest": {
+            "owner": access.account, "fileSizeBytes": bytes.len(),
+            "uploadCaptions": false, "uploadThumbnail": false,
+        }});
+        let url = format!("{}/rest/videos?action=initializeUpload", access.server_url);
+        let v = self
+            .json(self.req(reqwest::Method::POST, url, access).json(&body))
+            .await?;
+        let video = v
+            .pointer("/value/video")
+            .and_then(Value::as_str)
+            .ok_or_else(|| PublishError::Retry("no video URN".into()))?
+            .to_string();
+        let token = v
+            .pointer("/value/uploadToken")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let mut etags = Vec::new();
+        for step in v
+            .pointer("/value/uploadInstructions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (Some(url), Some(first), Some(last)) = (
+                step.get("uploadUrl").and_then(Value::as_str),
+                step.get("firstByte").and_then(Value::as_u64),
+                step.get("lastByte").and_then(Value::as_u64),
+            ) else {
+                return Err(PublishError::Retry("a broken upload instruction".into()));
+            };
+            let range = usize::try_from(first).unwrap_or(0)..usize::try_from(last).unwrap_or(0) + 1;
+            let Some(chunk) = bytes.get(range) else {
+                return Err(PublishError::Retry(
+                    "an upload instruction outside the file".into(),
+                ));
+            };
+            let r = self
+                .client
+                .put(url)
+                .bearer_auth(&access.token)
+                .header("content-type", "application/octet-stream")
+                .body(chunk.to_vec())
+                .send()
+                .await
+                .map_err(|e| super::transport("LinkedIn", &e))?;
+            if !r.status().is_success() {
+                return Err(classify(r).await);
+            }
+            let etag = r
+                .headers()
+                .get("etag")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            etags.push(etag);
+        }
+        let body = serde_json::json!({"finalizeUploadRequest": {
+            "video": video, "uploadToken": token, "uploadedPartIds": etags,
+        }});
+        let url = format!("{}/rest/videos?action=finalizeUpload", access.server_url);
+        self.json(self.req(reqwest::Method::POST, url, access).json(&body))
+            .await?;
+        let mut pause = std::time::Duration::from_millis(200);
+        for _ in 0..30 {
+            let url = format!("{}/rest/videos/{}", access.server_url, encode(&video));
+            let v = self
+                .json(self.req(reqwest::Method::GET, url, access))
+                .await?;
+            match v.get("status").and_then(Value::as_str) {
+                Some("AVAILABLE") => return Ok(video),
+                Some("PROCESSING_FAILED") => {
+                    let why = v
+                        .get("processingFailureReason")
+                        .and_then(Value::as_str)
+                        .unwrap_or("LinkedIn could not process the video");
+                    return Err(PublishError::Rejected(why.to_string()));
+                }
+                _ => {}
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(std::time::Duration::from_secs(5));
+        }
+        Err(PublishError::Retry(
+            "the video is still being processed".into(),
+        ))
     }
 
     async fn upload(&self, access: &Access, bytes: &[u8]) -> Result<String, PublishError> {
@@ -283,14 +388,20 @@ impl Adapter for LinkedIn {
                 return Ok(found);
             }
             let mut images = Vec::new();
-            for a in part
-                .media
-                .iter()
-                .filter(|a| a.mime.starts_with("image/"))
-                .take(20)
-            {
-                let id = self.upload(access, &a.bytes).await?;
-                images.push(serde_json::json!({"id": id, "altText": a.alt_text}));
+            // One video, or pictures (LinkedIn does not mix them).
+            if let Some(v) = part.media.iter().find(|a| a.mime.starts_with("video/")) {
+                let id = self.upload_video(access, &v.bytes).await?;
+                images.push(serde_json::json!({"id": id}));
+            } else {
+                for a in part
+                    .media
+                    .iter()
+                    .filter(|a| a.mime.starts_with("image/"))
+                    .take(20)
+                {
+                    let id = self.upload(access, &a.bytes).await?;
+                    images.push(serde_json::json!({"id": id, "altText": a.alt_text}));
+                }
             }
             let mut body = serde_json::json!({
                 "author": access.account,

@@ -176,7 +176,13 @@ pub(crate) fn app<'s>(
 pub(crate) fn at(url: &str, base: Option<&str>) -> String {
     match (base, reqwest::Url::parse(url)) {
         (Some(b), Ok(u)) => {
-            let mut out = format!("{}{}", b.trim_end_matches('/'), u.path());
+            // A bare host ("https://api.x.com") has the path "/": no trailing slash is added.
+            let path = if u.path() == "/" && !url.ends_with('/') {
+                ""
+            } else {
+                u.path()
+            };
+            let mut out = format!("{}{path}", b.trim_end_matches('/'));
             if let Some(q) = u.query() {
                 out.push('?');
                 out.push_str(q);
@@ -579,4 +585,22 @@ pub async fn finish(
     let creds = super::Credentials::token(&s.server_url, token, "");
     super::connect(db, sealer, &by, &ch.public_id, creds, allow_private).await?;
     Ok(org.slug)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_test_address_replaces_the_host_and_keeps_the_path() {
+        let b = Some("http://127.0.0.1:9");
+        assert_eq!(super::at("https://api.x.com", b), "http://127.0.0.1:9");
+        assert_eq!(
+            super::at("https://graph.threads.net/v1.0", b),
+            "http://127.0.0.1:9/v1.0"
+        );
+        assert_eq!(
+            super::at("https://x.com/i/oauth2/authorize?a=1", b),
+            "http://127.0.0.1:9/i/oauth2/authorize?a=1"
+        );
+        assert_eq!(super::at("https://api.x.com", None), "https://api.x.com");
+    }
 }

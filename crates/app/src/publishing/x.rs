@@ -1,6 +1,8 @@
 //! X (API v2): `GET /2/users/me` to verify; images with `POST /2/media/upload` (multipart
 //! `media`, `media_category=tweet_image`) and their alt text with `POST /2/media/metadata`;
-//! posts with `POST /2/tweets` (`media.media_ids`, `reply.in_reply_to_tweet_id`) → 201.
+//! posts with `POST /2/tweets` (`media.media_ids`, `reply.in_reply_to_tweet_id`) → 201. A video
+//! goes in 1 MB chunks (`/2/media/upload/initialize`, `/{id}/append`, `/{id}/finalize`, then
+//! `STATUS` until processed).
 //!
 //! X takes no idempotency key. Before trying a part again after an unknown outcome, the adapter
 //! **reconciles**: it reads the account's newest posts and, when one has the same text (and
@@ -185,6 +187,97 @@ impl X {
         Ok(None)
     }
 
+    /// A video in 1 MB chunks: `initialize`, `append` each with its `segment_index`,
+    /// `finalize`, then the processing status polled until `succeeded`.
+    async fn upload_video(&self, access: &Access, a: &Attachment) -> Result<String, PublishError> {
+        let base = format!("{}/2/media/upload", access.server_url);
+        let init = self
+            .data(
+                self.client
+                    .post(format!("{base}/initialize"))
+                    .bearer_auth(&access.token)
+                    .json(&serde_json::json!({
+                        "media_type": a.mime, "total_bytes": a.bytes.len(), "media_category": "tweet_video",
+                    }))
+                    .send()
+                    .await,
+            )
+            .await?;
+        let id = init
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| PublishError::Retry("no media id".into()))?
+            .to_string();
+        for (i, chunk) in a.bytes.chunks(1 << 20).enumerate() {
+            let part = reqwest::multipart::Part::bytes(chunk.to_vec())
+                .file_name(a.file_name.clone())
+                .mime_str("application/octet-stream")
+                .map_err(|_| PublishError::Rejected("bad media type".into()))?;
+            let form = reqwest::multipart::Form::new()
+                .part("media", part)
+                .text("segment_index", i.to_string());
+            let r = self
+                .client
+                .post(format!("{base}/{id}/append"))
+                .bearer_auth(&access.token)
+                .multipart(form)
+                .send()
+                .await
+                .map_err(|e| super::transport("X", &e))?;
+            self.watch(r.headers());
+            if !r.status().is_success() {
+                return Err(classify(r).await);
+            }
+        }
+        let fin = self
+            .data(
+                self.client
+                    .post(format!("{base}/{id}/finalize"))
+                    .bearer_auth(&access.token)
+                    .send()
+                    .await,
+            )
+            .await?;
+        let mut info = fin.get("processing_info").cloned();
+        for _ in 0..60 {
+            let Some(p) = &info else {
+                // No processing info: ready.
+                return Ok(id);
+            };
+            match p.get("state").and_then(Value::as_str) {
+                Some("succeeded") => return Ok(id),
+                Some("failed") => {
+                    let why = p
+                        .pointer("/error/message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("X could not process the video");
+                    return Err(PublishError::Rejected(why.to_string()));
+                }
+                _ => {}
+            }
+            // As long as X asks (at least a tenth of a second, at most ten).
+            let wait = p
+                .get("check_after_secs")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .min(10);
+            tokio::time::sleep(std::time::Duration::from_millis((wait * 1000).max(100))).await;
+            let status = self
+                .data(
+                    self.client
+                        .get(format!("{base}?command=STATUS&media_id={id}"))
+                        .bearer_auth(&access.token)
+                        .send()
+                        .await,
+                )
+                .await?;
+            info = status.get("processing_info").cloned();
+        }
+        Err(PublishError::Retry(
+            "the video is still being processed".into(),
+        ))
+    }
+
     async fn upload(&self, access: &Access, a: &Attachment) -> Result<String, PublishError> {
         let part = reqwest::multipart::Part::bytes(a.bytes.clone())
             .file_name(a.file_name.clone())
@@ -253,8 +346,13 @@ impl Adapter for X {
                 return Ok(found);
             }
             let mut ids = Vec::new();
-            for a in part.media.iter().take(4) {
-                ids.push(self.upload(access, a).await?);
+            // One video, or up to four pictures (X does not mix them).
+            if let Some(v) = part.media.iter().find(|a| a.mime.starts_with("video/")) {
+                ids.push(self.upload_video(access, v).await?);
+            } else {
+                for a in part.media.iter().take(4) {
+                    ids.push(self.upload(access, a).await?);
+                }
             }
             let mut body = serde_json::Map::new();
             body.insert("text".into(), Value::from(part.text));
