@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod mail;
 pub mod members;
+pub mod messaging;
 pub mod people;
 pub mod publishing;
 pub mod ratelimit;

@@ -1,0 +1,5 @@
+//! Owned messaging: the organization's email campaigns (and, later, SMS). This first part renders
+//! a campaign for one person: personalization in a sandbox, Markdown to an email whose direction
+//! follows its language, a plain-text part, and the footer the law asks of advertising.
+
+pub mod render;
