@@ -19,6 +19,7 @@ mod bluesky;
 mod browser;
 mod isolation;
 mod jobs;
+mod messaging;
 mod network_calls;
 mod ops;
 mod people;
