@@ -963,3 +963,43 @@ metric-saves = Saves
 metric-clicks = Clicks
 demo-network-note = This is Kehilla's built-in demo network: the post was "published" here only, and nothing was sent to a real network. The figures and replies are examples.
 demo-network-comments = Replies
+
+# Email campaigns
+campaigns-title = Campaigns
+campaigns-intro = Email to the community: written in Markdown with personalization, sent only to people who agreed to their purpose.
+campaigns-none = No campaigns yet.
+campaign-new = New campaign
+campaign-edit = Edit campaign
+campaign-status-draft = Draft
+campaign-name = Name (internal)
+campaign-purpose = Purpose (the consent it needs)
+campaign-audience = Audience
+campaign-everyone = Everyone
+campaign-lang = Language
+campaign-advertising = This is advertising (adds "פרסומת" to the subject, and the organization's details and an unsubscribe link to the footer)
+campaign-subject = Subject
+campaign-body = Content
+campaign-body-hint = Markdown: **bold**, [link](https://…), lists with "-". Personalization: {"{{"} person.first_name | default("friend") {"}}"}.
+campaign-preview = Preview
+campaign-preview-as = Preview as
+campaign-sample-person = A sample person
+campaign-show = Show
+done-campaign-saved = The campaign is saved.
+gate-title = Who will get it
+gate-eligible = { $count ->
+    [one] One person will get it
+   *[other] { $count } people will get it
+}
+gate-of-audience = { $count ->
+    [one] of one person in the audience
+   *[other] of { $count } in the audience
+}
+gate-no-address = No email address
+gate-withdrawn = Withdrew their consent
+gate-no-consent = Gave no consent for this purpose
+error-template-unknown-variable = The template uses a variable that does not exist (e.g. person.nickname). Use person.first_name, person.last_name, person.email, org.name, or add | default("…").
+error-template-syntax = Syntax error in the template; check the {"{{"} {"}}"} and {"{%"} {"%}"} brackets.
+error-template-too-long = The template takes too long to compute (a loop too large).
+error-template-error = The template cannot be rendered.
+error-campaign-legal-missing = An advertising message must carry the organization's registered name, contact details and an unsubscribe link; fill them in the organization's settings.
+error-campaign-not-draft = The campaign has been sent and cannot be edited.

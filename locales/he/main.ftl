@@ -973,3 +973,44 @@ metric-saves = שמירות
 metric-clicks = הקלקות
 demo-network-note = זו רשת ההדגמה המובנית של קהילה: הפוסט „פורסם” כאן בלבד, ושום דבר לא נשלח לרשת אמיתית. המספרים והתגובות לדוגמה.
 demo-network-comments = תגובות
+
+# Email campaigns
+campaigns-title = קמפיינים
+campaigns-intro = הודעות דוא״ל לקהילה: נכתבות ב־Markdown עם התאמה אישית, ויוצאות רק למי שהסכים למטרה שלהן.
+campaigns-none = עדיין אין קמפיינים.
+campaign-new = קמפיין חדש
+campaign-edit = עריכת קמפיין
+campaign-status-draft = טיוטה
+campaign-name = שם (לשימוש פנימי)
+campaign-purpose = מטרה (ההסכמה הנדרשת)
+campaign-audience = קהל
+campaign-everyone = כל האנשים
+campaign-lang = שפה
+campaign-advertising = זו פרסומת (מוסיף „פרסומת” לנושא, ואת פרטי הארגון וקישור הסרה לתחתית)
+campaign-subject = נושא
+campaign-body = תוכן
+campaign-body-hint = Markdown: ‎**מודגש**‎, ‎[קישור](https://…)‎, רשימות עם „-”. התאמה אישית: ‎{"{{"} person.first_name | default("חבר/ה") {"}}"}‎.
+campaign-preview = תצוגה מקדימה
+campaign-preview-as = תצוגה בתור
+campaign-sample-person = אדם לדוגמה
+campaign-show = הצגה
+done-campaign-saved = הקמפיין נשמר.
+gate-title = מי יקבל
+gate-eligible = { $count ->
+    [one] אדם אחד יקבל
+    [two] שני אנשים יקבלו
+   *[other] { $count } אנשים יקבלו
+}
+gate-of-audience = { $count ->
+    [one] מתוך אדם אחד בקהל
+   *[other] מתוך { $count } בקהל
+}
+gate-no-address = בלי כתובת דוא״ל
+gate-withdrawn = ביטלו את ההסכמה
+gate-no-consent = לא נתנו הסכמה למטרה הזאת
+error-template-unknown-variable = התבנית משתמשת במשתנה שאינו קיים (למשל ‎person.nickname‎). אפשר להשתמש ב־person.first_name, ‏person.last_name, ‏person.email, ‏org.name, או להוסיף ‎| default("…")‎.
+error-template-syntax = שגיאת תחביר בתבנית; בדקו את הסוגריים ‎{"{{"} {"}}"}‎ ו־‎{"{%"} {"%}"}‎.
+error-template-too-long = התבנית ארוכה מדי לחישוב (לולאה גדולה מדי).
+error-template-error = לא ניתן להפיק את התבנית.
+error-campaign-legal-missing = הודעת פרסומת חייבת לכלול את שם הארגון הרשום, פרטי התקשרות וקישור הסרה; מלאו אותם בהגדרות הארגון.
+error-campaign-not-draft = הקמפיין כבר נשלח ואינו ניתן לעריכה.

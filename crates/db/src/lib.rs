@@ -14,6 +14,7 @@ pub mod consent;
 pub mod forms;
 pub mod imports;
 pub mod jobs;
+pub mod messaging;
 pub mod orgs;
 pub mod people;
 pub mod publishing;

@@ -115,6 +115,19 @@ async fn isolation_on(backend: Backend) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = a_owner
+        .post_form(
+            "/orgs/org-a/campaigns",
+            &[
+                ("name", "קמפיין סודי"),
+                ("purpose", "newsletter"),
+                ("lang", "he"),
+                ("subject", "שלום"),
+                ("body", "תוכן סודי"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let photo = kehilla_media::sample::photo(40, 30, 10);
     let part = reqwest::multipart::Part::bytes(photo).file_name("a.jpg");
     let r = a_owner
@@ -317,7 +330,13 @@ async fn fixtures(app: &TestApp, org: i64) -> HashMap<&'static str, String> {
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
+    let campaign = kehilla_db::messaging::list(&app.db.pool, org)
+        .await
+        .unwrap()[0]
+        .public_id
+        .clone();
     HashMap::from([
+        ("campaign", campaign),
         ("channel", channel[0].public_id.clone()),
         ("media", media[0].public_id.clone()),
         ("post", post),
@@ -381,7 +400,8 @@ async fn state_of(app: &TestApp, org: i64) -> String {
          UNION ALL SELECT name, slots, network, cadence_days FROM channels WHERE organization_id = $1 \
          UNION ALL SELECT alt_text, file_name, kind, bytes FROM media WHERE organization_id = $1 \
          UNION ALL SELECT body, follow_ups, '', edited FROM post_variants WHERE organization_id = $1 \
-         UNION ALL SELECT target, code, '', NULL FROM links WHERE organization_id = $1",
+         UNION ALL SELECT target, code, '', NULL FROM links WHERE organization_id = $1 \
+         UNION ALL SELECT name, subject, body, advertising FROM campaigns WHERE organization_id = $1",
     )
     .bind(org)
     .fetch_all(&app.db.pool)

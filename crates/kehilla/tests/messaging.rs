@@ -110,3 +110,97 @@ async fn the_gate_counts_who_may_receive_a_campaign_and_why_the_others_may_not()
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn an_editor_writes_a_campaign_sees_who_will_get_it_and_previews_it_as_a_person() {
+    let app = TestApp::spawn().await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let token = owner.create_token("yad", "write").await;
+    let c = reqwest::Client::new();
+    let r = c
+        .post(app.url("/api/v1/orgs/yad/people"))
+        .bearer_auth(&token)
+        .json(&json!({"first_name": "נועה", "email": "noa@example.org"}))
+        .send()
+        .await
+        .unwrap();
+    let noa = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.post(app.url(&format!("/api/v1/orgs/yad/people/{noa}/consents")))
+        .bearer_auth(&token)
+        .json(
+            &json!({"channel": "email", "purpose": "newsletter", "given": true, "wording": "טופס"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    c.post(app.url("/api/v1/orgs/yad/people"))
+        .bearer_auth(&token)
+        .json(&json!({"first_name": "דן", "email": "dan@example.org"}))
+        .send()
+        .await
+        .unwrap();
+
+    let (status, page) = owner.get_text("/orgs/yad/campaigns/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"campaign-form\""));
+    // An unknown variable is refused, with what to use instead.
+    let form = |body: &'static str| {
+        [
+            ("name", "עדכון נובמבר"),
+            ("purpose", "newsletter"),
+            ("segment", ""),
+            ("lang", "he"),
+            ("subject", "שלום {{ person.first_name }}"),
+            ("body", body),
+        ]
+    };
+    let r = owner
+        .post_form("/orgs/yad/campaigns", &form("היי {{ person.nickname }}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"form-error\"") && html.contains("person.first_name"),
+        "{html}"
+    );
+    let r = owner
+        .post_form(
+            "/orgs/yad/campaigns",
+            &form("שלום {{ person.first_name | default(\"חבר/ה\") }},\n\nהחלוקה ביום **שישי**."),
+        )
+        .await;
+    let at = crate::support::location(&r);
+    assert!(at.contains("done=campaign-saved"), "{at}");
+    let id = at
+        .split('/')
+        .nth(4)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, page) = owner.get_text(&format!("/orgs/yad/campaigns/{id}")).await;
+    assert!(page.contains("id=\"gate-eligible\">אדם אחד יקבל"), "{page}");
+    assert!(page.contains("לא נתנו הסכמה למטרה הזאת: 1"));
+    assert!(page.contains(&format!("<option value=\"{noa}\"")));
+    // The preview, as Noa: right-to-left, her name, alone under its own strict policy.
+    let r = owner
+        .get(&format!("/orgs/yad/campaigns/{id}/preview?person={noa}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("sandbox") && csp.contains("default-src 'none'"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<html lang=\"he\" dir=\"rtl\">"));
+    assert!(html.contains("שלום נועה,"));
+    assert!(html.contains("<strong>שישי</strong>"));
+    let (_, list) = owner.get_text("/orgs/yad/campaigns").await;
+    assert!(list.contains("עדכון נובמבר") && list.contains("טיוטה"));
+    app.stop().await;
+}

@@ -309,6 +309,28 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Org(Admin),
             pages::people::erase,
         )
+        .get("/orgs/{org}/campaigns", Org(Read), pages::campaigns::list)
+        .post("/orgs/{org}/campaigns", Org(Edit), pages::campaigns::create)
+        .get(
+            "/orgs/{org}/campaigns/new",
+            Org(Edit),
+            pages::campaigns::new,
+        )
+        .get(
+            "/orgs/{org}/campaigns/{campaign}",
+            Org(Read),
+            pages::campaigns::show,
+        )
+        .post(
+            "/orgs/{org}/campaigns/{campaign}",
+            Org(Edit),
+            pages::campaigns::update,
+        )
+        .get(
+            "/orgs/{org}/campaigns/{campaign}/preview",
+            Org(Read),
+            pages::campaigns::preview,
+        )
         .get("/orgs/{org}/lists", Org(Read), pages::lists::lists)
         .post("/orgs/{org}/lists", Org(Edit), pages::lists::create_list)
         .get(

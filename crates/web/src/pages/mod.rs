@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod areas;
 pub mod calendar;
+pub mod campaigns;
 pub mod forms;
 pub mod imports;
 pub mod jobs;
