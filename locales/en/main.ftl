@@ -1003,3 +1003,6 @@ error-template-too-long = The template takes too long to compute (a loop too lar
 error-template-error = The template cannot be rendered.
 error-campaign-legal-missing = An advertising message must carry the organization's registered name, contact details and an unsubscribe link; fill them in the organization's settings.
 error-campaign-not-draft = The campaign has been sent and cannot be edited.
+campaign-test = Send me a test
+campaign-test-hint = Goes to your own address as the chosen person would get it, with "[Test]" in the subject.
+done-campaign-test-sent = The test message is on its way to your inbox.

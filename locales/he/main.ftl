@@ -1014,3 +1014,6 @@ error-template-too-long = התבנית ארוכה מדי לחישוב (לולא�
 error-template-error = לא ניתן להפיק את התבנית.
 error-campaign-legal-missing = הודעת פרסומת חייבת לכלול את שם הארגון הרשום, פרטי התקשרות וקישור הסרה; מלאו אותם בהגדרות הארגון.
 error-campaign-not-draft = הקמפיין כבר נשלח ואינו ניתן לעריכה.
+campaign-test = שליחת בדיקה אליי
+campaign-test-hint = נשלחת לכתובת שלך כפי שהאדם הנבחר יקבל אותה, עם „[בדיקה]” בנושא.
+done-campaign-test-sent = הודעת הבדיקה בדרך לתיבה שלך.

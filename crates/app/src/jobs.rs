@@ -78,6 +78,7 @@ impl Registry {
         r.add(crate::publishing::remove::RemoveJob);
         r.add(crate::publishing::profile::PushProfileJob);
         r.add(crate::publishing::figures::MetricsJob);
+        r.add(crate::messaging::campaigns::TestSendJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

@@ -2,7 +2,7 @@
 //! with its own pipeline; this is the plain transactional path.
 
 use lettre::message::header::{ContentTransferEncoding, ContentType};
-use lettre::message::{Mailbox, SinglePart};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::{AppError, Result};
@@ -68,5 +68,70 @@ impl Mailer {
             AppError::MailFailed
         })?;
         Ok(Delivery::Sent)
+    }
+
+    /// Sends an email with a plain-text and an HTML part (`multipart/alternative`), marked with
+    /// its language.
+    pub async fn send_alternative(
+        &self,
+        to: &str,
+        subject: &str,
+        text: &str,
+        html: &str,
+        lang: &str,
+    ) -> Result<Delivery> {
+        let Some(transport) = &self.transport else {
+            tracing::warn!(
+                target: "kehilla::mail",
+                to,
+                subject,
+                "no SMTP relay configured; the message follows:\n{text}"
+            );
+            return Ok(Delivery::Logged);
+        };
+        let to: Mailbox = to.parse().map_err(|_| AppError::MailFailed)?;
+        let language = if lang == "en" { "en" } else { "he" };
+        let msg = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentLanguage(language.to_string()))
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .header(ContentTransferEncoding::Base64)
+                            .body(text.to_string()),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .header(ContentTransferEncoding::Base64)
+                            .body(html.to_string()),
+                    ),
+            )
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        transport.send(msg).await.map_err(|e| {
+            tracing::error!(error = %e, "sending mail failed");
+            AppError::MailFailed
+        })?;
+        Ok(Delivery::Sent)
+    }
+}
+
+/// The `Content-Language` header (RFC 3282).
+#[derive(Debug, Clone)]
+struct ContentLanguage(String);
+
+impl lettre::message::header::Header for ContentLanguage {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Content-Language")
+    }
+    fn parse(s: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ContentLanguage(s.to_string()))
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
     }
 }

@@ -5,6 +5,7 @@ use kehilla_db::segments::Filter;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::support::smtp::Sink;
 use crate::support::{TestApp, backends};
 
 #[tokio::test]
@@ -113,7 +114,12 @@ async fn the_gate_counts_who_may_receive_a_campaign_and_why_the_others_may_not()
 
 #[tokio::test]
 async fn an_editor_writes_a_campaign_sees_who_will_get_it_and_previews_it_as_a_person() {
-    let app = TestApp::spawn().await;
+    let sink = Sink::start().await;
+    let smtp = sink.url();
+    let app = TestApp::spawn_on(crate::support::Backend::Sqlite, move |s| {
+        s.smtp_url = Some(kehilla_app::settings::Secret(smtp));
+    })
+    .await;
     let owner = app.set_up("yad", "dana@example.org").await;
     let token = owner.create_token("yad", "write").await;
     let c = reqwest::Client::new();
@@ -202,5 +208,22 @@ async fn an_editor_writes_a_campaign_sees_who_will_get_it_and_previews_it_as_a_p
     assert!(html.contains("<strong>שישי</strong>"));
     let (_, list) = owner.get_text("/orgs/yad/campaigns").await;
     assert!(list.contains("עדכון נובמבר") && list.contains("טיוטה"));
+
+    // A test to the editor's own address, as Noa, over real SMTP: both parts, the language.
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/campaigns/{id}/test"),
+            &[("person", noa.as_str())],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("done=campaign-test-sent"));
+    app.run_pending_jobs().await;
+    let mails = sink.all();
+    assert_eq!(mails.len(), 1);
+    let m = &mails[0];
+    assert!(m.to.iter().any(|t| t.contains("dana@example.org")));
+    assert!(m.data.contains("Content-Language: he"));
+    assert!(m.data.contains("multipart/alternative"));
+    assert!(m.data.contains("text/plain") && m.data.contains("text/html"));
     app.stop().await;
 }

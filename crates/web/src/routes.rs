@@ -331,6 +331,11 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Org(Read),
             pages::campaigns::preview,
         )
+        .post(
+            "/orgs/{org}/campaigns/{campaign}/test",
+            Org(Edit),
+            pages::campaigns::test_send,
+        )
         .get("/orgs/{org}/lists", Org(Read), pages::lists::lists)
         .post("/orgs/{org}/lists", Org(Edit), pages::lists::create_list)
         .get(

@@ -174,3 +174,90 @@ pub async fn preview(
     )
     .map_err(|e| render_error(&e))
 }
+
+pub const TEST_SEND: &str = "mail.campaign-test";
+
+/// Queues a test of the campaign to the member's own address, as a person of its audience (or
+/// the sample person). The subject says it is a test.
+pub async fn test_send(db: &Db, by: &OrgMember, c: &Campaign, person: &str) -> Result<()> {
+    if by.role < Role::Editor {
+        return Err(AppError::Forbidden);
+    }
+    if !person.is_empty() {
+        kehilla_db::people::get(&db.pool, by.org.id, person).await?;
+    }
+    let payload = serde_json::json!({
+        "campaign": c.public_id, "user": by.user.id, "person": person,
+    });
+    let mut job = kehilla_db::jobs::NewJob::new(TEST_SEND, payload).org(by.org.id);
+    job.unique_key = Some(format!("campaign-test-{}", kehilla_db::random_hex(8)));
+    kehilla_db::jobs::enqueue(&db.pool, job).await?;
+    Ok(())
+}
+
+/// Sends one test message.
+pub struct TestSendJob;
+
+impl crate::jobs::JobHandler for TestSendJob {
+    fn kind(&self) -> &'static str {
+        TEST_SEND
+    }
+    fn run<'a>(
+        &'a self,
+        ctx: &'a crate::jobs::JobContext,
+        job: &'a kehilla_db::jobs::Claimed,
+    ) -> futures::future::BoxFuture<'a, std::result::Result<(), crate::jobs::JobError>> {
+        use crate::jobs::JobError;
+        Box::pin(async move {
+            let v: serde_json::Value = serde_json::from_str(&job.payload)
+                .map_err(|_| JobError::Permanent("bad payload".into()))?;
+            let (Some(campaign), Some(user), Some(org)) = (
+                v.get("campaign").and_then(serde_json::Value::as_str),
+                v.get("user").and_then(serde_json::Value::as_i64),
+                job.organization_id,
+            ) else {
+                return Err(JobError::Permanent("bad payload".into()));
+            };
+            let person = v
+                .get("person")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("");
+            let user = kehilla_db::users::by_id(&ctx.db.pool, user).await?;
+            let org = kehilla_db::orgs::by_id(&ctx.db.pool, org).await?;
+            let by = match crate::members::membership(&ctx.db, &user, &org.slug).await {
+                Ok(m) => m,
+                // No longer a member: nothing to send.
+                Err(_) => return Ok(()),
+            };
+            let c = match db::get(&ctx.db.pool, org.id, campaign).await {
+                Ok(c) => c,
+                Err(DbError::NotFound) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            let unsubscribe = format!(
+                "{}/-/unsubscribe-preview",
+                ctx.base_url.trim_end_matches('/')
+            );
+            let r = match preview(&ctx.db, &by, &c, Some(person), &unsubscribe).await {
+                Ok(r) => r,
+                Err(e) => return Err(JobError::Permanent(e.to_string())),
+            };
+            let mark = if c.lang == "en" {
+                "[Test]"
+            } else {
+                "[בדיקה]"
+            };
+            ctx.mailer
+                .send_alternative(
+                    &user.email,
+                    &format!("{mark} {}", r.subject),
+                    &r.text,
+                    &r.html,
+                    &c.lang,
+                )
+                .await
+                .map_err(|e| JobError::Retry(e.to_string()))?;
+            Ok(())
+        })
+    }
+}

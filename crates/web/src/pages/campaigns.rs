@@ -273,3 +273,38 @@ pub async fn preview(
     h.insert("x-frame-options", HeaderValue::from_static("SAMEORIGIN"));
     Ok(resp)
 }
+
+#[derive(Deserialize)]
+pub struct TestForm {
+    #[serde(default)]
+    person: String,
+}
+
+/// Sends a test of the campaign to the member's own address.
+pub async fn test_send(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, id)): Path<(String, String)>,
+    Form(f): Form<TestForm>,
+) -> WebResult<Response> {
+    let c = db::get(&st.db.pool, org.0.org.id, &id).await?;
+    match uc::test_send(&st.db, &org.0, &c, &f.person).await {
+        Ok(()) => {
+            if let Some(w) = &st.worker {
+                w.wake();
+            }
+            Ok(Redirect::to(&format!(
+                "/orgs/{}/campaigns/{id}?done=campaign-test-sent&person={}",
+                org.0.org.slug, f.person
+            ))
+            .into_response())
+        }
+        Err(e @ (AppError::Input { .. } | AppError::Conflict(_))) => {
+            let input = input_of(&c);
+            let msg = message(&ctx, &e);
+            edit_page(&st, &ctx, &org, Some(c), input, f.person, Some(msg), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
