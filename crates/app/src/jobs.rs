@@ -37,6 +37,15 @@ impl From<kehilla_db::DbError> for JobError {
     }
 }
 
+/// The id a job's payload names under `key` (`{"publication": 7}`); a payload without it can
+/// never run, so the job is dead at once.
+pub fn payload_id(job: &Claimed, key: &str) -> Result<i64, JobError> {
+    serde_json::from_str::<serde_json::Value>(&job.payload)
+        .ok()
+        .and_then(|v| v.get(key).and_then(serde_json::Value::as_i64))
+        .ok_or_else(|| JobError::Permanent(format!("no {key} id in the payload")))
+}
+
 /// How often a busy worker looks for jobs whose lease ran out.
 const SWEEP_MS: i64 = 5_000;
 

@@ -258,10 +258,7 @@ impl JobHandler for ImportJob {
         job: &'a Claimed,
     ) -> BoxFuture<'a, std::result::Result<(), JobError>> {
         Box::pin(async move {
-            let id = serde_json::from_str::<serde_json::Value>(&job.payload)
-                .ok()
-                .and_then(|v| v.get("import").and_then(|i| i.as_i64()))
-                .ok_or_else(|| JobError::Permanent("bad payload".into()))?;
+            let id = crate::jobs::payload_id(job, "import")?;
             let result = run_import(&ctx.db, id).await;
             let last_try = job.attempts >= job.max_attempts;
             match result {

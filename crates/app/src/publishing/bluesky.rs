@@ -25,6 +25,7 @@ use kehilla_domain::text::{FacetKind, facets};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::text_at;
 use super::{
     Access, Account, Adapter, Attachment, Comment, Metrics, Part, Profile, PublishError, Published,
 };
@@ -145,13 +146,6 @@ fn langs(text: &str) -> Vec<&'static str> {
     out
 }
 
-fn s(v: &Value, path: &str) -> String {
-    v.pointer(path)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
 impl Bluesky {
     fn url(access: &Access, nsid: &str) -> String {
         format!("{}/xrpc/{nsid}", access.server_url)
@@ -176,9 +170,9 @@ impl Bluesky {
             .await
             .map_err(|_| PublishError::Retry("the answer was not JSON".into()))?;
         let session = Session {
-            did: s(&v, "/did"),
-            access: s(&v, "/accessJwt"),
-            refresh: s(&v, "/refreshJwt"),
+            did: text_at(&v, "/did"),
+            access: text_at(&v, "/accessJwt"),
+            refresh: text_at(&v, "/refreshJwt"),
         };
         if session.did.is_empty() || session.access.is_empty() {
             return Err(PublishError::Retry("no session in the answer".into()));
@@ -199,8 +193,8 @@ impl Bluesky {
             let v: Value = r.json().await.unwrap_or(Value::Null);
             Some(Session {
                 did: old.did.clone(),
-                access: s(&v, "/accessJwt"),
-                refresh: s(&v, "/refreshJwt"),
+                access: text_at(&v, "/accessJwt"),
+                refresh: text_at(&v, "/refreshJwt"),
             })
             .filter(|x| !x.access.is_empty())
         } else {
@@ -327,7 +321,7 @@ impl Bluesky {
                         .await
                         .ok()
                         .flatten()
-                        .map(|v| s(&v, "/did"))
+                        .map(|v| text_at(&v, "/did"))
                         .filter(|d| !d.is_empty());
                     match did {
                         Some(did) => {
@@ -396,7 +390,7 @@ impl Bluesky {
                 let Some(parent) = self.get_record(access, parent_uri).await? else {
                     return Err(PublishError::Rejected("the post answered is gone".into()));
                 };
-                let parent_ref = json!({"uri": parent_uri, "cid": s(&parent, "/cid")});
+                let parent_ref = json!({"uri": parent_uri, "cid": text_at(&parent, "/cid")});
                 let root = parent
                     .pointer("/value/reply/root")
                     .cloned()
@@ -447,7 +441,7 @@ impl Bluesky {
             )
             .await
         {
-            Ok(Some(v)) => Ok(Self::published(&did, &s(&v, "/uri"))),
+            Ok(Some(v)) => Ok(Self::published(&did, &text_at(&v, "/uri"))),
             Ok(None) => Err(PublishError::Retry("no record in the answer".into())),
             // Made by an attempt whose answer was lost: the record key says so.
             Err(PublishError::Retry(m) | PublishError::Rejected(m))
@@ -466,26 +460,26 @@ enum Body {
 }
 
 fn thread_comments(node: &Value, out: &mut Vec<Comment>) {
-    let parent = s(node, "/post/uri");
+    let parent = text_at(node, "/post/uri");
     for r in node
         .get("replies")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
     {
-        let uri = s(r, "/post/uri");
+        let uri = text_at(r, "/post/uri");
         if uri.is_empty() {
             continue;
         }
-        let handle = s(r, "/post/author/handle");
+        let handle = text_at(r, "/post/author/handle");
         let rkey = uri.rsplit('/').next().unwrap_or_default();
         out.push(Comment {
             id: uri.clone(),
             parent_id: parent.clone(),
-            author_id: s(r, "/post/author/did"),
+            author_id: text_at(r, "/post/author/did"),
             author: format!("@{handle}"),
-            text: s(r, "/post/record/text"),
-            created_at: s(r, "/post/record/createdAt"),
+            text: text_at(r, "/post/record/text"),
+            created_at: text_at(r, "/post/record/createdAt"),
             url: format!("https://bsky.app/profile/{handle}/post/{rkey}"),
         });
         thread_comments(r, out);

@@ -17,7 +17,8 @@
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use super::graph::{Graph, field};
+use super::graph::Graph;
+use super::text_at;
 use super::{Access, Account, Adapter, Comment, Metrics, Part, Profile, PublishError, Published};
 
 pub struct Facebook {
@@ -198,19 +199,19 @@ impl Adapter for Facebook {
             );
             self.graph
                 .comments(access, &path, |c| {
-                    let parent = field(c, "/parent/id");
+                    let parent = text_at(c, "/parent/id");
                     vec![Comment {
-                        id: field(c, "/id"),
+                        id: text_at(c, "/id"),
                         parent_id: if parent.is_empty() {
                             id.to_string()
                         } else {
                             parent
                         },
-                        author_id: field(c, "/from/id"),
-                        author: field(c, "/from/name"),
-                        text: field(c, "/message"),
-                        created_at: field(c, "/created_time"),
-                        url: field(c, "/permalink_url"),
+                        author_id: text_at(c, "/from/id"),
+                        author: text_at(c, "/from/name"),
+                        text: text_at(c, "/message"),
+                        created_at: text_at(c, "/created_time"),
+                        url: text_at(c, "/permalink_url"),
                     }]
                 })
                 .await

@@ -353,11 +353,3 @@ pub(crate) fn limits(h: &reqwest::header::HeaderMap, now: i64) -> Vec<super::Lim
     }
     out
 }
-
-/// A text field of a Graph object.
-pub fn field(v: &Value, path: &str) -> String {
-    v.pointer(path)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}

@@ -16,7 +16,8 @@
 
 use futures::future::BoxFuture;
 
-use super::graph::{Graph, field};
+use super::graph::Graph;
+use super::text_at;
 use super::{
     Access, Account, Adapter, Attachment, Comment, Metrics, Part, PublishError, Published,
 };
@@ -185,12 +186,12 @@ impl Adapter for Instagram {
             self.graph
                 .comments(access, &path, |c| {
                     let read = |c: &serde_json::Value, parent: &str| Comment {
-                        id: field(c, "/id"),
+                        id: text_at(c, "/id"),
                         parent_id: parent.to_string(),
-                        author_id: field(c, "/from/id"),
-                        author: format!("@{}", field(c, "/username")),
-                        text: field(c, "/text"),
-                        created_at: field(c, "/timestamp"),
+                        author_id: text_at(c, "/from/id"),
+                        author: format!("@{}", text_at(c, "/username")),
+                        text: text_at(c, "/text"),
+                        created_at: text_at(c, "/timestamp"),
                         url: String::new(),
                     };
                     let top = read(c, id);

@@ -22,6 +22,7 @@ use futures::future::BoxFuture;
 use kehilla_domain::text::linkedin_escape;
 use serde_json::Value;
 
+use super::text_at;
 use super::{Access, Account, Adapter, Comment, Metrics, Part, PublishError, Published};
 
 /// The API version sent with every call (versions are retired after about a year).
@@ -263,14 +264,6 @@ fn post_of_comment(urn: &str) -> Option<&str> {
         .map(|(post, _)| post)
 }
 
-fn text(v: &Value, path: &str) -> String {
-    match v.pointer(path) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
 impl LinkedIn {
     /// Comments as the page on a post, or on a comment (`to` a comment URN). Returns the new
     /// comment's URN when LinkedIn gives it.
@@ -310,7 +303,7 @@ impl LinkedIn {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let v: Value = r.json().await.unwrap_or(Value::Null);
-        Ok(id.unwrap_or_else(|| text(&v, "/commentUrn")))
+        Ok(id.unwrap_or_else(|| text_at(&v, "/commentUrn")))
     }
 
     async fn get(&self, access: &Access, path: String) -> Result<Option<Value>, PublishError> {
@@ -540,12 +533,16 @@ impl Adapter for LinkedIn {
                 .into_iter()
                 .flatten()
                 .map(|c| {
-                    let urn = [text(c, "/commentUrn"), text(c, "/$URN"), text(c, "/id")]
-                        .into_iter()
-                        .find(|s| !s.is_empty())
-                        .unwrap_or_default();
-                    let parent = text(c, "/parentComment");
-                    let actor = text(c, "/actor");
+                    let urn = [
+                        text_at(c, "/commentUrn"),
+                        text_at(c, "/$URN"),
+                        text_at(c, "/id"),
+                    ]
+                    .into_iter()
+                    .find(|s| !s.is_empty())
+                    .unwrap_or_default();
+                    let parent = text_at(c, "/parentComment");
+                    let actor = text_at(c, "/actor");
                     let created = c
                         .pointer("/created/time")
                         .and_then(Value::as_i64)
@@ -559,7 +556,7 @@ impl Adapter for LinkedIn {
                         },
                         author: actor.clone(),
                         author_id: actor,
-                        text: text(c, "/message/text"),
+                        text: text_at(c, "/message/text"),
                         created_at: created.map(|t| t.to_rfc3339()).unwrap_or_default(),
                         url: format!("https://www.linkedin.com/feed/update/{id}"),
                     }

@@ -14,6 +14,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use serde_json::Value;
 
+use super::text_at;
 use super::{
     Access, Account, Adapter, Attachment, Comment, Metrics, Part, Profile, PublishError, Published,
 };
@@ -162,13 +163,6 @@ pub(crate) fn plain(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn str_of(v: &Value, path: &str) -> String {
-    v.pointer(path)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
 impl Mastodon {
     async fn status(
         &self,
@@ -204,7 +198,7 @@ impl Mastodon {
             .ok_or_else(|| PublishError::Retry("no status id".into()))?;
         Ok(Published {
             id: id.to_string(),
-            url: str_of(&v, "/url"),
+            url: text_at(&v, "/url"),
         })
     }
 }
@@ -341,13 +335,13 @@ impl Adapter for Mastodon {
                 .into_iter()
                 .flatten()
                 .map(|s| Comment {
-                    id: str_of(s, "/id"),
-                    parent_id: str_of(s, "/in_reply_to_id"),
-                    author_id: str_of(s, "/account/id"),
-                    author: format!("@{}", str_of(s, "/account/acct")),
-                    text: plain(&str_of(s, "/content")),
-                    created_at: str_of(s, "/created_at"),
-                    url: str_of(s, "/url"),
+                    id: text_at(s, "/id"),
+                    parent_id: text_at(s, "/in_reply_to_id"),
+                    author_id: text_at(s, "/account/id"),
+                    author: format!("@{}", text_at(s, "/account/acct")),
+                    text: plain(&text_at(s, "/content")),
+                    created_at: text_at(s, "/created_at"),
+                    url: text_at(s, "/url"),
                 })
                 .collect())
         })

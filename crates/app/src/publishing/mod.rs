@@ -134,6 +134,15 @@ pub struct Account {
     pub char_limit: Option<i64>,
 }
 
+/// The text (or number, as text) at a JSON pointer of a network's answer, or empty.
+pub(crate) fn text_at(v: &serde_json::Value, path: &str) -> String {
+    match v.pointer(path) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// A rate limit a network announced in its headers: no call before `until` (Unix ms), for
 /// the account (`app` false) or for every account of Kehilla's app on that network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -826,10 +835,7 @@ impl JobHandler for PublishJob {
         job: &'a Claimed,
     ) -> BoxFuture<'a, std::result::Result<(), JobError>> {
         Box::pin(async move {
-            let id = serde_json::from_str::<serde_json::Value>(&job.payload)
-                .ok()
-                .and_then(|v| v.get("publication").and_then(serde_json::Value::as_i64))
-                .ok_or_else(|| JobError::Permanent("no publication id".into()))?;
+            let id = crate::jobs::payload_id(job, "publication")?;
             let r = run(ctx, id).await;
             // The last attempt of a passing failure ends the publication too: nothing is left
             // silently pending.

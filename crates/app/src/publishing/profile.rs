@@ -10,7 +10,6 @@ use kehilla_db::publishing as db;
 use kehilla_db::studio;
 use kehilla_domain::Role;
 use kehilla_domain::validate::InputError;
-use serde_json::Value;
 
 use super::{Attachment, Profile, adapter_for};
 use crate::jobs::{JobContext, JobError, JobHandler};
@@ -105,10 +104,7 @@ impl JobHandler for PushProfileJob {
     ) -> BoxFuture<'a, std::result::Result<(), JobError>> {
         Box::pin(async move {
             let db = &ctx.db;
-            let id = serde_json::from_str::<Value>(&job.payload)
-                .ok()
-                .and_then(|v| v.get("connection").and_then(Value::as_i64))
-                .ok_or_else(|| JobError::Permanent("no connection id".into()))?;
+            let id = crate::jobs::payload_id(job, "connection")?;
             let conn = match db::connection_by_id(&db.pool, id).await {
                 Ok(c) => c,
                 Err(kehilla_db::DbError::NotFound) => return Ok(()),

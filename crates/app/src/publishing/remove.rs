@@ -9,7 +9,6 @@ use kehilla_db::jobs::{self, Claimed, NewJob};
 use kehilla_db::publishing as db;
 use kehilla_db::studio;
 use kehilla_domain::Role;
-use serde_json::Value;
 
 use super::{PublishError, Published, adapter_for};
 use crate::jobs::{JobContext, JobError, JobHandler};
@@ -94,10 +93,7 @@ impl JobHandler for RemoveJob {
     ) -> BoxFuture<'a, std::result::Result<(), JobError>> {
         Box::pin(async move {
             let db = &ctx.db;
-            let id = serde_json::from_str::<Value>(&job.payload)
-                .ok()
-                .and_then(|v| v.get("publication").and_then(Value::as_i64))
-                .ok_or_else(|| JobError::Permanent("no publication id".into()))?;
+            let id = crate::jobs::payload_id(job, "publication")?;
             let p = match db::by_id(&db.pool, id).await {
                 Ok(p) => p,
                 Err(kehilla_db::DbError::NotFound) => return Ok(()),

@@ -12,7 +12,6 @@ use kehilla_db::jobs::{self, Claimed, NewJob};
 use kehilla_db::publishing::{self as db, Connection};
 use kehilla_db::studio;
 use kehilla_db::{Db, now_ms};
-use serde_json::Value;
 
 use super::PublishError;
 use super::oauth::{app, at, provider, tokens};
@@ -189,10 +188,7 @@ impl JobHandler for RenewJob {
         job: &'a Claimed,
     ) -> BoxFuture<'a, std::result::Result<(), JobError>> {
         Box::pin(async move {
-            let id = serde_json::from_str::<Value>(&job.payload)
-                .ok()
-                .and_then(|v| v.get("connection").and_then(Value::as_i64))
-                .ok_or_else(|| JobError::Permanent("no connection id".into()))?;
+            let id = crate::jobs::payload_id(job, "connection")?;
             let conn = match db::connection_by_id(&ctx.db.pool, id).await {
                 Ok(c) => c,
                 // Disconnected meanwhile.

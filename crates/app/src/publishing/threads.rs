@@ -14,7 +14,8 @@
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use super::graph::{Graph, field};
+use super::graph::Graph;
+use super::text_at;
 use super::{Access, Account, Adapter, Comment, Metrics, Part, PublishError, Published};
 
 pub struct Threads {
@@ -132,10 +133,10 @@ impl Adapter for Threads {
             );
             self.graph
                 .comments(access, &path, |c| {
-                    let parent = field(c, "/replied_to/id");
-                    let username = field(c, "/username");
+                    let parent = text_at(c, "/replied_to/id");
+                    let username = text_at(c, "/username");
                     vec![Comment {
-                        id: field(c, "/id"),
+                        id: text_at(c, "/id"),
                         parent_id: if parent.is_empty() {
                             id.to_string()
                         } else {
@@ -143,9 +144,9 @@ impl Adapter for Threads {
                         },
                         author_id: username.clone(),
                         author: format!("@{username}"),
-                        text: field(c, "/text"),
-                        created_at: field(c, "/timestamp"),
-                        url: field(c, "/permalink"),
+                        text: text_at(c, "/text"),
+                        created_at: text_at(c, "/timestamp"),
+                        url: text_at(c, "/permalink"),
                     }]
                 })
                 .await

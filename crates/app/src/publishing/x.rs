@@ -17,6 +17,7 @@
 use futures::future::BoxFuture;
 use serde_json::Value;
 
+use super::text_at;
 use super::{
     Access, Account, Adapter, Attachment, Comment, Metrics, Part, PublishError, Published,
 };
@@ -442,13 +443,6 @@ impl Adapter for X {
     }
 }
 
-fn s(v: &Value, path: &str) -> String {
-    v.pointer(path)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
 impl X {
     async fn call(
         &self,
@@ -551,11 +545,11 @@ impl X {
                 .into_iter()
                 .flatten()
                 .map(|t| {
-                    let author_id = s(t, "/author_id");
+                    let author_id = text_at(t, "/author_id");
                     let handle = users
                         .iter()
                         .find(|u| u.get("id").and_then(Value::as_str) == Some(&author_id))
-                        .map(|u| s(u, "/username"))
+                        .map(|u| text_at(u, "/username"))
                         .unwrap_or_default();
                     let parent = t
                         .get("referenced_tweets")
@@ -563,17 +557,17 @@ impl X {
                         .into_iter()
                         .flatten()
                         .find(|r| r.get("type").and_then(Value::as_str) == Some("replied_to"))
-                        .map(|r| s(r, "/id"))
+                        .map(|r| text_at(r, "/id"))
                         .unwrap_or_else(|| id.to_string());
-                    let tid = s(t, "/id");
+                    let tid = text_at(t, "/id");
                     Comment {
                         url: format!("https://x.com/{handle}/status/{tid}"),
                         id: tid,
                         parent_id: parent,
                         author_id,
                         author: format!("@{handle}"),
-                        text: s(t, "/text"),
-                        created_at: s(t, "/created_at"),
+                        text: text_at(t, "/text"),
+                        created_at: text_at(t, "/created_at"),
                     }
                 })
                 .collect();

@@ -851,10 +851,7 @@ impl JobHandler for NotificationMail {
         job: &'a Claimed,
     ) -> BoxFuture<'a, std::result::Result<(), JobError>> {
         Box::pin(async move {
-            let id = serde_json::from_str::<serde_json::Value>(&job.payload)
-                .ok()
-                .and_then(|v| v.get("notification").and_then(serde_json::Value::as_i64))
-                .ok_or_else(|| JobError::Permanent("no notification id".into()))?;
+            let id = crate::jobs::payload_id(job, "notification")?;
             let (org_id, user_id, kind, post_public_id) =
                 match studio::notification_by_id(&ctx.db.pool, id).await {
                     Ok(n) => n,
