@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::publishing::{LATER, connect_channel, jobs_due, new_channel};
+use crate::publishing::{LATER, connect_channel, jobs_due, new_channel, scheduled_post_with};
 use crate::support::{TestApp, backends, location};
 
 /// A running PDS; stops when dropped (its stdin closes, and `kill_on_drop`).
@@ -190,54 +190,8 @@ async fn a_hebrew_post_with_facets_a_photo_and_a_thread_reaches_a_real_pds_once(
         assert!(!sealed.contains(&app_password));
 
         // A post with a photo, a mention, a hashtag and a link, and a second part.
-        let token = owner.create_token("yad", "write").await;
-        let api = reqwest::Client::new();
-        let form = reqwest::multipart::Form::new()
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(kehilla_media::sample::photo(120, 80, 9))
-                    .file_name("a.jpg"),
-            )
-            .text("alt_text", "מתנדבים בגינה");
-        let m: Value = api
-            .post(app.url("/api/v1/orgs/yad/media"))
-            .bearer_auth(&token)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
         let text = format!("שתלנו 40 עצים עם @{noa}! #התנדבות https://yad.example/עצים");
-        let p: Value = api
-            .post(app.url("/api/v1/orgs/yad/posts"))
-            .bearer_auth(&token)
-            .json(&json!({"kind": "story", "body": text, "channels": [ch],
-                           "media": [m["id"]], "scheduled_at": "2099-03-01T10:00"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let post = p["id"].as_str().unwrap().to_string();
-        let r = api
-            .put(app.url(&format!("/api/v1/orgs/yad/posts/{post}/variants/{ch}")))
-            .bearer_auth(&token)
-            .json(&json!({"body": text, "follow_ups": ["תודה לכל המתנדבים! Thank you"]}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-        let r = api
-            .post(app.url(&format!("/api/v1/orgs/yad/posts/{post}/actions")))
-            .bearer_auth(&token)
-            .json(&json!({"action": "schedule"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+        scheduled_post_with(&app, &owner, &ch, &text, "תודה לכל המתנדבים! Thank you").await;
         kehilla_app::publishing::dispatch_due(&app.db, LATER)
             .await
             .unwrap();

@@ -293,6 +293,24 @@ async fn connected(app: &TestApp, server: &str) -> (Browser, String) {
 
 /// A scheduled post with a photo and a two-part thread on the channel.
 async fn scheduled_post(app: &TestApp, owner: &Browser, ch: &str) -> String {
+    scheduled_post_with(
+        app,
+        owner,
+        ch,
+        "שתלנו 40 עצים #התנדבות",
+        "תודה לכל המתנדבים!",
+    )
+    .await
+}
+
+/// A scheduled post with a photo ("מתנדבים בגינה") and a second part, on the channel.
+pub(crate) async fn scheduled_post_with(
+    app: &TestApp,
+    owner: &Browser,
+    ch: &str,
+    body: &str,
+    second: &str,
+) -> String {
     let token = owner.create_token("yad", "write").await;
     let api = reqwest::Client::new();
     let form = reqwest::multipart::Form::new()
@@ -315,10 +333,8 @@ async fn scheduled_post(app: &TestApp, owner: &Browser, ch: &str) -> String {
     let p: Value = api
         .post(app.url("/api/v1/orgs/yad/posts"))
         .bearer_auth(&token)
-        .json(
-            &json!({"kind": "story", "body": "שתלנו 40 עצים #התנדבות", "channels": [ch],
-                       "media": [m["id"]], "scheduled_at": "2099-03-01T10:00"}),
-        )
+        .json(&json!({"kind": "story", "body": body, "channels": [ch],
+                       "media": [m["id"]], "scheduled_at": "2099-03-01T10:00"}))
         .send()
         .await
         .unwrap()
@@ -329,7 +345,7 @@ async fn scheduled_post(app: &TestApp, owner: &Browser, ch: &str) -> String {
     let r = api
         .put(app.url(&format!("/api/v1/orgs/yad/posts/{id}/variants/{ch}")))
         .bearer_auth(&token)
-        .json(&json!({"body": "שתלנו 40 עצים #התנדבות", "follow_ups": ["תודה לכל המתנדבים!"]}))
+        .json(&json!({"body": body, "follow_ups": [second]}))
         .send()
         .await
         .unwrap();
