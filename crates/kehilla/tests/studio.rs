@@ -939,6 +939,19 @@ async fn every_studio_page_speaks_english_too() {
             "/orgs/yad/studio/notifications".to_string(),
             "No notifications.",
         ),
+        (
+            "/orgs/yad/studio/channels/health".to_string(),
+            "Not connected",
+        ),
+        (
+            "/orgs/yad/studio/channels".to_string(),
+            "Profile on the networks",
+        ),
+        ("/orgs/yad/campaigns".to_string(), "No campaigns yet."),
+        (
+            "/orgs/yad/campaigns/new".to_string(),
+            "Purpose (the consent it needs)",
+        ),
     ] {
         let (s, html) = owner.get_text(&path).await;
         assert_eq!(s, StatusCode::OK, "{path}");
