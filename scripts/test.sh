@@ -19,14 +19,15 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 chromium --version
 
-echo "== S3-compatible server (moto, from PyPI) for the media store test"
+echo "== S3-compatible server (moto) and a DKIM verifier (dkimpy), from PyPI"
 moto_venv="${KEHILLA_MOTO_VENV:-/var/tmp/kehilla-moto}"
-if [ ! -x "$moto_venv/bin/moto_server" ]; then
+if [ ! -x "$moto_venv/bin/moto_server" ] || ! "$moto_venv/bin/python" -c "import dkim" 2>/dev/null; then
   command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv
-  python3 -m venv "$moto_venv" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$moto_venv"; }
-  "$moto_venv/bin/pip" install -q "moto[server]==5.2.5"
+  [ -x "$moto_venv/bin/pip" ] || python3 -m venv "$moto_venv" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$moto_venv"; }
+  "$moto_venv/bin/pip" install -q "moto[server]==5.2.5" "dkimpy==1.1.8"
 fi
 export KEHILLA_S3_SERVER="$moto_venv/bin/moto_server"
+export KEHILLA_DKIM_PYTHON="$moto_venv/bin/python"
 "$KEHILLA_S3_SERVER" --help >/dev/null
 
 echo "== Bluesky PDS (@atproto/pds and a PLC directory, from npm) for the Bluesky tests"

@@ -1062,6 +1062,7 @@ async fn studio_demo(
                     network: &ch.network,
                     target,
                     destination: &destination,
+                    campaign_id: None,
                 },
             )
             .await?;
@@ -1088,6 +1089,8 @@ async fn studio_demo(
                         .unwrap_or("")
                         .into(),
                     device: devices.get(r % devices.len()).copied().unwrap_or("other"),
+                    campaign_id: None,
+                    recipient_id: None,
                 });
             }
         }

@@ -88,6 +88,7 @@ impl Registry {
         r.add(crate::publishing::profile::PushProfileJob);
         r.add(crate::publishing::figures::MetricsJob);
         r.add(crate::messaging::campaigns::TestSendJob);
+        r.add(crate::messaging::send::SendJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

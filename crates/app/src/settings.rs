@@ -88,6 +88,18 @@ pub struct Settings {
     /// `instagram`, `threads`): its client id and secret, made in the network's developer
     /// console with the callback `{base_url}/oauth/callback`. Mastodon servers need none.
     pub oauth_apps: std::collections::BTreeMap<String, OauthApp>,
+    /// SMTP relays for campaigns, tried in turn: lettre's URL form
+    /// (`smtp://user:pass@host:587?tls=required`, `smtps://…`) with two more parameters,
+    /// `connections` (default 4) and `per_second` (default no limit). Empty: `smtp_url`; with
+    /// neither, campaigns go to the built-in sink (demo mode) and nothing leaves the server.
+    pub campaign_relays: Vec<Secret>,
+    /// The domain of the per-recipient bounce addresses (`bounces+…@{bounce_domain}`) and of
+    /// campaign Message-IDs; its MX should reach the inbound SMTP listener [default: the host
+    /// of `base_url`].
+    pub bounce_domain: Option<String>,
+    /// Where the inbound SMTP listener that takes bounces and complaint reports listens, e.g.
+    /// `0.0.0.0:25` [default: not started].
+    pub inbound_smtp_listen: Option<String>,
 }
 
 /// An app registered with a network for signing in.
@@ -130,6 +142,9 @@ impl Default for Settings {
             media_store_url: None,
             secret_key: None,
             oauth_apps: std::collections::BTreeMap::new(),
+            campaign_relays: Vec::new(),
+            bounce_domain: None,
+            inbound_smtp_listen: None,
         }
     }
 }

@@ -86,6 +86,26 @@ pub async fn enqueue<'c, E: Executor<'c, Database = Any>>(
     Ok(r.map(|r| r.0))
 }
 
+/// Queues a keyed job again to run at `at` (unless it is running: a running job reads its
+/// work's state itself). False when there is no such job or it runs.
+pub async fn requeue<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    unique_key: &str,
+    at: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE jobs SET status = 'queued', run_at = $1, attempts = 0, updated_at = $2, \
+         finished_at = NULL WHERE unique_key = $3 AND status <> 'running' \
+         AND NOT (status = 'queued' AND run_at <= $1)",
+    )
+    .bind(at)
+    .bind(now_ms())
+    .bind(unique_key)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
 /// A job held by a worker.
 #[derive(Debug, Clone, FromRow)]
 pub struct Claimed {

@@ -1,4 +1,4 @@
-//! Messaging's SQL: campaigns.
+//! Messaging's SQL: campaigns, their recipients (the send log), suppressions and senders.
 
 use sqlx::{Any, Executor, FromRow};
 
@@ -20,10 +20,18 @@ pub struct Campaign {
     pub status: String,
     pub created_at: i64,
     pub updated_at: i64,
+    pub scheduled_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub prepared: i64,
+    pub open_tracking: i64,
+    pub sender: String,
+    pub gate: String,
 }
 
 const COLS: &str = "id, public_id, organization_id, name, channel, purpose, lang, subject, body, \
-     advertising, segment, status, created_at, updated_at";
+     advertising, segment, status, created_at, updated_at, scheduled_at, started_at, finished_at, \
+     prepared, open_tracking, sender, gate";
 
 /// What a campaign is made of.
 #[derive(Debug, Clone, Default)]
@@ -112,4 +120,567 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Result
     .bind(org)
     .fetch_all(e)
     .await?)
+}
+
+pub async fn by_id<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> Result<Campaign> {
+    sqlx::query_as(crate::sql!("SELECT {COLS} FROM campaigns WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(e)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+/// A draft becomes scheduled (to go out at `at`; now for "send now").
+pub async fn schedule<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    public_id: &str,
+    at: i64,
+    open_tracking: bool,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE campaigns SET status = 'scheduled', scheduled_at = $1, open_tracking = $2, updated_at = $3 \
+         WHERE organization_id = $4 AND public_id = $5 AND status = 'draft'",
+    )
+    .bind(at)
+    .bind(i64::from(open_tracking))
+    .bind(now_ms())
+    .bind(org)
+    .bind(public_id)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Moves a campaign from one of `from` to `to`; false when it was in none of them.
+pub async fn transition<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    public_id: &str,
+    from: &[&str],
+    to: &str,
+) -> Result<bool> {
+    let r = sqlx::query(crate::sql!(
+        "UPDATE campaigns SET status = $1, updated_at = $2, \
+         finished_at = CASE WHEN $1 IN ('cancelled', 'sent') THEN $2 ELSE finished_at END \
+         WHERE organization_id = $3 AND public_id = $4 AND status IN ({})",
+        crate::state_list(from)
+    ))
+    .bind(to)
+    .bind(now_ms())
+    .bind(org)
+    .bind(public_id)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The sending run takes the campaign: it becomes `sending` (from scheduled or sending) with
+/// this run as its sender. False when it is paused, cancelled or done.
+pub async fn take<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    sender: &str,
+) -> Result<bool> {
+    let now = now_ms();
+    let r = sqlx::query(
+        "UPDATE campaigns SET status = 'sending', sender = $1, started_at = COALESCE(started_at, $2), \
+         updated_at = $2 WHERE id = $3 AND status IN ('scheduled', 'sending')",
+    )
+    .bind(sender)
+    .bind(now)
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Whether `sender` still sends the campaign (it is `sending` and no later run took it).
+pub async fn still_sending<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    sender: &str,
+) -> Result<bool> {
+    let r: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 FROM campaigns WHERE id = $1 AND status = 'sending' AND sender = $2",
+    )
+    .bind(id)
+    .bind(sender)
+    .fetch_optional(e)
+    .await?;
+    Ok(r.is_some())
+}
+
+/// The snapshot of recipients is complete; the gate's count is kept with the campaign.
+pub async fn mark_prepared<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    gate: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE campaigns SET prepared = 1, gate = $1 WHERE id = $2")
+        .bind(gate)
+        .bind(id)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+/// Every recipient had their turn: the campaign is sent.
+pub async fn finish<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    sender: &str,
+) -> Result<bool> {
+    let now = now_ms();
+    let r = sqlx::query(
+        "UPDATE campaigns SET status = 'sent', finished_at = $1, updated_at = $1 \
+         WHERE id = $2 AND status = 'sending' AND sender = $3",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(sender)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Campaigns that should be sending now (scheduled and due, or sending): the safety net that
+/// queues their job again when it ended early.
+pub async fn due<'c, E: Executor<'c, Database = Any>>(e: E, now: i64) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, organization_id FROM campaigns WHERE (status = 'scheduled' AND scheduled_at <= $1) \
+         OR status = 'sending' ORDER BY id LIMIT 1000",
+    )
+    .bind(now)
+    .fetch_all(e)
+    .await?)
+}
+
+// ---- Recipients: the send log ----
+
+/// One recipient with what their message needs.
+#[derive(Debug, Clone, FromRow)]
+pub struct Recipient {
+    pub id: i64,
+    pub address: String,
+    pub attempts: i64,
+    pub person_public_id: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// Adds the people of `cond` (a compiled segment condition over `people p`, its parameters
+/// numbered from $2, the organization being $1) with ids in `(after, upto]` as recipients, each
+/// once (a repeat after a crash adds nobody twice). Suppressed addresses are left out.
+pub async fn add_recipients<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    campaign: i64,
+    cond: &crate::segments::Compiled,
+    address_column: &str,
+    after: i64,
+    upto: i64,
+) -> Result<u64> {
+    let column = match address_column {
+        "phone" => "p.phone",
+        _ => "p.email",
+    };
+    let n = cond.params.len();
+    let sql = format!(
+        "INSERT INTO campaign_recipients (campaign_id, organization_id, person_id, address) \
+         SELECT ${c}, p.organization_id, p.id, {column} FROM people p \
+         WHERE p.organization_id = $1 AND ({cond}) AND {column} IS NOT NULL AND p.id > ${a} AND p.id <= ${u} \
+         AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.organization_id = p.organization_id \
+         AND s.address = {column}) \
+         ON CONFLICT (campaign_id, person_id) DO NOTHING",
+        c = n + 2,
+        a = n + 3,
+        u = n + 4,
+        cond = cond.sql,
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org);
+    for p in &cond.params {
+        q = match p {
+            crate::segments::Param::Int(i) => q.bind(*i),
+            crate::segments::Param::Float(f) => q.bind(*f),
+            crate::segments::Param::Text(t) => q.bind(t.clone()),
+            crate::segments::Param::Null => q.bind(Option::<String>::None),
+        };
+    }
+    let r = q.bind(campaign).bind(after).bind(upto).execute(e).await?;
+    Ok(r.rows_affected())
+}
+
+/// The highest person id of an organization (the snapshot walks ids up to it).
+pub async fn max_person_id<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Result<i64> {
+    let (n,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(id) FROM people WHERE organization_id = $1")
+            .bind(org)
+            .fetch_one(e)
+            .await?;
+    Ok(n.unwrap_or(0))
+}
+
+/// Queued recipients after `after`, in order.
+pub async fn queued<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    campaign: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Recipient>> {
+    Ok(sqlx::query_as(
+        "SELECT r.id, r.address, r.attempts, p.public_id AS person_public_id, p.first_name, \
+         p.last_name, p.lang FROM campaign_recipients r LEFT JOIN people p ON p.id = r.person_id \
+         WHERE r.campaign_id = $1 AND r.status = 'queued' AND r.id > $2 ORDER BY r.id LIMIT $3",
+    )
+    .bind(campaign)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(e)
+    .await?)
+}
+
+/// What became of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The relay took it (250 after DATA).
+    Sent,
+    /// A passing refusal (4xx, or the connection broke before the relay took it): tried again
+    /// at `next_at`.
+    Deferred { next_at: i64, error: String },
+    /// A permanent refusal (5xx): the address is suppressed.
+    Bounced { error: String },
+    /// Given up (too many passing refusals, or a message that cannot be made).
+    Failed { error: String },
+}
+
+/// Records what became of one recipient's message (only while it is queued: a repeat records
+/// nothing).
+pub async fn record<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    recipient: i64,
+    outcome: &Outcome,
+) -> Result<bool> {
+    let now = now_ms();
+    let q = match outcome {
+        Outcome::Sent => sqlx::query(
+            "UPDATE campaign_recipients SET status = 'sent', sent_at = $1, attempts = attempts + 1, \
+             error = '' WHERE id = $2 AND status = 'queued'",
+        )
+        .bind(now)
+        .bind(recipient),
+        Outcome::Deferred { next_at, error } => sqlx::query(
+            "UPDATE campaign_recipients SET status = 'deferred', next_at = $1, attempts = attempts + 1, \
+             error = $2 WHERE id = $3 AND status = 'queued'",
+        )
+        .bind(*next_at)
+        .bind(error.clone())
+        .bind(recipient),
+        Outcome::Bounced { error } => sqlx::query(
+            "UPDATE campaign_recipients SET status = 'bounced', bounced_at = $1, attempts = attempts + 1, \
+             error = $2 WHERE id = $3 AND status = 'queued'",
+        )
+        .bind(now)
+        .bind(error.clone())
+        .bind(recipient),
+        Outcome::Failed { error } => sqlx::query(
+            "UPDATE campaign_recipients SET status = 'failed', attempts = attempts + 1, error = $1 \
+             WHERE id = $2 AND status = 'queued'",
+        )
+        .bind(error.clone())
+        .bind(recipient),
+    };
+    Ok(q.execute(e).await?.rows_affected() == 1)
+}
+
+/// Deferred recipients whose time came are queued again; returns how many.
+pub async fn requeue_deferred<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    campaign: i64,
+    now: i64,
+) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE campaign_recipients SET status = 'queued' WHERE campaign_id = $1 AND status = 'deferred' \
+         AND next_at <= $2",
+    )
+    .bind(campaign)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected())
+}
+
+/// When the next deferred recipient is due, if any.
+pub async fn next_deferred<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    campaign: i64,
+) -> Result<Option<i64>> {
+    let (n,): (Option<i64>,) = sqlx::query_as(
+        "SELECT MIN(next_at) FROM campaign_recipients WHERE campaign_id = $1 AND status = 'deferred'",
+    )
+    .bind(campaign)
+    .fetch_one(e)
+    .await?;
+    Ok(n)
+}
+
+/// A cancelled campaign: who had not had their message yet will not.
+pub async fn cancel_rest<'c, E: Executor<'c, Database = Any>>(e: E, campaign: i64) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE campaign_recipients SET status = 'cancelled' WHERE campaign_id = $1 \
+         AND status IN ('queued', 'deferred')",
+    )
+    .bind(campaign)
+    .execute(e)
+    .await?
+    .rows_affected())
+}
+
+/// A campaign's figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Figures {
+    pub total: i64,
+    pub queued: i64,
+    pub sent: i64,
+    pub deferred: i64,
+    pub bounced: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+    pub delivered: i64,
+    pub clicked: i64,
+    pub opened: i64,
+    pub unsubscribed: i64,
+    pub complained: i64,
+}
+
+impl Figures {
+    /// How many had their turn (sent, bounced, failed or cancelled), of the total.
+    pub fn done(&self) -> i64 {
+        self.sent + self.bounced + self.failed + self.cancelled
+    }
+}
+
+pub async fn figures<'c, E: Executor<'c, Database = Any> + Copy>(
+    e: E,
+    campaign: i64,
+) -> Result<Figures> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, COUNT(*) FROM campaign_recipients WHERE campaign_id = $1 GROUP BY status",
+    )
+    .bind(campaign)
+    .fetch_all(e)
+    .await?;
+    let mut f = Figures::default();
+    for (status, n) in rows {
+        f.total += n;
+        match status.as_str() {
+            "queued" => f.queued = n,
+            "sent" => f.sent = n,
+            "deferred" => f.deferred = n,
+            "bounced" => f.bounced = n,
+            "failed" => f.failed = n,
+            "cancelled" => f.cancelled = n,
+            _ => {}
+        }
+    }
+    let (clicked, opened, unsubscribed, complained, late_bounce): (i64, i64, i64, i64, i64) =
+        sqlx::query_as(
+            "SELECT COUNT(clicked_at), COUNT(opened_at), COUNT(unsubscribed_at), COUNT(complained_at), \
+             COALESCE(SUM(CASE WHEN status = 'sent' AND bounced_at IS NOT NULL THEN 1 ELSE 0 END), 0) \
+             FROM campaign_recipients WHERE campaign_id = $1",
+        )
+        .bind(campaign)
+        .fetch_one(e)
+        .await?;
+    f.clicked = clicked;
+    f.opened = opened;
+    f.unsubscribed = unsubscribed;
+    f.complained = complained;
+    // A bounce that came back later (a delivery status notification) counts as bounced.
+    f.bounced += late_bounce;
+    f.delivered = f.sent - late_bounce;
+    Ok(f)
+}
+
+/// A recipient by id within an organization (bounces, clicks).
+pub async fn recipient<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+) -> Result<(i64, i64, String, String)> {
+    sqlx::query_as(
+        "SELECT r.organization_id, r.campaign_id, r.address, r.status FROM campaign_recipients r WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(e)
+    .await?
+    .ok_or(DbError::NotFound)
+}
+
+/// Marks a moment of a recipient (`clicked_at`, `opened_at`, `unsubscribed_at`,
+/// `complained_at`, `bounced_at`) the first time only.
+pub async fn mark<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    recipient: i64,
+    column: &str,
+) -> Result<bool> {
+    let column = match column {
+        "clicked_at" => "clicked_at",
+        "opened_at" => "opened_at",
+        "unsubscribed_at" => "unsubscribed_at",
+        "complained_at" => "complained_at",
+        _ => "bounced_at",
+    };
+    let r = sqlx::query(crate::sql!(
+        "UPDATE campaign_recipients SET {column} = $1 WHERE id = $2 AND {column} IS NULL"
+    ))
+    .bind(now_ms())
+    .bind(recipient)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A person unsubscribed: the campaign that last reached them (in the last 60 days) counts it.
+pub async fn mark_unsubscribed<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    person: i64,
+) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE campaign_recipients SET unsubscribed_at = $1 WHERE id = (SELECT id FROM campaign_recipients \
+         WHERE person_id = $2 AND status = 'sent' AND sent_at > $3 ORDER BY id DESC LIMIT 1) \
+         AND unsubscribed_at IS NULL",
+    )
+    .bind(now)
+    .bind(person)
+    .bind(now - 60 * 24 * 3_600_000)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// A deferred recipient that came back soft-bounced after it was sent is queued again.
+pub async fn resend<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    recipient: i64,
+    next_at: i64,
+    error: &str,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE campaign_recipients SET status = 'deferred', next_at = $1, error = $2 \
+         WHERE id = $3 AND status = 'sent' AND attempts < 5",
+    )
+    .bind(next_at)
+    .bind(error)
+    .bind(recipient)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+// ---- Suppressions ----
+
+/// No campaign of the organization goes to `address` again.
+pub async fn suppress<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    address: &str,
+    reason: &str,
+    detail: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO suppressions (organization_id, address, reason, detail, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, address) DO NOTHING",
+    )
+    .bind(org)
+    .bind(address)
+    .bind(reason)
+    .bind(detail)
+    .bind(now_ms())
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+pub async fn suppressed_count<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Result<i64> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM suppressions WHERE organization_id = $1")
+            .bind(org)
+            .fetch_one(e)
+            .await?;
+    Ok(n)
+}
+
+// ---- Senders ----
+
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct Sender {
+    pub organization_id: i64,
+    pub from_name: String,
+    pub from_address: String,
+    pub reply_to: String,
+    pub dkim_domain: String,
+    pub dkim_selector: String,
+    pub dkim_key_sealed: String,
+    pub dkim_public: String,
+    pub updated_at: i64,
+}
+
+pub async fn sender<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Result<Option<Sender>> {
+    Ok(sqlx::query_as(
+        "SELECT organization_id, from_name, from_address, reply_to, dkim_domain, dkim_selector, \
+         dkim_key_sealed, dkim_public, updated_at FROM mail_senders WHERE organization_id = $1",
+    )
+    .bind(org)
+    .fetch_optional(e)
+    .await?)
+}
+
+/// Saves who the organization's campaigns come from (the DKIM key is kept).
+pub async fn save_sender<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    from_name: &str,
+    from_address: &str,
+    reply_to: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO mail_senders (organization_id, from_name, from_address, reply_to, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id) DO UPDATE SET from_name = $2, \
+         from_address = $3, reply_to = $4, updated_at = $5",
+    )
+    .bind(org)
+    .bind(from_name)
+    .bind(from_address)
+    .bind(reply_to)
+    .bind(now_ms())
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Keeps a new DKIM key for the organization's domain.
+pub async fn save_dkim<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    domain: &str,
+    selector: &str,
+    key_sealed: &str,
+    public: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO mail_senders (organization_id, dkim_domain, dkim_selector, dkim_key_sealed, \
+         dkim_public, updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (organization_id) DO UPDATE \
+         SET dkim_domain = $2, dkim_selector = $3, dkim_key_sealed = $4, dkim_public = $5, updated_at = $6",
+    )
+    .bind(org)
+    .bind(domain)
+    .bind(selector)
+    .bind(key_sealed)
+    .bind(public)
+    .bind(now_ms())
+    .execute(e)
+    .await?;
+    Ok(())
 }

@@ -1140,10 +1140,11 @@ pub struct Link {
     pub target: String,
     pub destination: String,
     pub created_at: i64,
+    pub campaign_id: Option<i64>,
 }
 
-const L_COLS: &str =
-    "id, code, organization_id, post_id, channel_id, network, target, destination, created_at";
+const L_COLS: &str = "id, code, organization_id, post_id, channel_id, network, target, destination, \
+     created_at, campaign_id";
 
 pub struct LinkData<'a> {
     pub code: &'a str,
@@ -1152,6 +1153,7 @@ pub struct LinkData<'a> {
     pub network: &'a str,
     pub target: &'a str,
     pub destination: &'a str,
+    pub campaign_id: Option<i64>,
 }
 
 pub async fn create_link<'c, E: Executor<'c, Database = Any>>(
@@ -1160,8 +1162,8 @@ pub async fn create_link<'c, E: Executor<'c, Database = Any>>(
     d: &LinkData<'_>,
 ) -> Result<Link> {
     sqlx::query_as(crate::sql!(
-        "INSERT INTO links (code, organization_id, post_id, channel_id, network, target, destination, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {L_COLS}"
+        "INSERT INTO links (code, organization_id, post_id, channel_id, network, target, destination, \
+         created_at, campaign_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {L_COLS}"
     ))
     .bind(d.code)
     .bind(org)
@@ -1171,27 +1173,31 @@ pub async fn create_link<'c, E: Executor<'c, Database = Any>>(
     .bind(d.target)
     .bind(d.destination)
     .bind(now_ms())
+    .bind(d.campaign_id)
     .fetch_one(e)
     .await
     .map_err(|e| DbError::unique(e, "code"))
 }
 
-/// The link already made for the same destination, post and channel, if any.
+/// The link already made for the same destination, post, channel and campaign, if any.
 pub async fn find_link<'c, E: Executor<'c, Database = Any>>(
     e: E,
     org: i64,
     post: Option<i64>,
     channel: Option<i64>,
+    campaign: Option<i64>,
     destination: &str,
 ) -> Result<Option<Link>> {
     Ok(sqlx::query_as(crate::sql!(
         "SELECT {L_COLS} FROM links WHERE organization_id = $1 AND destination = $2 \
-         AND COALESCE(post_id, 0) = $3 AND COALESCE(channel_id, 0) = $4 ORDER BY id LIMIT 1"
+         AND COALESCE(post_id, 0) = $3 AND COALESCE(channel_id, 0) = $4 \
+         AND COALESCE(campaign_id, 0) = $5 ORDER BY id LIMIT 1"
     ))
     .bind(org)
     .bind(destination)
     .bind(post.unwrap_or(0))
     .bind(channel.unwrap_or(0))
+    .bind(campaign.unwrap_or(0))
     .fetch_optional(e)
     .await?)
 }
@@ -1250,6 +1256,9 @@ pub struct Click {
     pub at: i64,
     pub referrer_host: String,
     pub device: &'static str,
+    pub campaign_id: Option<i64>,
+    /// The campaign recipient who clicked (from the link's signed `m` parameter).
+    pub recipient_id: Option<i64>,
 }
 
 /// Appends clicks in multi-row statements, in one transaction.
@@ -1257,25 +1266,27 @@ pub async fn record_clicks(db: &crate::Db, clicks: &[Click]) -> Result<()> {
     if clicks.is_empty() {
         return Ok(());
     }
-    let per = (db.batch_params() / 7).max(1);
+    let per = (db.batch_params() / 8).max(1);
     let mut tx = db.begin().await?;
     for chunk in clicks.chunks(per) {
         let mut values = Vec::with_capacity(chunk.len());
         for i in 0..chunk.len() {
-            let b = i * 7;
+            let b = i * 8;
             values.push(format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
                 b + 1,
                 b + 2,
                 b + 3,
                 b + 4,
                 b + 5,
                 b + 6,
-                b + 7
+                b + 7,
+                b + 8
             ));
         }
         let sql = crate::sql!(
-            "INSERT INTO clicks (organization_id, link_id, post_id, channel_id, at, referrer_host, device) VALUES {}",
+            "INSERT INTO clicks (organization_id, link_id, post_id, channel_id, at, referrer_host, device, \
+             campaign_id) VALUES {}",
             values.join(", ")
         );
         let mut q = sqlx::query(sql);
@@ -1287,9 +1298,24 @@ pub async fn record_clicks(db: &crate::Db, clicks: &[Click]) -> Result<()> {
                 .bind(c.channel_id)
                 .bind(c.at)
                 .bind(c.referrer_host.clone())
-                .bind(c.device);
+                .bind(c.device)
+                .bind(c.campaign_id);
         }
         q.execute(&mut *tx).await?;
+    }
+    // A campaign recipient's first click.
+    for c in clicks {
+        if let (Some(r), Some(campaign)) = (c.recipient_id, c.campaign_id) {
+            sqlx::query(
+                "UPDATE campaign_recipients SET clicked_at = $1 WHERE id = $2 AND campaign_id = $3 \
+                 AND clicked_at IS NULL",
+            )
+            .bind(c.at)
+            .bind(r)
+            .bind(campaign)
+            .execute(&mut *tx)
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(())

@@ -240,6 +240,12 @@ async fn dispatcher(db: Db, worker: Worker, mut stop: watch::Receiver<bool>) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "queueing figures failed"),
             }
+            // A campaign that should be sending has its job queued.
+            match kehilla_app::messaging::send::enqueue_due(&db).await {
+                Ok(n) if n > 0 => worker.wake(),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "queueing campaigns failed"),
+            }
         }
         tick = tick.wrapping_add(1);
         // Many posts due at once are handed over in rounds of 500 until none is left, waking

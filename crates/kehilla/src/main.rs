@@ -150,6 +150,30 @@ struct SettingsArgs {
         value_name = "BOOL"
     )]
     fetch_private: Option<bool>,
+    /// SMTP relays for campaigns, separated by spaces [default: smtp_url, else the built-in sink]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_CAMPAIGN_RELAYS",
+        value_name = "URLS"
+    )]
+    campaign_relays: Option<String>,
+    /// Domain of the bounce addresses and Message-IDs of campaigns [default: base_url's host]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_BOUNCE_DOMAIN",
+        value_name = "DOMAIN"
+    )]
+    bounce_domain: Option<String>,
+    /// Address of the inbound SMTP listener for bounces and complaints [default: off]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_INBOUND_SMTP_LISTEN",
+        value_name = "ADDR"
+    )]
+    inbound_smtp_listen: Option<String>,
 }
 
 impl SettingsArgs {
@@ -245,6 +269,23 @@ impl SettingsArgs {
         }
         if let Some(v) = self.fetch_private {
             s.fetch_private = v;
+        }
+        if let Some(v) = &self.campaign_relays {
+            s.campaign_relays = v
+                .split_whitespace()
+                .map(|u| kehilla_app::settings::Secret(u.to_string()))
+                .collect();
+        }
+        if let Some(v) = &self.bounce_domain {
+            s.bounce_domain = Some(v.clone());
+        }
+        if let Some(v) = &self.inbound_smtp_listen {
+            s.inbound_smtp_listen = Some(v.clone());
+        }
+        for relay in &s.campaign_relays {
+            if let Err(e) = kehilla_app::messaging::send::parse_relay(relay.expose()) {
+                return Err(StartError(format!("campaign_relays: {e}")));
+            }
         }
         // The networks' apps: KEHILLA_OAUTH_<NETWORK>_CLIENT_ID and _CLIENT_SECRET.
         for network in kehilla_app::settings::OAUTH_NETWORKS {

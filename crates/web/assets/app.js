@@ -66,6 +66,27 @@ document.addEventListener("click", (ev) => {
   setTimeout(tick, 1000);
 })();
 
+// Campaign progress: refresh the bar and the figures while the campaign sends.
+(() => {
+  const bar = document.getElementById("campaign-progress");
+  if (!bar) return;
+  const url = bar.getAttribute("data-status-url");
+  const start = bar.getAttribute("data-status");
+  const tick = () => fetch(url, { headers: { accept: "application/json" } }).then((r) => r.json()).then((s) => {
+    bar.value = s.done; bar.max = Math.max(s.figures.total, 1);
+    const label = document.getElementById("campaign-progress-label");
+    if (label) label.textContent = `${s.done} / ${s.figures.total}`;
+    for (const k of ["sent", "delivered", "bounced", "deferred", "failed", "clicked", "unsubscribed", "opened"]) {
+      const cell = document.getElementById(`fig-${k}`);
+      if (cell) cell.textContent = s.figures[k];
+    }
+    const c = document.getElementById("fig-complaints");
+    if (c) c.textContent = s.figures.complained;
+    if (s.status !== start) { window.location.reload(); } else if (s.status === "sending" || s.status === "scheduled") { setTimeout(tick, 1500); }
+  }).catch(() => setTimeout(tick, 4000));
+  if (start === "sending" || start === "scheduled") setTimeout(tick, 1500);
+})();
+
 // Studio: live counters and previews for each channel's version, as the user types. The count
 // comes from the server, so the page uses the same rules as the publisher.
 (() => {

@@ -398,6 +398,7 @@ pub async fn create_link(
         channel_id: channel.as_ref().map(|c| c.id),
         source: channel.as_ref().map(|c| c.network.as_str()).unwrap_or(""),
         campaign: post.as_ref().map(|p| p.slug.as_str()).unwrap_or(""),
+        campaign_id: None,
     };
     let l = link_uc::make(&st.db, o.org.id, tag, &b.url).await?;
     Ok((

@@ -336,6 +336,36 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Org(Edit),
             pages::campaigns::test_send,
         )
+        .post(
+            "/orgs/{org}/campaigns/{campaign}/send",
+            Org(Edit),
+            pages::campaigns::send,
+        )
+        .post(
+            "/orgs/{org}/campaigns/{campaign}/control",
+            Org(Edit),
+            pages::campaigns::control,
+        )
+        .get(
+            "/orgs/{org}/campaigns/{campaign}/status",
+            Org(Read),
+            pages::campaigns::status,
+        )
+        .get(
+            "/orgs/{org}/campaigns/sender",
+            Org(Admin),
+            pages::campaigns::sender_page,
+        )
+        .post(
+            "/orgs/{org}/campaigns/sender",
+            Org(Admin),
+            pages::campaigns::sender_save,
+        )
+        .post(
+            "/orgs/{org}/campaigns/sender/dkim",
+            Org(Admin),
+            pages::campaigns::sender_dkim,
+        )
         .get("/orgs/{org}/lists", Org(Read), pages::lists::lists)
         .post("/orgs/{org}/lists", Org(Edit), pages::lists::create_list)
         .get(
@@ -449,6 +479,7 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .get("/p/{token}", Public, pages::forms::preferences)
         .post("/p/{token}", Public, pages::forms::save_preferences)
         .get("/u/{token}", Public, pages::forms::unsubscribe_page)
+        .get("/m/o/{pixel}", Public, pages::campaigns::opened)
         .post("/u/{token}", Public, pages::forms::unsubscribe)
         // Studio.
         .get("/orgs/{org}/studio", Org(Read), pages::studio::home)

@@ -50,6 +50,7 @@ async fn footer(db: &Db, by: &OrgMember, unsubscribe_url: &str) -> Result<Footer
         legal_name: legal.legal_name,
         contact: legal.contact_details,
         unsubscribe_url: unsubscribe_url.to_string(),
+        pixel_url: String::new(),
     })
 }
 
@@ -260,4 +261,93 @@ impl crate::jobs::JobHandler for TestSendJob {
             Ok(())
         })
     }
+}
+
+/// Sends a draft now (`at` none) or at a time: checked as it would go out (the legal footer of
+/// an advertising campaign, a template that renders), with someone to receive it.
+pub async fn send(
+    db: &Db,
+    by: &OrgMember,
+    public_id: &str,
+    at: Option<i64>,
+    open_tracking: bool,
+    unsubscribe_url: &str,
+) -> Result<()> {
+    if by.role < Role::Editor {
+        return Err(AppError::Forbidden);
+    }
+    let c = db::get(&db.pool, by.org.id, public_id).await?;
+    if c.status != "draft" {
+        return Err(AppError::Conflict("campaign-not-draft"));
+    }
+    let now = kehilla_db::now_ms();
+    let at = at.unwrap_or(now);
+    if at < now - 60_000 {
+        return Err(AppError::Input {
+            field: "scheduled_at",
+            error: InputError::InvalidValue,
+        });
+    }
+    // As it would go out: the footer the law asks of advertising, a template that renders.
+    preview(db, by, &c, None, unsubscribe_url).await?;
+    let g = gate_of(db, by.org.id, &c).await?;
+    if g.eligible == 0 {
+        return Err(AppError::Conflict("campaign-no-recipients"));
+    }
+    if !db::schedule(&db.pool, by.org.id, public_id, at, open_tracking).await? {
+        return Err(AppError::Conflict("campaign-not-draft"));
+    }
+    super::send::wake(db, c.id, by.org.id, at).await?;
+    Ok(())
+}
+
+/// Pause, resume or cancel a campaign. Cancelling a scheduled campaign that has not started
+/// makes it a draft again; cancelling one that is sending stops it for good.
+pub async fn control(db: &Db, by: &OrgMember, public_id: &str, action: &str) -> Result<()> {
+    if by.role < Role::Editor {
+        return Err(AppError::Forbidden);
+    }
+    let c = db::get(&db.pool, by.org.id, public_id).await?;
+    let org = by.org.id;
+    let done = match action {
+        "pause" => {
+            db::transition(
+                &db.pool,
+                org,
+                public_id,
+                &["sending", "scheduled"],
+                "paused",
+            )
+            .await?
+        }
+        "resume" => {
+            let ok = db::transition(&db.pool, org, public_id, &["paused"], "sending").await?;
+            if ok {
+                super::send::wake(db, c.id, org, kehilla_db::now_ms()).await?;
+            }
+            ok
+        }
+        "cancel" if c.prepared == 0 && c.status == "scheduled" => {
+            db::transition(&db.pool, org, public_id, &["scheduled"], "draft").await?
+        }
+        "cancel" => {
+            let ok = db::transition(
+                &db.pool,
+                org,
+                public_id,
+                &["sending", "paused", "scheduled"],
+                "cancelled",
+            )
+            .await?;
+            if ok {
+                db::cancel_rest(&db.pool, c.id).await?;
+            }
+            ok
+        }
+        _ => return Err(AppError::Conflict("campaign-action-unknown")),
+    };
+    if !done {
+        return Err(AppError::Conflict("campaign-state"));
+    }
+    Ok(())
 }

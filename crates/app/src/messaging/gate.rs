@@ -21,6 +21,8 @@ pub enum Excluded {
     Withdrawn,
     /// They never gave it (or the law does not let this purpose go without it).
     NoConsent,
+    /// Their address bounced for good or complained: no campaign goes to it again.
+    Suppressed,
 }
 
 impl Excluded {
@@ -29,6 +31,7 @@ impl Excluded {
             Excluded::NoAddress => "gate-no-address",
             Excluded::Withdrawn => "gate-withdrawn",
             Excluded::NoConsent => "gate-no-consent",
+            Excluded::Suppressed => "gate-suppressed",
         }
     }
 }
@@ -88,7 +91,20 @@ pub async fn gate(
     )
     .await?;
     let audience_n = seg::count(&db.pool, org, &all).await?;
-    let eligible = seg::count(&db.pool, org, &reachable).await?;
+    let reachable_n = seg::count(&db.pool, org, &reachable).await?;
+    let suppressed = seg::count(
+        &db.pool,
+        org,
+        &with(
+            &reachable,
+            &format!(
+                "EXISTS (SELECT 1 FROM suppressions s WHERE s.organization_id = p.organization_id \
+                 AND s.address = {address})"
+            ),
+        ),
+    )
+    .await?;
+    let eligible = reachable_n - suppressed;
     let no_address = seg::count(&db.pool, org, &with(&all, &format!("{address} IS NULL"))).await?;
     let withdrawn = seg::count(
         &db.pool,
@@ -96,7 +112,7 @@ pub async fn gate(
         &with(&withdrawn, &format!("{address} IS NOT NULL")),
     )
     .await?;
-    let no_consent = (audience_n - eligible - no_address - withdrawn).max(0);
+    let no_consent = (audience_n - reachable_n - no_address - withdrawn).max(0);
     Ok(Gate {
         audience: audience_n,
         eligible,
@@ -104,6 +120,7 @@ pub async fn gate(
             (Excluded::NoAddress, no_address),
             (Excluded::Withdrawn, withdrawn),
             (Excluded::NoConsent, no_consent),
+            (Excluded::Suppressed, suppressed),
         ],
     })
 }

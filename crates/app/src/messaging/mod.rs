@@ -5,3 +5,5 @@
 pub mod campaigns;
 pub mod gate;
 pub mod render;
+pub mod send;
+pub mod sender;

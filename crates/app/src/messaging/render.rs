@@ -26,6 +26,8 @@ pub struct Footer {
     pub legal_name: String,
     pub contact: String,
     pub unsubscribe_url: String,
+    /// The open-tracking image's address, when the campaign counts opens (off by default).
+    pub pixel_url: String,
 }
 
 /// One campaign's content.
@@ -82,16 +84,37 @@ fn template_error(e: &minijinja::Error) -> RenderError {
     RenderError::Template { code, detail }
 }
 
+/// A campaign's subject and body, parsed once for all of its recipients: a sandbox where
+/// nothing but the values given exists.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    pub fn new(subject: &str, markdown: &str) -> Result<Templates, RenderError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(50_000));
+        // No autoescape here: the result is Markdown (or a subject), escaped where it becomes HTML.
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.add_template_owned("subject", subject.to_string())
+            .map_err(|e| template_error(&e))?;
+        env.add_template_owned("body", markdown.to_string())
+            .map_err(|e| template_error(&e))?;
+        Ok(Templates { env })
+    }
+
+    fn fill(&self, name: &str, values: &serde_json::Value) -> Result<String, RenderError> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(minijinja::value::Serde(values)))
+            .map_err(|e| template_error(&e))
+    }
+}
+
 /// Fills a template with the person's values (a sandbox: nothing but `values`).
 pub fn personalize(template: &str, values: &serde_json::Value) -> Result<String, RenderError> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_fuel(Some(50_000));
-    // No autoescape here: the result is Markdown (or a subject), escaped where it becomes HTML.
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-    env.template_from_str(template)
-        .and_then(|t| t.render(minijinja::value::Serde(values)))
-        .map_err(|e| template_error(&e))
+    Templates::new(template, "")?.fill("subject", values)
 }
 
 fn escape(s: &str) -> String {
@@ -115,11 +138,27 @@ fn safe_link(url: &str) -> bool {
     u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:")
 }
 
-/// Markdown to the email's HTML body and its plain text, raw HTML shown as text.
-fn markdown(md: &str) -> (String, String) {
+/// Markdown to the email's HTML body and its plain text, raw HTML shown as text. Web links go
+/// through `link` (tracked links).
+fn markdown(md: &str, link: &dyn Fn(&str) -> String) -> (String, String) {
     let events: Vec<Event> = Parser::new_ext(md, Options::ENABLE_STRIKETHROUGH)
         .map(|e| match e {
             Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if safe_link(&dest_url)
+                && !dest_url.trim().to_ascii_lowercase().starts_with("mailto:") =>
+            {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: link(dest_url.trim()).into(),
+                    title,
+                    id,
+                })
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -202,6 +241,18 @@ pub fn render(
     values: &serde_json::Value,
     footer: &Footer,
 ) -> Result<Rendered, RenderError> {
+    let t = Templates::new(c.subject, c.markdown)?;
+    render_with(&t, c, values, footer, &|u| u.to_string())
+}
+
+/// Renders with templates parsed once, web links rewritten by `link`.
+pub fn render_with(
+    t: &Templates,
+    c: &Campaign<'_>,
+    values: &serde_json::Value,
+    footer: &Footer,
+    link: &dyn Fn(&str) -> String,
+) -> Result<Rendered, RenderError> {
     if c.advertising {
         if footer.legal_name.trim().is_empty() {
             return Err(RenderError::MissingLegal("legal_name"));
@@ -214,12 +265,12 @@ pub fn render(
         }
     }
     let he = c.lang != "en";
-    let mut subject = personalize(c.subject, values)?.replace(['\r', '\n'], " ");
+    let mut subject = t.fill("subject", values)?.replace(['\r', '\n'], " ");
     if c.advertising && !subject.trim_start().starts_with(ADVERTISING) {
         subject = format!("{ADVERTISING}: {}", subject.trim());
     }
-    let body = personalize(c.markdown, values)?;
-    let (content, text_body) = markdown(&body);
+    let body = t.fill("body", values)?;
+    let (content, text_body) = markdown(&body, link);
     let (dir, align, lang) = if he {
         ("rtl", "right", "he")
     } else {
@@ -261,6 +312,12 @@ pub fn render(
         ));
         foot_text.push_str(&format!("\n{leave}: {}", footer.unsubscribe_url));
     }
+    if !footer.pixel_url.is_empty() {
+        foot_html.push_str(&format!(
+            "<img src=\"{}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0\">",
+            escape(&footer.pixel_url)
+        ));
+    }
     let html = format!(
         "<!doctype html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -294,6 +351,7 @@ mod tests {
             legal_name: "עמותת יד ביד (ע\"ר 580000000)".into(),
             contact: "רחוב הנביאים 1, חיפה · 04-0000000".into(),
             unsubscribe_url: "https://k.example/u/abc".into(),
+            pixel_url: String::new(),
         }
     }
 

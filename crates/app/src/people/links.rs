@@ -10,7 +10,8 @@ use crate::{AppError, Result};
 
 const KEY_NAME: &str = "link-signing";
 
-async fn key(db: &Db) -> Result<Vec<u8>> {
+/// The instance's link-signing key (kept in memory once read: it never changes).
+pub(crate) async fn key(db: &Db) -> Result<Vec<u8>> {
     let value = db.instance_secret(KEY_NAME, || random_hex(32)).await?;
     hex::decode(value).map_err(|e| AppError::Internal(e.to_string()))
 }
@@ -22,6 +23,14 @@ fn sign(key: &[u8], person_public_id: &str) -> Result<String> {
     mac.update(person_public_id.as_bytes());
     let out = mac.finalize().into_bytes();
     Ok(hex::encode(out.get(..16).unwrap_or_default()))
+}
+
+/// The token of a person's links with the key at hand (many messages at once).
+pub fn token_with(key: &[u8], person_public_id: &str) -> Result<String> {
+    Ok(format!(
+        "{person_public_id}.{}",
+        sign(key, person_public_id)?
+    ))
 }
 
 /// The token of a person's links: `{person id}.{signature}`.

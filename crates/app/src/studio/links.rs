@@ -47,9 +47,10 @@ pub fn with_utm(target: &str, source: &str, campaign: &str) -> String {
             .unwrap_or(false)
     };
     let mut sep = if base.contains('?') { '&' } else { '?' };
+    let medium = if source == "email" { "email" } else { "social" };
     for (k, v) in [
         ("utm_source", source),
-        ("utm_medium", "social"),
+        ("utm_medium", medium),
         ("utm_campaign", campaign),
     ] {
         if v.is_empty() || has(k) {
@@ -104,8 +105,10 @@ pub struct Tag<'a> {
     pub channel_id: Option<i64>,
     /// utm_source: the network.
     pub source: &'a str,
-    /// utm_campaign: the post's slug.
+    /// utm_campaign: the post's slug (the campaign's id for email).
     pub campaign: &'a str,
+    /// The email campaign the link is of.
+    pub campaign_id: Option<i64>,
 }
 
 /// Makes (or finds) the tracked link for a target, for a post's channel or on its own.
@@ -119,7 +122,16 @@ pub async fn make(db: &Db, org: i64, tag: Tag<'_>, target: &str) -> Result<Link>
     }
     let (post_id, channel_id, source) = (tag.post_id, tag.channel_id, tag.source);
     let destination = with_utm(target, source, tag.campaign);
-    if let Some(l) = studio::find_link(&db.pool, org, post_id, channel_id, &destination).await? {
+    if let Some(l) = studio::find_link(
+        &db.pool,
+        org,
+        post_id,
+        channel_id,
+        tag.campaign_id,
+        &destination,
+    )
+    .await?
+    {
         return Ok(l);
     }
     for _ in 0..5 {
@@ -134,6 +146,7 @@ pub async fn make(db: &Db, org: i64, tag: Tag<'_>, target: &str) -> Result<Link>
                 network: source,
                 target,
                 destination: &destination,
+                campaign_id: tag.campaign_id,
             },
         )
         .await
@@ -185,6 +198,7 @@ pub async fn track_post(db: &Db, by: &OrgMember, public_id: &str, base_url: &str
                     channel_id: Some(ch.id),
                     source: &ch.network,
                     campaign: &p.slug,
+                    campaign_id: None,
                 };
                 let link = make(db, by.org.id, tag, url).await?;
                 out.push_str(part.get(last..start).unwrap_or(""));
@@ -296,6 +310,7 @@ pub struct Target {
     pub post_id: Option<i64>,
     pub channel_id: Option<i64>,
     pub destination: String,
+    pub campaign_id: Option<i64>,
 }
 
 enum Msg {
@@ -347,6 +362,7 @@ impl ClickRecorder {
             post_id: l.post_id,
             channel_id: l.channel_id,
             destination: l.destination,
+            campaign_id: l.campaign_id,
         });
         if let Ok(mut c) = self.cache.write() {
             if c.len() >= CACHE_MAX {
@@ -357,8 +373,23 @@ impl ClickRecorder {
         Ok(Some(t))
     }
 
+    /// The campaign recipient a link's `m` parameter names, when its signature is right.
+    pub async fn recipient(&self, token: &str) -> Option<i64> {
+        if token.is_empty() || token.len() > 40 {
+            return None;
+        }
+        let key = crate::people::links::key(&self.db).await.ok()?;
+        crate::messaging::send::recipient_of(&key, token)
+    }
+
     /// Queues a click of a person (bots are left out by the caller or here).
-    pub async fn record(&self, t: &Target, user_agent: &str, referer: &str) {
+    pub async fn record(
+        &self,
+        t: &Target,
+        user_agent: &str,
+        referer: &str,
+        recipient: Option<i64>,
+    ) {
         if is_bot(user_agent) {
             return;
         }
@@ -370,6 +401,8 @@ impl ClickRecorder {
             at: now_ms(),
             referrer_host: referrer_host(referer),
             device: device_class(user_agent),
+            campaign_id: t.campaign_id,
+            recipient_id: recipient.filter(|_| t.campaign_id.is_some()),
         };
         // A full queue makes the redirect wait rather than drop the click.
         if self.tx.send(Msg::Click(click)).await.is_err() {

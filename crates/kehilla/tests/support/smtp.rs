@@ -1,6 +1,9 @@
 //! A small SMTP sink that speaks real SMTP on loopback and keeps what it receives, so mail
-//! tests go through lettre's real client.
+//! tests go through lettre's real client. It can also misbehave as relays do: refuse an
+//! address for good (5xx), refuse messages for a while (4xx), or drop the connection in the
+//! middle of DATA.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -10,6 +13,17 @@ use tokio::net::TcpListener;
 pub struct Sink {
     pub messages: Arc<Mutex<Vec<Received>>>,
     pub port: u16,
+    pub behaviour: Arc<Mutex<Behaviour>>,
+}
+
+#[derive(Default, Debug)]
+pub struct Behaviour {
+    /// RCPT TO address → the reply (e.g. "550 5.1.1 no such user").
+    pub refuse: HashMap<String, String>,
+    /// This many DATA transactions are answered "451" after the data.
+    pub tempfail: usize,
+    /// This many DATA transactions end with the connection dropped before the reply.
+    pub drop: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -19,15 +33,49 @@ pub struct Received {
     pub data: String,
 }
 
+impl Received {
+    /// The message as it came, with CRLF line ends (for signature checks).
+    pub fn raw(&self) -> String {
+        self.data.replace('\n', "\r\n")
+    }
+
+    /// A header's value (unfolded), case-insensitively.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let head = self.data.split("\n\n").next().unwrap_or("");
+        let mut out: Option<String> = None;
+        for line in head.lines() {
+            if line.starts_with([' ', '\t']) {
+                if let Some(o) = out.as_mut() {
+                    o.push(' ');
+                    o.push_str(line.trim());
+                }
+                continue;
+            }
+            if out.is_some() {
+                break;
+            }
+            if let Some((k, v)) = line.split_once(':')
+                && k.eq_ignore_ascii_case(name)
+            {
+                out = Some(v.trim().to_string());
+            }
+        }
+        out
+    }
+}
+
 impl Sink {
     pub async fn start() -> Sink {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let messages = Arc::new(Mutex::new(Vec::new()));
+        let behaviour = Arc::new(Mutex::new(Behaviour::default()));
         let store = messages.clone();
+        let how = behaviour.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let store = store.clone();
+                let how = how.clone();
                 tokio::spawn(async move {
                     let (r, mut w) = stream.into_split();
                     let mut lines = BufReader::new(r).lines();
@@ -38,14 +86,34 @@ impl Sink {
                         if in_data {
                             if line == "." {
                                 in_data = false;
-                                store.lock().unwrap().push(Received {
-                                    from: from.clone(),
-                                    to: to.clone(),
-                                    data: data.clone(),
-                                });
+                                let verdict = {
+                                    let mut b = how.lock().unwrap();
+                                    if b.drop > 0 {
+                                        b.drop -= 1;
+                                        "drop"
+                                    } else if b.tempfail > 0 {
+                                        b.tempfail -= 1;
+                                        "tempfail"
+                                    } else {
+                                        "ok"
+                                    }
+                                };
+                                match verdict {
+                                    "drop" => return,
+                                    "tempfail" => {
+                                        let _ = w.write_all(b"451 4.3.0 try again later\r\n").await;
+                                    }
+                                    _ => {
+                                        store.lock().unwrap().push(Received {
+                                            from: from.clone(),
+                                            to: to.clone(),
+                                            data: data.clone(),
+                                        });
+                                        let _ = w.write_all(b"250 OK queued\r\n").await;
+                                    }
+                                }
                                 data.clear();
                                 to.clear();
-                                let _ = w.write_all(b"250 OK queued\r\n").await;
                             } else {
                                 data.push_str(line.strip_prefix('.').unwrap_or(&line));
                                 data.push('\n');
@@ -53,30 +121,47 @@ impl Sink {
                             continue;
                         }
                         let upper = line.to_ascii_uppercase();
-                        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO")
-                        {
-                            b"250-sink\r\n250 8BITMIME\r\n"
-                        } else if upper.starts_with("MAIL FROM:") {
-                            from = line[10..].trim().to_string();
-                            b"250 OK\r\n"
-                        } else if upper.starts_with("RCPT TO:") {
-                            to.push(line[8..].trim().to_string());
-                            b"250 OK\r\n"
-                        } else if upper == "DATA" {
-                            in_data = true;
-                            b"354 go ahead\r\n"
-                        } else if upper == "QUIT" {
-                            let _ = w.write_all(b"221 bye\r\n").await;
-                            break;
-                        } else {
-                            b"250 OK\r\n"
-                        };
-                        let _ = w.write_all(reply).await;
+                        let reply: String =
+                            if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                                "250-sink\r\n250 8BITMIME\r\n".into()
+                            } else if upper.starts_with("MAIL FROM:") {
+                                from = line[10..].trim().to_string();
+                                to.clear();
+                                "250 OK\r\n".into()
+                            } else if upper.starts_with("RCPT TO:") {
+                                let rcpt = line[8..].trim().to_string();
+                                let bare = rcpt.trim_matches(['<', '>']).to_string();
+                                let refused = how.lock().unwrap().refuse.get(&bare).cloned();
+                                match refused {
+                                    Some(r) => format!("{r}\r\n"),
+                                    None => {
+                                        to.push(rcpt);
+                                        "250 OK\r\n".into()
+                                    }
+                                }
+                            } else if upper == "DATA" {
+                                in_data = true;
+                                "354 go ahead\r\n".into()
+                            } else if upper == "RSET" {
+                                from.clear();
+                                to.clear();
+                                "250 OK\r\n".into()
+                            } else if upper == "QUIT" {
+                                let _ = w.write_all(b"221 bye\r\n").await;
+                                break;
+                            } else {
+                                "250 OK\r\n".into()
+                            };
+                        let _ = w.write_all(reply.as_bytes()).await;
                     }
                 });
             }
         });
-        Sink { messages, port }
+        Sink {
+            messages,
+            port,
+            behaviour,
+        }
     }
 
     pub fn url(&self) -> String {

@@ -9,7 +9,7 @@ use axum::{Extension, Form};
 use kehilla_app::AppError;
 use kehilla_app::messaging::campaigns::{self as uc, CampaignInput};
 use kehilla_app::messaging::gate::Gate;
-use kehilla_db::messaging::{self as db, Campaign};
+use kehilla_db::messaging::{self as db, Campaign, Figures, Sender};
 use kehilla_db::segments::{self as seg, Segment};
 use serde::Deserialize;
 
@@ -59,11 +59,23 @@ struct EditPage {
     people: Vec<(String, String)>,
     person: String,
     error: Option<String>,
+    figures: Option<Figures>,
+    /// No relay is set: campaigns go to the built-in sink.
+    sink: bool,
+    /// The schedule input's default (an hour from now, in the organization's zone).
+    schedule_at: String,
+    scheduled_for: String,
 }
 
 impl EditPage {
     fn reason(&self, code: &str) -> String {
         self.c.t(code)
+    }
+    fn percent(&self) -> i64 {
+        match &self.figures {
+            Some(f) if f.total > 0 => f.done() * 100 / f.total,
+            _ => 0,
+        }
     }
 }
 
@@ -117,6 +129,25 @@ async fn edit_page(
         }
         None => (None, Vec::new()),
     };
+    let figures = match &campaign {
+        Some(x) if x.status != "draft" => Some(db::figures(&st.db.pool, x.id).await?),
+        _ => None,
+    };
+    let tz = kehilla_app::studio::zone(
+        &kehilla_db::studio::settings(&st.db.pool, id)
+            .await?
+            .time_zone,
+    );
+    let schedule_at = kehilla_app::studio::local_input(tz, kehilla_db::now_ms() + 3_600_000);
+    let scheduled_for = campaign
+        .as_ref()
+        .and_then(|x| x.scheduled_at)
+        .map(|ms| {
+            kehilla_app::studio::to_local(tz, ms)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
     Ok(render(&EditPage {
         c,
         sub: "campaigns",
@@ -128,6 +159,10 @@ async fn edit_page(
         people,
         person,
         error,
+        figures,
+        sink: !kehilla_app::messaging::send::has_relay(&st.settings),
+        schedule_at,
+        scheduled_for,
     }))
 }
 
@@ -304,6 +339,315 @@ pub async fn test_send(
             let input = input_of(&c);
             let msg = message(&ctx, &e);
             edit_page(&st, &ctx, &org, Some(c), input, f.person, Some(msg), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SendForm {
+    /// `now` or `later`.
+    #[serde(default)]
+    when: String,
+    #[serde(default)]
+    at: String,
+    #[serde(default)]
+    open_tracking: Option<String>,
+}
+
+/// Sends a draft now or schedules it.
+pub async fn send(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, id)): Path<(String, String)>,
+    Form(f): Form<SendForm>,
+) -> WebResult<Response> {
+    let c = db::get(&st.db.pool, org.0.org.id, &id).await?;
+    let at = if f.when == "later" {
+        let tz = kehilla_app::studio::zone(
+            &kehilla_db::studio::settings(&st.db.pool, org.0.org.id)
+                .await?
+                .time_zone,
+        );
+        match kehilla_app::studio::parse_local(tz, &f.at) {
+            Ok(ms) => Some(ms),
+            Err(e) => {
+                let msg = message(&ctx, &e);
+                let input = input_of(&c);
+                return edit_page(
+                    &st,
+                    &ctx,
+                    &org,
+                    Some(c),
+                    input,
+                    String::new(),
+                    Some(msg),
+                    None,
+                )
+                .await;
+            }
+        }
+    } else {
+        None
+    };
+    let unsubscribe = format!("{}/-/unsubscribe-preview", st.settings.base_url());
+    let r = uc::send(
+        &st.db,
+        &org.0,
+        &id,
+        at,
+        f.open_tracking.as_deref() == Some("1"),
+        &unsubscribe,
+    )
+    .await;
+    match r {
+        Ok(()) => {
+            if let Some(w) = &st.worker {
+                w.wake();
+            }
+            let done = if at.is_some() {
+                "campaign-scheduled"
+            } else {
+                "campaign-sending"
+            };
+            Ok(Redirect::to(&format!(
+                "/orgs/{}/campaigns/{id}?done={done}",
+                org.0.org.slug
+            ))
+            .into_response())
+        }
+        Err(e @ (AppError::Input { .. } | AppError::Conflict(_))) => {
+            let msg = message(&ctx, &e);
+            let c = db::get(&st.db.pool, org.0.org.id, &id).await?;
+            let input = input_of(&c);
+            edit_page(
+                &st,
+                &ctx,
+                &org,
+                Some(c),
+                input,
+                String::new(),
+                Some(msg),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ControlForm {
+    #[serde(default)]
+    action: String,
+}
+
+/// Pause, resume or cancel.
+pub async fn control(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, id)): Path<(String, String)>,
+    Form(f): Form<ControlForm>,
+) -> WebResult<Response> {
+    match uc::control(&st.db, &org.0, &id, &f.action).await {
+        Ok(()) => {
+            if let Some(w) = &st.worker {
+                w.wake();
+            }
+            Ok(Redirect::to(&format!(
+                "/orgs/{}/campaigns/{id}?done=campaign-{}",
+                org.0.org.slug,
+                match f.action.as_str() {
+                    "pause" => "paused",
+                    "resume" => "resumed",
+                    _ => "cancelled",
+                }
+            ))
+            .into_response())
+        }
+        Err(e @ AppError::Conflict(_)) => {
+            let msg = message(&ctx, &e);
+            let c = db::get(&st.db.pool, org.0.org.id, &id).await?;
+            let input = input_of(&c);
+            edit_page(
+                &st,
+                &ctx,
+                &org,
+                Some(c),
+                input,
+                String::new(),
+                Some(msg),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The campaign's state and figures, for the progress bar.
+pub async fn status(
+    State(st): State<AppState>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, id)): Path<(String, String)>,
+) -> WebResult<axum::Json<serde_json::Value>> {
+    let c = db::get(&st.db.pool, org.0.org.id, &id).await?;
+    let f = db::figures(&st.db.pool, c.id).await?;
+    Ok(axum::Json(serde_json::json!({
+        "status": c.status,
+        "done": f.done(),
+        "figures": f,
+    })))
+}
+
+/// The open-tracking image (`/m/o/{token}.gif`): counts the first open of a campaign that asked
+/// for it. No address or agent is kept.
+pub async fn opened(State(st): State<AppState>, Path(pixel): Path<String>) -> Response {
+    const GIF: &[u8] = &[
+        0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff,
+        0x21, 0xf9, 4, 1, 0, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, 0x3b,
+    ];
+    if let Some(token) = pixel.strip_suffix(".gif")
+        && let Ok(key) = kehilla_app::messaging::send::token_key(&st.db).await
+        && let Some(r) = kehilla_app::messaging::send::recipient_of(&key, token)
+        && let Ok((_, campaign, _, _)) = db::recipient(&st.db.pool, r).await
+        && let Ok(c) = db::by_id(&st.db.pool, campaign).await
+        && c.open_tracking == 1
+    {
+        let _ = db::mark(&st.db.pool, r, "opened_at").await;
+    }
+    let mut resp = GIF.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/gif"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+#[derive(Template)]
+#[template(path = "people/sender.html")]
+struct SenderPage {
+    c: Chrome,
+    sub: &'static str,
+    sender: Sender,
+    record: Option<(String, String)>,
+    default_from: String,
+    selector: String,
+    error: Option<String>,
+}
+
+async fn sender_view(
+    st: &AppState,
+    ctx: &Ctx,
+    org: &OrgCtx,
+    error: Option<String>,
+    done: Option<&str>,
+) -> WebResult<Response> {
+    let c = Chrome::new(st, ctx, Some(org), "people", "sender-title")
+        .await?
+        .with_notice(done);
+    let sender = db::sender(&st.db.pool, org.0.org.id)
+        .await?
+        .unwrap_or_default();
+    let record = kehilla_app::messaging::sender::dns_record(&sender);
+    let default_from = kehilla_app::messaging::send::from_of(
+        Some(&sender),
+        &org.0.org.name,
+        &st.settings.mail_from,
+    )
+    .map(|m| m.to_string())
+    .unwrap_or_default();
+    let selector = format!("kehilla{}", chrono::Utc::now().format("%Y%m"));
+    Ok(render(&SenderPage {
+        c,
+        sub: "campaigns",
+        sender,
+        record,
+        default_from,
+        selector,
+        error,
+    }))
+}
+
+pub async fn sender_page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Query(q): Query<DoneQuery>,
+) -> WebResult<Response> {
+    sender_view(&st, &ctx, &org, None, q.done.as_deref()).await
+}
+
+#[derive(Deserialize)]
+pub struct SenderForm {
+    #[serde(default)]
+    from_name: String,
+    #[serde(default)]
+    from_address: String,
+    #[serde(default)]
+    reply_to: String,
+}
+
+pub async fn sender_save(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Form(f): Form<SenderForm>,
+) -> WebResult<Response> {
+    match kehilla_app::messaging::sender::save(
+        &st.db,
+        &org.0,
+        &f.from_name,
+        &f.from_address,
+        &f.reply_to,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/orgs/{}/campaigns/sender?done=sender-saved",
+            org.0.org.slug
+        ))
+        .into_response()),
+        Err(e @ AppError::Input { .. }) => {
+            let msg = message(&ctx, &e);
+            sender_view(&st, &ctx, &org, Some(msg), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DkimForm {
+    #[serde(default)]
+    domain: String,
+    #[serde(default)]
+    selector: String,
+}
+
+pub async fn sender_dkim(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Form(f): Form<DkimForm>,
+) -> WebResult<Response> {
+    match kehilla_app::messaging::sender::generate_dkim(
+        &st.db,
+        &st.settings,
+        &org.0,
+        &f.domain,
+        &f.selector,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/orgs/{}/campaigns/sender?done=dkim-generated",
+            org.0.org.slug
+        ))
+        .into_response()),
+        Err(e @ AppError::Input { .. }) => {
+            let msg = message(&ctx, &e);
+            sender_view(&st, &ctx, &org, Some(msg), None).await
         }
         Err(e) => Err(e.into()),
     }

@@ -794,6 +794,7 @@ pub async fn unsubscribe(
         };
         kehilla_app::people::consent::append(&mut tx, p.organization_id, p.id, &c, "").await?;
     }
+    kehilla_db::messaging::mark_unsubscribed(&mut *tx, p.id).await?;
     tx.commit().await.map_err(AppError::from)?;
     let lang = Lang::parse(&p.lang).unwrap_or_default();
     Ok(render(&UnsubscribePage {

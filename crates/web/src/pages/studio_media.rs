@@ -329,10 +329,19 @@ pub async fn create_link(
     }
 }
 
+#[derive(serde::Deserialize, Default)]
+pub struct ClickQuery {
+    /// A campaign recipient's signed token.
+    #[serde(default)]
+    m: String,
+}
+
 /// `/l/{code}`: 302 to the destination, and a click recorded (people only, no IP address).
+/// A campaign's links carry `?m={recipient token}`: the recipient's first click is counted.
 pub async fn redirect(
     State(st): State<AppState>,
     Path(code): Path<String>,
+    Query(q): Query<ClickQuery>,
     headers: HeaderMap,
 ) -> WebResult<Response> {
     let Some(t) = st.clicks.resolve(&code).await? else {
@@ -346,7 +355,12 @@ pub async fn redirect(
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    st.clicks.record(&t, ua, referer).await;
+    let recipient = if t.campaign_id.is_some() && !q.m.is_empty() {
+        st.clicks.recipient(&q.m).await
+    } else {
+        None
+    };
+    st.clicks.record(&t, ua, referer, recipient).await;
     Ok(found(&t.destination))
 }
 

@@ -1,0 +1,156 @@
+//! Who an organization's campaigns come from, and its DKIM key: generated here (RSA-2048), the
+//! private half sealed in the database, the public half shown as the DNS record to publish.
+
+use kehilla_db::Db;
+use kehilla_db::messaging::{self as db, Sender};
+use kehilla_domain::Role;
+use kehilla_domain::validate::InputError;
+use rsa::pkcs1::EncodeRsaPrivateKey;
+use rsa::pkcs8::EncodePublicKey;
+
+use crate::members::OrgMember;
+use crate::secrets::Sealer;
+use crate::{AppError, Result};
+
+/// A new RSA key: (PKCS#1 PEM of the private key, base64 of the public key as DKIM's `p=`).
+pub fn generate_key(bits: usize) -> Result<(String, String)> {
+    let mut rng = rsa::rand_core::OsRng;
+    let key = rsa::RsaPrivateKey::new(&mut rng, bits)
+        .map_err(|e| AppError::Internal(format!("RSA key: {e}")))?;
+    let pem = key
+        .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+        .map_err(|e| AppError::Internal(format!("RSA key: {e}")))?
+        .to_string();
+    let public = key
+        .to_public_key()
+        .to_public_key_der()
+        .map_err(|e| AppError::Internal(format!("RSA key: {e}")))?;
+    use base64::Engine;
+    let p = base64::engine::general_purpose::STANDARD.encode(public.as_bytes());
+    Ok((pem, p))
+}
+
+/// The DNS TXT record to publish for a sender's key: (name, value).
+pub fn dns_record(s: &Sender) -> Option<(String, String)> {
+    if s.dkim_public.is_empty() {
+        return None;
+    }
+    Some((
+        format!("{}._domainkey.{}", s.dkim_selector, s.dkim_domain),
+        format!("v=DKIM1; k=rsa; p={}", s.dkim_public),
+    ))
+}
+
+fn domain_ok(d: &str) -> bool {
+    !d.is_empty()
+        && d.len() <= 253
+        && d.contains('.')
+        && d.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+}
+
+fn address_ok(a: &str) -> bool {
+    a.parse::<lettre::Address>().is_ok()
+}
+
+/// Saves the From name and address and the Reply-To (admins).
+pub async fn save(
+    db: &Db,
+    by: &OrgMember,
+    from_name: &str,
+    from_address: &str,
+    reply_to: &str,
+) -> Result<()> {
+    if by.role < Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let from_name = from_name.trim();
+    if from_name.chars().count() > 100 || from_name.contains(['\r', '\n']) {
+        return Err(AppError::Input {
+            field: "from_name",
+            error: InputError::TooLong,
+        });
+    }
+    let from_address = from_address.trim().to_ascii_lowercase();
+    if !from_address.is_empty() && !address_ok(&from_address) {
+        return Err(AppError::Input {
+            field: "from_address",
+            error: InputError::InvalidEmail,
+        });
+    }
+    let reply_to = reply_to.trim().to_ascii_lowercase();
+    if !reply_to.is_empty() && !address_ok(&reply_to) {
+        return Err(AppError::Input {
+            field: "reply_to",
+            error: InputError::InvalidEmail,
+        });
+    }
+    db::save_sender(&db.pool, by.org.id, from_name, &from_address, &reply_to).await?;
+    Ok(())
+}
+
+/// Makes a new DKIM key for `domain` with `selector` (admins). The old key stops signing at
+/// once: publish the new record first, or choose a new selector and keep the old record a while.
+pub async fn generate_dkim(
+    db: &Db,
+    settings: &crate::Settings,
+    by: &OrgMember,
+    domain: &str,
+    selector: &str,
+) -> Result<()> {
+    if by.role < Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    if !domain_ok(&domain) {
+        return Err(AppError::Input {
+            field: "dkim_domain",
+            error: InputError::InvalidValue,
+        });
+    }
+    let selector = selector.trim().to_ascii_lowercase();
+    if selector.is_empty()
+        || selector.len() > 63
+        || !selector
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err(AppError::Input {
+            field: "dkim_selector",
+            error: InputError::InvalidValue,
+        });
+    }
+    let (pem, public) = tokio::task::spawn_blocking(|| generate_key(2048))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let sealer = Sealer::of_instance(db, settings).await?;
+    let sealed = sealer.seal(&pem)?;
+    db::save_dkim(&db.pool, by.org.id, &domain, &selector, &sealed, &public).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_and_its_record() {
+        let (pem, public) = generate_key(1024).unwrap();
+        assert!(pem.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+        let s = Sender {
+            dkim_domain: "yad.example".into(),
+            dkim_selector: "kehilla1".into(),
+            dkim_public: public.clone(),
+            ..Sender::default()
+        };
+        let (name, value) = dns_record(&s).unwrap();
+        assert_eq!(name, "kehilla1._domainkey.yad.example");
+        assert_eq!(value, format!("v=DKIM1; k=rsa; p={public}"));
+        assert!(domain_ok("mail.yad.example") && !domain_ok("yad") && !domain_ok("a..b"));
+    }
+}
