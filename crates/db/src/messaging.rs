@@ -244,6 +244,17 @@ pub async fn finish<'c, E: Executor<'c, Database = Any>>(
     Ok(r.rows_affected() == 1)
 }
 
+/// A sent campaign with a recipient to try again (a soft bounce that came back) sends again.
+pub async fn reopen<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE campaigns SET status = 'sending', finished_at = NULL WHERE id = $1 AND status = 'sent'",
+    )
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
 /// Campaigns that should be sending now (scheduled and due, or sending): the safety net that
 /// queues their job again when it ended early.
 pub async fn due<'c, E: Executor<'c, Database = Any>>(e: E, now: i64) -> Result<Vec<(i64, i64)>> {

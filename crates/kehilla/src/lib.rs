@@ -179,6 +179,7 @@ pub async fn start(
         )
     });
     let grace = Duration::from_secs(settings.shutdown_grace_secs);
+    let settings_inbound = settings.inbound_smtp_listen.clone();
     let state = AppState::new(db, settings, mailer, worker.clone());
     let (router, _) = kehilla_web::app(state.clone());
     let addr = listener
@@ -189,6 +190,18 @@ pub async fn start(
         tokio::spawn(dispatcher(state.db.clone(), w.clone(), rx.clone()));
     }
     let worker_task = worker.map(|w| tokio::spawn(w.run(rx.clone(), grace)));
+    if let Some(addr) = settings_inbound.as_deref().filter(|a| !a.trim().is_empty()) {
+        let inbound = TcpListener::bind(addr.trim()).await.map_err(|e| {
+            StartError(format!(
+                "cannot listen for bounces on {addr}: {e}. Fix inbound_smtp_listen."
+            ))
+        })?;
+        tokio::spawn(kehilla_app::messaging::inbound::serve(
+            inbound,
+            state.db.clone(),
+            rx.clone(),
+        ));
+    }
     tokio::spawn(housekeeping(state.db.clone(), rx.clone()));
     let mut http_rx = rx.clone();
     let clicks = state.clicks.clone();

@@ -825,3 +825,162 @@ async fn ten_thousand_messages_arrive_once_each_although_the_sender_is_killed_ag
     assert!(repeats <= 3 * 8, "{repeats} repeats");
     app.stop().await;
 }
+
+async fn smtp_reply(r: &mut tokio::io::BufReader<tokio::net::tcp::OwnedReadHalf>) -> String {
+    use tokio::io::AsyncBufReadExt;
+    loop {
+        let mut l = String::new();
+        r.read_line(&mut l).await.unwrap();
+        let last = l.trim_end().to_string();
+        if last.len() < 4 || last.as_bytes()[3] != b'-' {
+            return last;
+        }
+    }
+}
+
+/// Speaks SMTP to `port` by hand: one message to `rcpt`; returns the server's last reply.
+async fn smtp_deliver(port: u16, rcpt: &str, data: &str) -> String {
+    use tokio::io::{AsyncWriteExt, BufReader};
+    let s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let (r, mut w) = s.into_split();
+    let mut r = BufReader::new(r);
+    smtp_reply(&mut r).await;
+    for cmd in ["EHLO mx.example", "MAIL FROM:<>"] {
+        w.write_all(format!("{cmd}\r\n").as_bytes()).await.unwrap();
+        smtp_reply(&mut r).await;
+    }
+    w.write_all(format!("RCPT TO:<{rcpt}>\r\n").as_bytes())
+        .await
+        .unwrap();
+    let answer = smtp_reply(&mut r).await;
+    if !answer.starts_with("250") {
+        return answer;
+    }
+    w.write_all(b"DATA\r\n").await.unwrap();
+    smtp_reply(&mut r).await;
+    let body = data.replace("\r\n.", "\r\n..");
+    w.write_all(format!("{body}\r\n.\r\n").as_bytes())
+        .await
+        .unwrap();
+    let answer = smtp_reply(&mut r).await;
+    w.write_all(b"QUIT\r\n").await.unwrap();
+    answer
+}
+
+fn dsn(rcpt_address: &str, message_id: &str, status: &str) -> String {
+    format!(
+        "From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered Mail\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n\
+--B\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n\
+--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\n\
+Final-Recipient: rfc822; {rcpt_address}\r\nAction: failed\r\nStatus: {status}\r\n\
+Diagnostic-Code: smtp; {status} mailbox problem\r\n\
+--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {message_id}\r\n\
+--B--\r\n"
+    )
+}
+
+#[tokio::test]
+async fn bounces_and_complaints_that_come_back_suppress_the_address_and_soft_ones_go_again() {
+    let sink = Sink::start().await;
+    let relay = sink.url();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = TestApp::spawn_on(crate::support::Backend::Sqlite, move |s| {
+        s.campaign_relays = vec![kehilla_app::settings::Secret(relay)];
+        s.inbound_smtp_listen = Some(format!("127.0.0.1:{port}"));
+        s.bounce_domain = Some("b.yad.example".into());
+    })
+    .await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    seed_subscribers(&app.db, org.id, 4, "b").await;
+    let id = new_campaign(&owner, "שלום").await;
+    owner
+        .post_form(
+            &format!("/orgs/yad/campaigns/{id}/send"),
+            &[("when", "now")],
+        )
+        .await;
+    app.run_pending_jobs().await;
+    let mails = sink.all();
+    assert_eq!(mails.len(), 4);
+    let of = |who: &str| {
+        let m = mails.iter().find(|m| m.to.join("").contains(who)).unwrap();
+        (
+            m.from.trim_matches(['<', '>']).to_string(),
+            m.header("Message-ID").unwrap(),
+        )
+    };
+    // A hard bounce to the VERP address.
+    let (verp0, mid0) = of("b0@");
+    let answer = smtp_deliver(port, &verp0, &dsn("b0@example.org", &mid0, "5.1.1")).await;
+    assert!(answer.starts_with("250"), "{answer}");
+    // A complaint (ARF) that names the original only by its Message-ID, sent to any bounce
+    // address of ours.
+    let (_, mid1) = of("b1@");
+    let arf = format!(
+        "From: fbl@isp.example\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n\r\n\
+--F\r\nContent-Type: text/plain\r\n\r\nA complaint.\r\n\
+--F\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nVersion: 1\r\n\
+--F\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: {mid1}\r\nSubject: x\r\n\r\nbody\r\n\
+--F--\r\n"
+    );
+    let answer = smtp_deliver(port, "bounces+fbl@b.yad.example", &arf).await;
+    assert!(answer.starts_with("250"), "{answer}");
+    // A soft bounce: the message goes again.
+    let (verp2, mid2) = of("b2@");
+    let answer = smtp_deliver(port, &verp2, &dsn("b2@example.org", &mid2, "4.2.2")).await;
+    assert!(answer.starts_with("250"), "{answer}");
+    // Not ours: refused at RCPT. A forged token: taken, and nothing happens.
+    let answer = smtp_deliver(port, "postmaster@b.yad.example", "Subject: x\r\n\r\nx").await;
+    assert!(answer.starts_with("550"), "{answer}");
+    let forged = verp0.replacen("bounces+r", "bounces+r0", 1);
+    let answer = smtp_deliver(port, &forged, &dsn("b3@example.org", "<x@y>", "5.1.1")).await;
+    assert!(answer.starts_with("250"), "{answer}");
+
+    let c = campaign_row(&app, &id).await;
+    let f = kehilla_db::messaging::figures(&app.db.pool, c.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (f.bounced, f.complained, f.deferred, f.delivered),
+        (1, 1, 1, 2),
+        "{f:?}"
+    );
+    assert_eq!(c.status, "sending", "the soft bounce goes again");
+    assert_eq!(
+        kehilla_db::messaging::suppressed_count(&app.db.pool, org.id)
+            .await
+            .unwrap(),
+        2
+    );
+    kehilla_db::sqlx::query("UPDATE campaign_recipients SET next_at = 0 WHERE status = 'deferred'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    kehilla_app::messaging::send::enqueue_due(&app.db)
+        .await
+        .unwrap();
+    app.run_pending_jobs().await;
+    assert_eq!(sink.all().len(), 5, "b2 again, no one else");
+    assert_eq!(campaign_row(&app, &id).await.status, "sent");
+    // The next campaign leaves the suppressed addresses out, and says why.
+    let next = new_campaign(&owner, "שוב").await;
+    let (_, page) = owner.get_text(&format!("/orgs/yad/campaigns/{next}")).await;
+    assert!(page.contains("כתובתם חזרה או שהתלוננו"), "{page}");
+    assert!(
+        page.contains("id=\"gate-eligible\">שני אנשים יקבלו"),
+        "{page}"
+    );
+    app.stop().await;
+}

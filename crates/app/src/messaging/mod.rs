@@ -4,6 +4,7 @@
 
 pub mod campaigns;
 pub mod gate;
+pub mod inbound;
 pub mod render;
 pub mod send;
 pub mod sender;
