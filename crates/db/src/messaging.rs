@@ -37,6 +37,8 @@ const COLS: &str = "id, public_id, organization_id, name, channel, purpose, lang
 #[derive(Debug, Clone, Default)]
 pub struct CampaignData<'a> {
     pub name: &'a str,
+    /// email or sms
+    pub channel: &'a str,
     pub purpose: &'a str,
     pub lang: &'a str,
     pub subject: &'a str,
@@ -54,8 +56,8 @@ pub async fn create<'c, E: Executor<'c, Database = Any>>(
     let now = now_ms();
     Ok(sqlx::query_as(crate::sql!(
         "INSERT INTO campaigns (public_id, organization_id, name, purpose, lang, subject, body, advertising, \
-         segment, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
-         RETURNING {COLS}"
+         segment, created_by, created_at, updated_at, channel) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+         $11, $11, $12) RETURNING {COLS}"
     ))
     .bind(new_public_id())
     .bind(org)
@@ -68,6 +70,7 @@ pub async fn create<'c, E: Executor<'c, Database = Any>>(
     .bind(d.segment)
     .bind(by)
     .bind(now)
+    .bind(d.channel)
     .fetch_one(e)
     .await?)
 }
@@ -81,7 +84,8 @@ pub async fn update<'c, E: Executor<'c, Database = Any>>(
 ) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE campaigns SET name = $1, purpose = $2, lang = $3, subject = $4, body = $5, advertising = $6, \
-         segment = $7, updated_at = $8 WHERE organization_id = $9 AND public_id = $10 AND status = 'draft'",
+         segment = $7, updated_at = $8, channel = $11 WHERE organization_id = $9 AND public_id = $10 \
+         AND status = 'draft'",
     )
     .bind(d.name)
     .bind(d.purpose)
@@ -93,6 +97,7 @@ pub async fn update<'c, E: Executor<'c, Database = Any>>(
     .bind(now_ms())
     .bind(org)
     .bind(public_id)
+    .bind(d.channel)
     .execute(e)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -511,6 +516,17 @@ pub async fn figures<'c, E: Executor<'c, Database = Any> + Copy>(
     // A bounce that came back later (a delivery status notification) counts as bounced.
     f.bounced += late_bounce;
     f.delivered = f.sent - late_bounce;
+    // SMS: delivery receipts say what was delivered.
+    let (with_id,): (i64,) =
+        sqlx::query_as("SELECT COUNT(provider_id) FROM campaign_recipients WHERE campaign_id = $1")
+            .bind(campaign)
+            .fetch_one(e)
+            .await?;
+    if with_id > 0 {
+        let (delivered, undelivered) = sms_receipts(e, campaign).await?;
+        f.delivered = delivered;
+        f.bounced += undelivered;
+    }
     Ok(f)
 }
 
@@ -694,4 +710,124 @@ pub async fn save_dkim<'c, E: Executor<'c, Database = Any>>(
     .execute(e)
     .await?;
     Ok(())
+}
+
+// ---- SMS gateways ----
+
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct SmsGateway {
+    pub organization_id: i64,
+    pub kind: String,
+    pub account: String,
+    pub secret_sealed: String,
+    pub sender: String,
+    pub url: String,
+    pub hook_token: String,
+    pub cost_per_segment: i64,
+    pub updated_at: i64,
+}
+
+const G_COLS: &str = "organization_id, kind, account, secret_sealed, sender, url, hook_token, \
+     cost_per_segment, updated_at";
+
+pub async fn sms_gateway<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+) -> Result<Option<SmsGateway>> {
+    Ok(sqlx::query_as(crate::sql!(
+        "SELECT {G_COLS} FROM sms_gateways WHERE organization_id = $1"
+    ))
+    .bind(org)
+    .fetch_optional(e)
+    .await?)
+}
+
+/// Saves an organization's gateway; an empty `secret_sealed` keeps the one stored.
+pub async fn save_sms_gateway<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    g: &SmsGateway,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sms_gateways (organization_id, kind, account, secret_sealed, sender, url, hook_token, \
+         cost_per_segment, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (organization_id) DO UPDATE SET kind = $2, account = $3, \
+         secret_sealed = CASE WHEN $4 = '' THEN sms_gateways.secret_sealed ELSE $4 END, sender = $5, \
+         url = $6, cost_per_segment = $8, updated_at = $9",
+    )
+    .bind(g.organization_id)
+    .bind(g.kind.clone())
+    .bind(g.account.clone())
+    .bind(g.secret_sealed.clone())
+    .bind(g.sender.clone())
+    .bind(g.url.clone())
+    .bind(g.hook_token.clone())
+    .bind(g.cost_per_segment)
+    .bind(now_ms())
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Keeps the gateway's id of a recipient's message.
+pub async fn set_provider_id<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    recipient: i64,
+    provider_id: &str,
+    delivery: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE campaign_recipients SET provider_id = $1, delivery = $2 WHERE id = $3")
+        .bind(provider_id)
+        .bind(delivery)
+        .bind(recipient)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+/// A delivery receipt: the message's state as the gateway says. Returns whether it was ours.
+pub async fn set_delivery<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    provider_id: &str,
+    delivery: &str,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE campaign_recipients SET delivery = $1 WHERE organization_id = $2 AND provider_id = $3",
+    )
+    .bind(delivery)
+    .bind(org)
+    .bind(provider_id)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+/// SMS figures of a campaign: (delivered, undelivered or failed) by the gateway's receipts.
+pub async fn sms_receipts<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    campaign: i64,
+) -> Result<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN delivery = 'delivered' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN delivery IN ('undelivered', 'failed') THEN 1 ELSE 0 END), 0) \
+         FROM campaign_recipients WHERE campaign_id = $1",
+    )
+    .bind(campaign)
+    .fetch_one(e)
+    .await?)
+}
+
+/// The person of an organization with this phone number (E.164), if any.
+pub async fn person_by_phone<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    phone: &str,
+) -> Result<Option<i64>> {
+    let r: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM people WHERE organization_id = $1 AND phone = $2")
+            .bind(org)
+            .bind(phone)
+            .fetch_optional(e)
+            .await?;
+    Ok(r.map(|r| r.0))
 }

@@ -984,3 +984,353 @@ Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n\
     );
     app.stop().await;
 }
+
+/// Twilio's Messages API as documented (reference §11): Basic auth, form fields, `sid` in a
+/// 201 answer, and its error shape `{code, message, status}` (20003, 21211, 21617).
+#[derive(Default)]
+struct FakeTwilio {
+    account: String,
+    token: String,
+    sent: Vec<(String, String, String)>,
+}
+
+async fn fake_twilio(
+    account: &str,
+    token: &str,
+) -> (String, std::sync::Arc<std::sync::Mutex<FakeTwilio>>) {
+    use axum::extract::{Path, State};
+    use axum::response::IntoResponse;
+    type Shared = std::sync::Arc<std::sync::Mutex<FakeTwilio>>;
+    async fn messages(
+        State(f): State<Shared>,
+        Path(account): Path<String>,
+        headers: axum::http::HeaderMap,
+        axum::Form(form): axum::Form<Vec<(String, String)>>,
+    ) -> axum::response::Response {
+        use base64::Engine;
+        let mut f = f.lock().unwrap();
+        let want = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", f.account, f.token))
+        );
+        let err = |status: u16, code: i64, message: &str| {
+            (
+                axum::http::StatusCode::from_u16(status).unwrap(),
+                axum::Json(json!({"code": code, "message": message, "more_info": format!("https://www.twilio.com/docs/errors/{code}"), "status": status})),
+            )
+                .into_response()
+        };
+        if account != f.account
+            || headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(want.as_str())
+        {
+            return err(401, 20003, "Authenticate");
+        }
+        let get = |k: &str| {
+            form.iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let (to, body) = (get("To"), get("Body"));
+        if body.chars().count() > 1600 {
+            return err(
+                400,
+                21617,
+                "The concatenated message body exceeds the 1600 character limit.",
+            );
+        }
+        if !to.starts_with("+972") || to.ends_with("0000000") {
+            return err(
+                400,
+                21211,
+                &format!("The 'To' number {to} is not a valid phone number."),
+            );
+        }
+        let sid = format!("SM{:032x}", f.sent.len() + 1);
+        f.sent
+            .push((to.clone(), body.clone(), get("StatusCallback")));
+        (
+            axum::http::StatusCode::CREATED,
+            axum::Json(json!({"sid": sid, "status": "queued", "to": to, "body": body, "num_segments": "1", "error_code": null})),
+        )
+            .into_response()
+    }
+    let shared: Shared = std::sync::Arc::new(std::sync::Mutex::new(FakeTwilio {
+        account: account.into(),
+        token: token.into(),
+        ..FakeTwilio::default()
+    }));
+    let app = axum::Router::new()
+        .route(
+            "/2010-04-01/Accounts/{account}/Messages.json",
+            axum::routing::post(messages),
+        )
+        .with_state(shared.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, shared)
+}
+
+#[tokio::test]
+async fn an_sms_campaign_counts_its_segments_goes_through_twilio_and_a_reply_of_hasser_stops_it() {
+    let account = format!("AC{}", "ab".repeat(16));
+    let token = "twilio-token-1";
+    let (twilio, fake) = fake_twilio(&account, token).await;
+    let app = TestApp::spawn_on(crate::support::Backend::Sqlite, |s| s.fetch_private = true).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    let now = kehilla_db::now_ms();
+    for (i, phone) in ["+972501234567", "+972502222222", "+972500000000"]
+        .iter()
+        .enumerate()
+    {
+        let (id,): (i64,) = kehilla_db::sqlx::query_as(
+            "INSERT INTO people (public_id, organization_id, first_name, phone, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(kehilla_db::new_public_id())
+        .bind(org.id)
+        .bind(["נועה", "דן", "רות"][i])
+        .bind(*phone)
+        .bind(now)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        kehilla_db::sqlx::query(
+            "INSERT INTO consents (organization_id, person_id, channel, purpose, given, source, created_at) \
+             VALUES ($1, $2, 'sms', 'newsletter', 1, 'form', $3)",
+        )
+        .bind(org.id)
+        .bind(id)
+        .bind(now)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    // An SMS campaign cannot go without a gateway.
+    let sms_form = |body: &'static str| {
+        [
+            ("name", "תזכורת חלוקה"),
+            ("channel", "sms"),
+            ("purpose", "newsletter"),
+            ("segment", ""),
+            ("lang", "he"),
+            ("advertising", "1"),
+            ("body", body),
+        ]
+    };
+    let r = owner
+        .post_form(
+            "/orgs/yad/campaigns",
+            &sms_form("שלום {{ person.first_name }}, החלוקה ביום שישי ב־10:00"),
+        )
+        .await;
+    let at = crate::support::location(&r);
+    let id = at
+        .split('/')
+        .nth(4)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/campaigns/{id}/send"),
+            &[("when", "now")],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains("לא הוגדר שער SMS"));
+    // The gateway: bad input first.
+    let r = owner
+        .post_form(
+            "/orgs/yad/campaigns/sender/sms",
+            &[
+                ("kind", "twilio"),
+                ("account", "nope"),
+                ("secret", token),
+                ("sender", "+97235551234"),
+                ("url", &twilio),
+                ("cost_per_segment", "5"),
+            ],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains("id=\"form-error\""));
+    let r = owner
+        .post_form(
+            "/orgs/yad/campaigns/sender/sms",
+            &[
+                ("kind", "twilio"),
+                ("account", &account),
+                ("secret", token),
+                ("sender", "+97235551234"),
+                ("url", &twilio),
+                ("cost_per_segment", "5"),
+            ],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("done=sms-gateway-saved"));
+    let (_, page) = owner.get_text("/orgs/yad/campaigns/sender").await;
+    let hook = |kind: &str| {
+        page.split("/hooks/sms/")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string()
+            + "/"
+            + kind
+    };
+    let (inbound, status) = (hook("inbound"), hook("status"));
+    assert!(!page.contains(token), "the token is not shown again");
+
+    // The page counts the text: Hebrew is UCS-2; the advertising mark and the way to stop.
+    let (_, page) = owner.get_text(&format!("/orgs/yad/campaigns/{id}")).await;
+    assert!(page.contains("id=\"sms-preview\""), "{page}");
+    assert!(
+        page.contains("פרסומת: שלום נועה, החלוקה ביום שישי ב־10:00")
+            || page.contains("פרסומת: שלום"),
+        "{page}"
+    );
+    assert!(page.contains("להסרה השיבו הסר"));
+    assert!(page.contains("UCS-2"));
+    let r = owner
+        .post_form(
+            "/orgs/yad/campaigns/sms-count",
+            &[
+                ("text", &"א".repeat(100)),
+                ("lang", "he"),
+                ("recipients", "3"),
+            ],
+        )
+        .await;
+    let j: Value = r.json().await.unwrap();
+    assert_eq!(j["estimate"]["segments"], 2);
+    assert_eq!(j["estimate"]["encoding"], "UCS-2");
+    assert_eq!(j["estimate"]["cost"], 2 * 3 * 5);
+
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/campaigns/{id}/send"),
+            &[("when", "now")],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("done=campaign-sending"));
+    app.run_pending_jobs().await;
+    let c = campaign_row(&app, &id).await;
+    assert_eq!(c.status, "sent");
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(f.sent.len(), 2, "the refused number is not sent twice");
+        assert!(
+            f.sent[0].1.starts_with("פרסומת: שלום נועה"),
+            "{}",
+            f.sent[0].1
+        );
+        assert!(f.sent[0].2.ends_with("/status"));
+    }
+    let f = kehilla_db::messaging::figures(&app.db.pool, c.id)
+        .await
+        .unwrap();
+    assert_eq!((f.sent, f.bounced, f.delivered), (2, 1, 0));
+
+    // Twilio's webhooks, signed as Twilio signs them.
+    let post_hook = |path: String, params: Vec<(&'static str, String)>, good: bool| {
+        let base = app.base.clone();
+        async move {
+            let owned: Vec<(String, String)> = params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect();
+            let url = format!("{base}/hooks/sms/{path}");
+            let mut sig = kehilla_app::messaging::sms::twilio_signature(token, &url, &owned);
+            if !good {
+                sig = sig.replacen(|c: char| c.is_ascii_alphabetic(), "A", 1);
+                sig = format!("x{sig}");
+            }
+            reqwest::Client::new()
+                .post(&url)
+                .header("x-twilio-signature", sig)
+                .form(&owned)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let sid = format!("SM{:032x}", 1);
+    let r = post_hook(
+        status.clone(),
+        vec![
+            ("MessageSid", sid.clone()),
+            ("MessageStatus", "delivered".into()),
+        ],
+        true,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let f = kehilla_db::messaging::figures(&app.db.pool, c.id)
+        .await
+        .unwrap();
+    assert_eq!(f.delivered, 1);
+    // A forged reply is refused and changes nothing.
+    let r = post_hook(
+        inbound.clone(),
+        vec![("From", "+972501234567".into()), ("Body", "הסר".into())],
+        false,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let org_id = org.id;
+    let gate_now = || async {
+        kehilla_app::messaging::gate::gate(
+            &app.db,
+            org_id,
+            &kehilla_db::segments::Filter::All { of: vec![] },
+            "sms",
+            "newsletter",
+        )
+        .await
+        .unwrap()
+    };
+    assert_eq!(gate_now().await.eligible, 3);
+    // "הסר" from Noa: her SMS consent is withdrawn at once.
+    let r = post_hook(
+        inbound.clone(),
+        vec![("From", "+972501234567".into()), ("Body", " הסר ".into())],
+        true,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let g = gate_now().await;
+    assert_eq!(g.eligible, 2);
+    assert!(
+        g.excluded
+            .contains(&(kehilla_app::messaging::gate::Excluded::Withdrawn, 1))
+    );
+    let f = kehilla_db::messaging::figures(&app.db.pool, c.id)
+        .await
+        .unwrap();
+    assert_eq!(f.unsubscribed, 1);
+    // Any other reply changes nothing; an unknown hook is not found.
+    let r = post_hook(
+        inbound.clone(),
+        vec![("From", "+972502222222".into()), ("Body", "תודה!".into())],
+        true,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(gate_now().await.eligible, 2);
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/hooks/sms/{}/inbound", "0".repeat(32))))
+        .form(&[("From", "+972502222222"), ("Body", "STOP")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}

@@ -87,6 +87,34 @@ document.addEventListener("click", (ev) => {
   if (start === "sending" || start === "scheduled") setTimeout(tick, 1500);
 })();
 
+// SMS campaigns: segments, encoding and cost while typing.
+(() => {
+  const ta = document.querySelector("textarea[data-sms-count-url]");
+  const out = document.getElementById("sms-counter");
+  if (!ta || !out) return;
+  const csrf = document.body.getAttribute("data-csrf");
+  const form = ta.closest("form");
+  let timer = null;
+  const count = () => {
+    const body = new URLSearchParams({
+      text: ta.value,
+      lang: form.querySelector("[name=lang]").value,
+      advertising: form.querySelector("[name=advertising]").checked ? "1" : "",
+      recipients: ta.getAttribute("data-recipients") || "0",
+    });
+    fetch(ta.getAttribute("data-sms-count-url"), {
+      method: "POST", body, headers: { "x-csrf-token": csrf, accept: "application/json" },
+    }).then((r) => r.json()).then((j) => {
+      out.textContent = j.label || "";
+      out.classList.toggle("over", !j.ok);
+      ta.setAttribute("aria-invalid", j.ok ? "false" : "true");
+    }).catch(() => {});
+  };
+  ta.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(count, 250); });
+  form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(count, 250); });
+  count();
+})();
+
 // Studio: live counters and previews for each channel's version, as the user types. The count
 // comes from the server, so the page uses the same rules as the publisher.
 (() => {

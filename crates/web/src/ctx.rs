@@ -204,8 +204,11 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
 
     // Public forms (posted from the organization's own site), the preference centre and
     // one-click unsubscribe (RFC 8058: no cookie) act on a form id or a signed link, never on
-    // the session, so there is nothing for another site to forge.
-    let cookieless = ["/f/", "/p/", "/u/"].iter().any(|p| path.starts_with(p));
+    // the session, so there is nothing for another site to forge. Gateway webhooks (`/hooks/`)
+    // are signed or carry their secret in the address.
+    let cookieless = ["/f/", "/p/", "/u/", "/hooks/"]
+        .iter()
+        .any(|p| path.starts_with(p));
     let mut req = req;
     if is_state_changing(req.method()) && !is_api && !cookieless {
         if cross_site(req.headers(), &public_host(&st.settings.base_url())) {

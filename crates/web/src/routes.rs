@@ -366,6 +366,16 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Org(Admin),
             pages::campaigns::sender_dkim,
         )
+        .post(
+            "/orgs/{org}/campaigns/sender/sms",
+            Org(Admin),
+            pages::campaigns::sms_gateway_save,
+        )
+        .post(
+            "/orgs/{org}/campaigns/sms-count",
+            Org(Read),
+            pages::campaigns::sms_count,
+        )
         .get("/orgs/{org}/lists", Org(Read), pages::lists::lists)
         .post("/orgs/{org}/lists", Org(Edit), pages::lists::create_list)
         .get(
@@ -480,6 +490,16 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .post("/p/{token}", Public, pages::forms::save_preferences)
         .get("/u/{token}", Public, pages::forms::unsubscribe_page)
         .get("/m/o/{pixel}", Public, pages::campaigns::opened)
+        .post(
+            "/hooks/sms/{hook}/inbound",
+            Public,
+            pages::campaigns::sms_inbound,
+        )
+        .post(
+            "/hooks/sms/{hook}/status",
+            Public,
+            pages::campaigns::sms_status,
+        )
         .post("/u/{token}", Public, pages::forms::unsubscribe)
         // Studio.
         .get("/orgs/{org}/studio", Org(Read), pages::studio::home)

@@ -17,6 +17,8 @@ use crate::{AppError, Result};
 #[derive(Debug, Clone, Default)]
 pub struct CampaignInput {
     pub name: String,
+    /// email or sms
+    pub channel: String,
     pub purpose: String,
     pub lang: String,
     pub subject: String,
@@ -76,8 +78,37 @@ pub async fn save(
     let name = kehilla_domain::validate::name(&input.name, 120).map_err(AppError::input("name"))?;
     let purpose = crate::people::consent::check_purpose(&input.purpose)?;
     let lang = if input.lang == "en" { "en" } else { "he" };
-    let subject = input.subject.trim();
-    if subject.is_empty() {
+    let channel = match input.channel.as_str() {
+        "sms" => "sms",
+        "email" | "" => "email",
+        _ => {
+            return Err(AppError::Input {
+                field: "channel",
+                error: InputError::InvalidValue,
+            });
+        }
+    };
+    let subject = if channel == "sms" {
+        ""
+    } else {
+        input.subject.trim()
+    };
+    if channel == "sms" {
+        let text = render::personalize(&input.body, &values(None, &by.org.name))
+            .map_err(|e| render_error(&e))?;
+        if text.trim().is_empty() {
+            return Err(AppError::Input {
+                field: "body",
+                error: InputError::Required,
+            });
+        }
+        if text.chars().count() > super::sms::MAX_CHARS {
+            return Err(AppError::Input {
+                field: "body",
+                error: InputError::TooLong,
+            });
+        }
+    } else if subject.is_empty() {
         return Err(AppError::Input {
             field: "subject",
             error: InputError::Required,
@@ -93,9 +124,11 @@ pub async fn save(
         kehilla_db::segments::get(&db.pool, by.org.id, &input.segment).await?;
     }
     // The template must render for a sample person (the legal footer is checked when sending).
+    let checked_subject = if channel == "sms" { "x" } else { subject };
     let checked = CampaignInput {
         advertising: false,
         lang: lang.to_string(),
+        subject: checked_subject.to_string(),
         ..input.clone()
     };
     render::render(
@@ -106,6 +139,7 @@ pub async fn save(
     .map_err(|e| render_error(&e))?;
     let data = CampaignData {
         name: &name,
+        channel,
         purpose,
         lang,
         subject,
@@ -160,6 +194,7 @@ pub async fn preview(
     };
     let input = CampaignInput {
         name: c.name.clone(),
+        channel: c.channel.clone(),
         purpose: c.purpose.clone(),
         lang: c.lang.clone(),
         subject: c.subject.clone(),
@@ -289,7 +324,16 @@ pub async fn send(
         });
     }
     // As it would go out: the footer the law asks of advertising, a template that renders.
-    preview(db, by, &c, None, unsubscribe_url).await?;
+    if c.channel == "sms" {
+        if kehilla_db::messaging::sms_gateway(&db.pool, by.org.id)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::Conflict("sms-no-gateway"));
+        }
+    } else {
+        preview(db, by, &c, None, unsubscribe_url).await?;
+    }
     let g = gate_of(db, by.org.id, &c).await?;
     if g.eligible == 0 {
         return Err(AppError::Conflict("campaign-no-recipients"));

@@ -8,3 +8,4 @@ pub mod inbound;
 pub mod render;
 pub mod send;
 pub mod sender;
+pub mod sms;

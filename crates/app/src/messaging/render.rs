@@ -104,7 +104,8 @@ impl Templates {
         Ok(Templates { env })
     }
 
-    fn fill(&self, name: &str, values: &serde_json::Value) -> Result<String, RenderError> {
+    /// Fills `subject` or `body` with the person's values.
+    pub fn fill(&self, name: &str, values: &serde_json::Value) -> Result<String, RenderError> {
         self.env
             .get_template(name)
             .and_then(|t| t.render(minijinja::value::Serde(values)))

@@ -561,6 +561,28 @@ impl Prepared {
         })
     }
 
+    /// The text of an SMS for one recipient.
+    pub fn sms_text(&self, r: &Recipient) -> Result<String, BuildError> {
+        let values = serde_json::json!({
+            "person": {
+                "first_name": r.first_name.clone().unwrap_or_default(),
+                "last_name": r.last_name.clone().unwrap_or_default(),
+                "email": "",
+            },
+            "org": { "name": self.footer.org_name },
+        });
+        let text = self
+            .templates
+            .fill("body", &values)
+            .map_err(|e| BuildError(e.code().to_string()))?;
+        Ok(super::sms::finish_text(
+            &text,
+            self.campaign.advertising == 1,
+            &self.footer.org_name,
+            &self.campaign.lang,
+        ))
+    }
+
     /// The signing key of person links (unsubscribe): made once per campaign run.
     pub fn person_token(&self, link_key: &[u8], person: &str) -> Option<String> {
         crate::people::links::token_with(link_key, person).ok()
@@ -700,6 +722,18 @@ pub async fn snapshot(db: &Db, c: &Campaign) -> crate::Result<()> {
 pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i64>, JobError> {
     let db = &ctx.db;
     let relays = relays(&ctx.settings).map_err(JobError::Permanent)?;
+    let sms = if c.channel == "sms" {
+        let s = super::sms::Sender::open(db, &ctx.settings, &ctx.base_url, c.organization_id)
+            .await
+            .map_err(|e| JobError::Permanent(e.to_string()))?;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| JobError::Permanent(e.to_string()))?;
+        Some(Arc::new((s, client)))
+    } else {
+        None
+    };
     let prepared = Arc::new(
         prepare(db, &ctx.settings, &ctx.base_url, c)
             .await
@@ -733,9 +767,24 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
                     let link_key = link_key.clone();
                     let relays = relays.clone();
                     let db = db.clone();
+                    let sms = sms.clone();
                     async move {
                         let attempts = r.attempts;
                         let id = r.id;
+                        if let Some(sms) = sms {
+                            let (outcome, provider) = match prepared.sms_text(&r) {
+                                Ok(text) => {
+                                    let t = token(&prepared.key, id);
+                                    sms.0.send(&sms.1, &r.address, &text, &t, attempts).await
+                                }
+                                Err(BuildError(e)) => (Outcome::Failed { error: e }, None),
+                            };
+                            db::record(&db.pool, id, &outcome).await?;
+                            if let Some(p) = provider {
+                                db::set_provider_id(&db.pool, id, &p, "sent").await?;
+                            }
+                            return Ok(());
+                        }
                         let made = tokio::task::spawn_blocking(move || {
                             let person = r
                                 .person_public_id

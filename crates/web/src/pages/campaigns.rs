@@ -65,6 +65,9 @@ struct EditPage {
     /// The schedule input's default (an hour from now, in the organization's zone).
     schedule_at: String,
     scheduled_for: String,
+    /// SMS: the text as the sample person gets it, its count and cost.
+    sms: Option<(String, kehilla_app::messaging::sms::Estimate)>,
+    has_gateway: bool,
 }
 
 impl EditPage {
@@ -82,6 +85,7 @@ impl EditPage {
 fn input_of(c: &Campaign) -> CampaignInput {
     CampaignInput {
         name: c.name.clone(),
+        channel: c.channel.clone(),
         purpose: c.purpose.clone(),
         lang: c.lang.clone(),
         subject: c.subject.clone(),
@@ -148,6 +152,32 @@ async fn edit_page(
                 .to_string()
         })
         .unwrap_or_default();
+    let gateway = db::sms_gateway(&st.db.pool, id).await?;
+    let sms = match &campaign {
+        Some(x) if x.channel == "sms" => {
+            let text = kehilla_app::messaging::render::personalize(
+                &x.body,
+                &uc::values(None, &org.0.org.name),
+            )
+            .map(|t| {
+                kehilla_app::messaging::sms::finish_text(
+                    &t,
+                    x.advertising == 1,
+                    &org.0.org.name,
+                    &x.lang,
+                )
+            })
+            .unwrap_or_default();
+            let n = gate.as_ref().map(|g| g.eligible).unwrap_or(0);
+            let e = kehilla_app::messaging::sms::estimate(
+                &text,
+                n,
+                gateway.as_ref().map(|g| g.cost_per_segment).unwrap_or(0),
+            );
+            Some((text, e))
+        }
+        _ => None,
+    };
     Ok(render(&EditPage {
         c,
         sub: "campaigns",
@@ -163,6 +193,8 @@ async fn edit_page(
         sink: !kehilla_app::messaging::send::has_relay(&st.settings),
         schedule_at,
         scheduled_for,
+        sms,
+        has_gateway: gateway.is_some(),
     }))
 }
 
@@ -172,6 +204,7 @@ pub async fn new(
     Extension(org): Extension<OrgCtx>,
 ) -> WebResult<Response> {
     let input = CampaignInput {
+        channel: "email".into(),
         lang: "he".into(),
         purpose: "newsletter".into(),
         body: "שלום {{ person.first_name | default(\"חבר/ה\") }},\n\n".into(),
@@ -215,6 +248,7 @@ fn parse(pairs: &[(String, String)]) -> CampaignInput {
     for (k, v) in pairs {
         match k.as_str() {
             "name" => i.name = v.clone(),
+            "channel" => i.channel = v.clone(),
             "purpose" => i.purpose = v.clone(),
             "lang" => i.lang = v.clone(),
             "subject" => i.subject = v.clone(),
@@ -535,6 +569,8 @@ struct SenderPage {
     default_from: String,
     selector: String,
     error: Option<String>,
+    gateway: Option<kehilla_db::messaging::SmsGateway>,
+    hooks: Option<(String, String)>,
 }
 
 async fn sender_view(
@@ -559,6 +595,10 @@ async fn sender_view(
     .map(|m| m.to_string())
     .unwrap_or_default();
     let selector = format!("kehilla{}", chrono::Utc::now().format("%Y%m"));
+    let gateway = db::sms_gateway(&st.db.pool, org.0.org.id).await?;
+    let hooks = gateway
+        .as_ref()
+        .map(|g| kehilla_app::messaging::sms::hook_urls(&st.settings.base_url(), g));
     Ok(render(&SenderPage {
         c,
         sub: "campaigns",
@@ -567,6 +607,8 @@ async fn sender_view(
         default_from,
         selector,
         error,
+        gateway,
+        hooks,
     }))
 }
 
@@ -650,5 +692,229 @@ pub async fn sender_dkim(
             sender_view(&st, &ctx, &org, Some(msg), None).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CountForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    advertising: Option<String>,
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    recipients: i64,
+}
+
+/// The live SMS counter: segments, encoding and cost as the text is typed.
+pub async fn sms_count(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Form(f): Form<CountForm>,
+) -> WebResult<axum::Json<serde_json::Value>> {
+    let text =
+        kehilla_app::messaging::render::personalize(&f.text, &uc::values(None, &org.0.org.name))
+            .unwrap_or_else(|_| f.text.clone());
+    let text = kehilla_app::messaging::sms::finish_text(
+        &text,
+        f.advertising.as_deref() == Some("1"),
+        &org.0.org.name,
+        &f.lang,
+    );
+    let cost = db::sms_gateway(&st.db.pool, org.0.org.id)
+        .await?
+        .map(|g| g.cost_per_segment)
+        .unwrap_or(0);
+    let e = kehilla_app::messaging::sms::estimate(&text, f.recipients, cost);
+    let label = crate::i18n::t_args(
+        ctx.lang,
+        "sms-counter",
+        &[
+            ("segments", e.segments.to_string()),
+            ("encoding", e.encoding.to_string()),
+            ("units", e.units.to_string()),
+            ("per", e.per_segment.to_string()),
+            ("cost", format!("{}.{:02}", e.cost / 100, e.cost % 100)),
+        ],
+    );
+    Ok(axum::Json(serde_json::json!({
+        "estimate": e, "label": label, "ok": !e.too_long,
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct GatewayForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    sender: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    cost_per_segment: String,
+}
+
+pub async fn sms_gateway_save(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Form(f): Form<GatewayForm>,
+) -> WebResult<Response> {
+    let input = kehilla_app::messaging::sms::GatewayInput {
+        kind: f.kind,
+        account: f.account,
+        secret: f.secret,
+        sender: f.sender,
+        url: f.url,
+        cost_per_segment: f.cost_per_segment,
+    };
+    match kehilla_app::messaging::sms::save_gateway(&st.db, &st.settings, &org.0, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/orgs/{}/campaigns/sender?done=sms-gateway-saved",
+            org.0.org.slug
+        ))
+        .into_response()),
+        Err(e @ AppError::Input { .. }) => {
+            let msg = message(&ctx, &e);
+            sender_view(&st, &ctx, &org, Some(msg), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A reply from a phone, from the gateway (`/hooks/sms/{hook}/inbound`). Twilio's requests
+/// must carry a valid `X-Twilio-Signature`; the generic gateway's secret is the address itself.
+pub async fn sms_inbound(
+    State(st): State<AppState>,
+    Path(hook): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> WebResult<Response> {
+    let (g, secret) =
+        kehilla_app::messaging::sms::gateway_of_hook(&st.db, &st.settings, &hook).await?;
+    let params = hook_params(&headers, &body);
+    if g.kind == "twilio" {
+        check_twilio(
+            &st,
+            &headers,
+            &format!("/hooks/sms/{hook}/inbound"),
+            &secret,
+            &params,
+        )?;
+    }
+    let get = |k: &[&str]| {
+        params
+            .iter()
+            .find(|(n, _)| k.contains(&n.as_str()))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let from = get(&["From", "from"]);
+    let text = get(&["Body", "text", "body"]);
+    kehilla_app::messaging::sms::inbound(&st.db, &g, &from, &text).await?;
+    Ok(hook_ok(&g))
+}
+
+/// A delivery receipt from the gateway (`/hooks/sms/{hook}/status`).
+pub async fn sms_status(
+    State(st): State<AppState>,
+    Path(hook): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> WebResult<Response> {
+    let (g, secret) =
+        kehilla_app::messaging::sms::gateway_of_hook(&st.db, &st.settings, &hook).await?;
+    let params = hook_params(&headers, &body);
+    if g.kind == "twilio" {
+        check_twilio(
+            &st,
+            &headers,
+            &format!("/hooks/sms/{hook}/status"),
+            &secret,
+            &params,
+        )?;
+    }
+    let get = |k: &[&str]| {
+        params
+            .iter()
+            .find(|(n, _)| k.contains(&n.as_str()))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let id = get(&["MessageSid", "SmsSid", "id"]);
+    let status = get(&["MessageStatus", "SmsStatus", "status"]);
+    kehilla_app::messaging::sms::receipt(&st.db, &g, &id, &status).await?;
+    Ok(hook_ok(&g))
+}
+
+fn hook_params(headers: &axum::http::HeaderMap, body: &[u8]) -> Vec<(String, String)> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json {
+        let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        v.as_object()
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string()),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        serde_urlencoded::from_bytes(body).unwrap_or_default()
+    }
+}
+
+fn check_twilio(
+    st: &AppState,
+    headers: &axum::http::HeaderMap,
+    path: &str,
+    secret: &str,
+    params: &[(String, String)],
+) -> WebResult<()> {
+    let url = format!("{}{path}", st.settings.base_url());
+    let want = kehilla_app::messaging::sms::twilio_signature(secret, &url, params);
+    let got = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let same = !want.is_empty()
+        && want.len() == got.len()
+        && want
+            .bytes()
+            .zip(got.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if same {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden.into())
+    }
+}
+
+fn hook_ok(g: &kehilla_db::messaging::SmsGateway) -> Response {
+    if g.kind == "twilio" {
+        // An empty TwiML answer: no automatic reply.
+        let mut r =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>".into_response();
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+        r
+    } else {
+        axum::Json(serde_json::json!({"ok": true})).into_response()
     }
 }
