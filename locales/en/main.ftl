@@ -1097,3 +1097,47 @@ sms-gateway-hooks = Addresses for the gateway
 sms-gateway-hook-inbound = Incoming replies
 sms-gateway-hook-status = Delivery receipts
 done-sms-gateway-saved = The SMS gateway is saved.
+
+## Automations
+automations-title = Automations
+automations-intro = Sequences of messages that an event starts: joining a list or a form, an RSVP, volunteering for a shift, or half a year without a click. Each step goes after a delay, only to people who consented; whoever withdraws consent leaves the sequence.
+automation-new = New automation
+automation-edit = Edit automation
+automation-steps = { $count ->
+    [one] One step
+   *[other] { $count } steps
+}
+automation-active = On
+automation-inactive = Off
+automation-people-active = { $count ->
+    [one] One person in the sequence
+   *[other] { $count } people in the sequence
+}
+automation-people-done = { $count ->
+    [one] One finished
+   *[other] { $count } finished
+}
+automation-people-left = { $count ->
+    [one] One left
+   *[other] { $count } left
+}
+automation-turn-on = Turn on
+automation-turn-off = Turn off
+automation-on-confirm = Turn the automation on? Whoever meets its condition from now on gets the messages (earlier events do not start it).
+automation-trigger = What starts the sequence
+automation-trigger-ref = Only for the form or list named (empty: all)
+automation-step = Step
+automation-delay-first = Hours after the event
+automation-delay = Hours after the previous step
+automation-add-step = Fill in a subject and content to add a step.
+trigger-signed-up = Signed up through a form
+trigger-joined-list = Joined a list
+trigger-rsvp = RSVPed to an event
+trigger-shift-signup = Volunteered for a shift
+trigger-no-click-180 = No click in 180 days
+done-automation-saved = The automation is saved.
+done-automation-on = The automation is on.
+done-automation-off = The automation is off.
+field-delay_hours = Delay in hours
+field-trigger = What starts the sequence
+field-steps = Steps

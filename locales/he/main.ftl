@@ -1108,3 +1108,47 @@ sms-gateway-hooks = כתובות לשער
 sms-gateway-hook-inbound = תשובות נכנסות
 sms-gateway-hook-status = אישורי מסירה
 done-sms-gateway-saved = שער ה־SMS נשמר.
+
+## Automations
+automations-title = אוטומציות
+automations-intro = רצפי הודעות שאירוע מתחיל: הצטרפות לרשימה או לטופס, הרשמה לאירוע, התנדבות למשמרת, או חצי שנה בלי לחיצה. כל שלב נשלח אחרי השהיה, רק למי שנתן הסכמה; מי שמבטל את הסכמתו יוצא מהרצף.
+automation-new = אוטומציה חדשה
+automation-edit = עריכת אוטומציה
+automation-steps = { $count ->
+    [one] שלב אחד
+   *[other] { $count } שלבים
+}
+automation-active = פעילה
+automation-inactive = כבויה
+automation-people-active = { $count ->
+    [one] אדם אחד ברצף
+   *[other] { $count } אנשים ברצף
+}
+automation-people-done = { $count ->
+    [one] אחד סיים
+   *[other] { $count } סיימו
+}
+automation-people-left = { $count ->
+    [one] אחד יצא
+   *[other] { $count } יצאו
+}
+automation-turn-on = הפעלה
+automation-turn-off = כיבוי
+automation-on-confirm = להפעיל את האוטומציה? מי שיעמוד בתנאי מעכשיו יקבל את ההודעות (אירועים קודמים לא מתחילים אותה).
+automation-trigger = מה מתחיל את הרצף
+automation-trigger-ref = רק לטופס או לרשימה בשם (ריק: כולם)
+automation-step = שלב
+automation-delay-first = שעות אחרי האירוע
+automation-delay = שעות אחרי השלב הקודם
+automation-add-step = מלאו נושא ותוכן כדי להוסיף שלב.
+trigger-signed-up = הרשמה בטופס
+trigger-joined-list = הצטרפות לרשימה
+trigger-rsvp = הרשמה לאירוע
+trigger-shift-signup = התנדבות למשמרת
+trigger-no-click-180 = בלי לחיצה 180 יום
+done-automation-saved = האוטומציה נשמרה.
+done-automation-on = האוטומציה פעילה.
+done-automation-off = האוטומציה כבויה.
+field-delay_hours = השהיה בשעות
+field-trigger = מה מתחיל את הרצף
+field-steps = שלבים

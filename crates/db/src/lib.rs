@@ -10,6 +10,7 @@
 //! and logs everything else as an internal error without showing it.
 
 pub mod audit;
+pub mod automations;
 pub mod consent;
 pub mod forms;
 pub mod imports;

@@ -120,7 +120,8 @@ pub async fn get<'c, E: Executor<'c, Database = Any>>(
 
 pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Result<Vec<Campaign>> {
     Ok(sqlx::query_as(crate::sql!(
-        "SELECT {COLS} FROM campaigns WHERE organization_id = $1 ORDER BY updated_at DESC LIMIT 500"
+        "SELECT {COLS} FROM campaigns WHERE organization_id = $1 AND status <> 'automation' \
+         ORDER BY updated_at DESC LIMIT 500"
     ))
     .bind(org)
     .fetch_all(e)
@@ -189,8 +190,9 @@ pub async fn take<'c, E: Executor<'c, Database = Any>>(
 ) -> Result<bool> {
     let now = now_ms();
     let r = sqlx::query(
-        "UPDATE campaigns SET status = 'sending', sender = $1, started_at = COALESCE(started_at, $2), \
-         updated_at = $2 WHERE id = $3 AND status IN ('scheduled', 'sending')",
+        "UPDATE campaigns SET status = CASE WHEN status = 'automation' THEN status ELSE 'sending' END, \
+         sender = $1, started_at = COALESCE(started_at, $2), updated_at = $2 \
+         WHERE id = $3 AND status IN ('scheduled', 'sending', 'automation')",
     )
     .bind(sender)
     .bind(now)
@@ -207,7 +209,7 @@ pub async fn still_sending<'c, E: Executor<'c, Database = Any>>(
     sender: &str,
 ) -> Result<bool> {
     let r: Option<(i64,)> = sqlx::query_as(
-        "SELECT 1 FROM campaigns WHERE id = $1 AND status = 'sending' AND sender = $2",
+        "SELECT 1 FROM campaigns WHERE id = $1 AND status IN ('sending', 'automation') AND sender = $2",
     )
     .bind(id)
     .bind(sender)
@@ -244,6 +246,58 @@ pub async fn finish<'c, E: Executor<'c, Database = Any>>(
     .bind(now)
     .bind(id)
     .bind(sender)
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Makes a draft the step of an automation: it sends whenever people are added to it.
+pub async fn make_automation_step<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE campaigns SET status = 'automation', prepared = 1 WHERE id = $1")
+        .bind(id)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+/// Changes an automation step's message.
+pub async fn update_step_message<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    subject: &str,
+    body: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE campaigns SET subject = $1, body = $2, updated_at = $3 WHERE id = $4 AND status = 'automation'",
+    )
+    .bind(subject)
+    .bind(body)
+    .bind(now_ms())
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Adds one person as a queued recipient (automation steps); false when they already had it.
+pub async fn add_recipient<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    campaign: i64,
+    person: i64,
+    address: &str,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO campaign_recipients (campaign_id, organization_id, person_id, address) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (campaign_id, person_id) DO NOTHING",
+    )
+    .bind(campaign)
+    .bind(org)
+    .bind(person)
+    .bind(address)
     .execute(e)
     .await?;
     Ok(r.rows_affected() == 1)

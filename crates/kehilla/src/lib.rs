@@ -253,6 +253,12 @@ async fn dispatcher(db: Db, worker: Worker, mut stop: watch::Receiver<bool>) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "queueing figures failed"),
             }
+            // Automations: new people started, due steps handed to their campaigns.
+            match kehilla_app::messaging::automations::tick(&db).await {
+                Ok(n) if n > 0 => worker.wake(),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "running automations failed"),
+            }
             // A campaign that should be sending has its job queued.
             match kehilla_app::messaging::send::enqueue_due(&db).await {
                 Ok(n) if n > 0 => worker.wake(),

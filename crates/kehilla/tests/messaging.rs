@@ -1334,3 +1334,139 @@ async fn an_sms_campaign_counts_its_segments_goes_through_twilio_and_a_reply_of_
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_welcome_sequence_greets_new_subscribers_step_by_step_and_lets_go_of_who_withdraws() {
+    for backend in backends() {
+        let sink = Sink::start().await;
+        let relay = sink.url();
+        let app = TestApp::spawn_on(backend, move |s| {
+            s.campaign_relays = vec![kehilla_app::settings::Secret(relay)];
+        })
+        .await;
+        let owner = app.set_up("yad", "dana@example.org").await;
+        let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+            .await
+            .unwrap()
+            .unwrap();
+        let signed_up = |email: &'static str| {
+            let db = app.db.clone();
+            async move {
+                seed_subscribers(&db, org.id, 1, email).await;
+                let (id,): (i64,) = kehilla_db::sqlx::query_as(
+                    "SELECT MAX(id) FROM people WHERE organization_id = $1",
+                )
+                .bind(org.id)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+                kehilla_db::people::add_event(
+                    &db.pool,
+                    org.id,
+                    id,
+                    "signed-up",
+                    "הצטרפו אלינו",
+                    "",
+                )
+                .await
+                .unwrap();
+                id
+            }
+        };
+        let tick = || kehilla_app::messaging::automations::tick(&app.db);
+        // Signed up before the sequence is on: not greeted later.
+        signed_up("early").await;
+        let (_, page) = owner.get_text("/orgs/yad/automations").await;
+        assert!(
+            page.contains("רצף ברוכים הבאים") && page.contains("רצף חזרה לפעילות"),
+            "{page}"
+        );
+        let id = page
+            .split("/orgs/yad/automations/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let (_, page) = owner.get_text(&format!("/orgs/yad/automations/{id}")).await;
+        assert!(page.contains("ברוכים הבאים ל{{ org.name }}"), "{page}");
+        // Bad input: a delay that is not a number.
+        let r = owner
+            .post_form(
+                &format!("/orgs/yad/automations/{id}"),
+                &[
+                    ("name", "רצף ברוכים הבאים"),
+                    ("trigger", "signed-up"),
+                    ("trigger_ref", ""),
+                    ("purpose", "newsletter"),
+                    ("delay_0", "מחר"),
+                    ("subject_0", "שלום"),
+                    ("body_0", "שלום"),
+                ],
+            )
+            .await;
+        assert!(r.text().await.unwrap().contains("id=\"form-error\""));
+        let r = owner
+            .post_form(
+                &format!("/orgs/yad/automations/{id}/active"),
+                &[("active", "1")],
+            )
+            .await;
+        assert!(crate::support::location(&r).contains("done=automation-on"));
+        tick().await.unwrap();
+        app.run_pending_jobs().await;
+        assert!(sink.all().is_empty(), "earlier sign-ups do not start it");
+
+        let noa = signed_up("noa").await;
+        assert_eq!(tick().await.unwrap(), 1);
+        app.run_pending_jobs().await;
+        let mails = sink.all();
+        assert_eq!(mails.len(), 1);
+        assert!(mails[0].to.join("").contains("noa0@example.org"));
+        // Nothing more until the next step's time; then the second step, once.
+        assert_eq!(tick().await.unwrap(), 0);
+        kehilla_db::sqlx::query("UPDATE automation_runs SET next_at = 0 WHERE person_id = $1")
+            .bind(noa)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(tick().await.unwrap(), 1);
+        assert_eq!(tick().await.unwrap(), 0);
+        app.run_pending_jobs().await;
+        assert_eq!(sink.all().len(), 2);
+        // Dan signs up, gets the first step, then withdraws: he leaves the sequence.
+        let dan = signed_up("dan").await;
+        tick().await.unwrap();
+        app.run_pending_jobs().await;
+        assert_eq!(sink.all().len(), 3);
+        kehilla_db::sqlx::query(
+            "INSERT INTO consents (organization_id, person_id, channel, purpose, given, source, created_at) \
+             VALUES ($1, $2, 'email', 'newsletter', 0, 'unsubscribe', $3)",
+        )
+        .bind(org.id)
+        .bind(dan)
+        .bind(kehilla_db::now_ms())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        kehilla_db::sqlx::query("UPDATE automation_runs SET next_at = 0 WHERE person_id = $1")
+            .bind(dan)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(tick().await.unwrap(), 0);
+        app.run_pending_jobs().await;
+        assert_eq!(sink.all().len(), 3, "nothing after the withdrawal");
+        let (_, page) = owner.get_text(&format!("/orgs/yad/automations/{id}")).await;
+        assert!(
+            page.contains("אחד סיים") && page.contains("אחד יצא"),
+            "{page}"
+        );
+        assert!(page.contains("id=\"step-figures-0\">נשלחו 2"), "{page}");
+        // Step campaigns are not in the campaigns list.
+        let (_, list) = owner.get_text("/orgs/yad/campaigns").await;
+        assert!(!list.contains("רצף ברוכים הבאים"));
+        app.stop().await;
+    }
+}

@@ -309,6 +309,36 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Org(Admin),
             pages::people::erase,
         )
+        .get(
+            "/orgs/{org}/automations",
+            Org(Read),
+            pages::automations::list,
+        )
+        .post(
+            "/orgs/{org}/automations",
+            Org(Edit),
+            pages::automations::create,
+        )
+        .get(
+            "/orgs/{org}/automations/new",
+            Org(Edit),
+            pages::automations::new,
+        )
+        .get(
+            "/orgs/{org}/automations/{automation}",
+            Org(Read),
+            pages::automations::show,
+        )
+        .post(
+            "/orgs/{org}/automations/{automation}",
+            Org(Edit),
+            pages::automations::update,
+        )
+        .post(
+            "/orgs/{org}/automations/{automation}/active",
+            Org(Edit),
+            pages::automations::set_active,
+        )
         .get("/orgs/{org}/campaigns", Org(Read), pages::campaigns::list)
         .post("/orgs/{org}/campaigns", Org(Edit), pages::campaigns::create)
         .get(

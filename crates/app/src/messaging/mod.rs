@@ -2,6 +2,7 @@
 //! a campaign for one person: personalization in a sandbox, Markdown to an email whose direction
 //! follows its language, a plain-text part, and the footer the law asks of advertising.
 
+pub mod automations;
 pub mod campaigns;
 pub mod gate;
 pub mod inbound;

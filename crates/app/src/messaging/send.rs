@@ -828,10 +828,12 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
                 r?;
             }
         }
-        // Nothing queued: deferred ones wait for their time, else the campaign is sent.
+        // Nothing queued: deferred ones wait for their time, else the campaign is sent (an
+        // automation's step stays open for the next people).
         match db::next_deferred(&db.pool, campaign_id).await? {
             Some(at) if at > now_ms() => return Ok(Some(at)),
             Some(_) => continue,
+            None if prepared.campaign.status == "automation" => return Ok(None),
             None => {
                 db::finish(&db.pool, campaign_id, sender).await?;
                 return Ok(None);
@@ -868,7 +870,7 @@ impl crate::jobs::JobHandler for SendJob {
                         });
                     }
                 }
-                "sending" => {}
+                "sending" | "automation" => {}
                 // Paused, cancelled, sent or back to draft: nothing to do now (resuming queues
                 // the job again).
                 _ => return Ok(()),

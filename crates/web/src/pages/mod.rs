@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod areas;
+pub mod automations;
 pub mod calendar;
 pub mod campaigns;
 pub mod forms;
