@@ -131,6 +131,7 @@ pub async fn load(db: &Db) -> Result<bool> {
         amir: id_of("amir@")?,
     };
     let clicks = studio_demo(&mut tx, &main, &team).await?;
+    campaigns_demo(&mut tx, main.id, team.dana).await?;
     tx.commit().await?;
     // Clicks are appended in their own transaction, like the redirect's writer does.
     kehilla_db::studio::record_clicks(db, &clicks).await?;
@@ -839,6 +840,96 @@ const POSTS: [DemoPost; 20] = [
 
 /// The Studio's demo: channels, posts around today in every state with their variants, history
 /// and notifications, and tracked links. Returns the links' clicks, to record after the commit.
+/// Campaigns of the demo: a newsletter sent three weeks ago to the subscribers (with its figures),
+/// a donation appeal and an SMS reminder as drafts, and the sender. In demo mode campaigns go to
+/// the built-in sink.
+async fn campaigns_demo(tx: &mut kehilla_db::Tx, org: i64, by: i64) -> Result<()> {
+    use kehilla_db::messaging::{self as m, CampaignData};
+    m::save_sender(
+        &mut **tx,
+        org,
+        "יד ביד",
+        "news@yad-beyad.example",
+        "office@yad-beyad.example",
+    )
+    .await?;
+    let now = kehilla_db::now_ms();
+    let day = 86_400_000;
+    let sent = m::create(
+        &mut **tx,
+        org,
+        by,
+        &CampaignData {
+            name: "עדכון נובמבר",
+            channel: "email",
+            purpose: "newsletter",
+            lang: "he",
+            subject: "{{ person.first_name | default(\"חבר/ה\") }}, מה עשינו בנובמבר",
+            body: "שלום {{ person.first_name | default(\"חבר/ה\") }},\n\nבנובמבר חילקנו **1,240** סלי מזון ב־[יום החלוקה](https://yad-beyad.example/day), ו־86 מתנדבים חדשים הצטרפו.\n\n- תודה לכל מי שארז, נהג וחילק\n- ב־Kehilla Day הבא נצטרך עוד נהגים\n\nנתראה בחלוקה הבאה!",
+            advertising: false,
+            segment: "",
+        },
+    )
+    .await?;
+    kehilla_db::sqlx::query(
+        "UPDATE campaigns SET status = 'sent', prepared = 1, scheduled_at = $1, started_at = $1, finished_at = $2 \
+         WHERE id = $3",
+    )
+    .bind(now - 21 * day)
+    .bind(now - 21 * day + 180_000)
+    .bind(sent.id)
+    .execute(&mut **tx)
+    .await?;
+    // The people who had an email address then, with what became of each message.
+    kehilla_db::sqlx::query(
+        "INSERT INTO campaign_recipients (campaign_id, organization_id, person_id, address, status, attempts, \
+         sent_at, bounced_at, clicked_at, unsubscribed_at) \
+         SELECT $1, organization_id, id, email, CASE WHEN id % 150 = 0 THEN 'bounced' ELSE 'sent' END, 1, \
+         $2, CASE WHEN id % 150 = 0 THEN $2 ELSE NULL END, \
+         CASE WHEN id % 7 = 0 AND id % 150 <> 0 THEN $2 + (id % 48) * 3600000 ELSE NULL END, \
+         CASE WHEN id % 97 = 0 AND id % 150 <> 0 THEN $2 + 86400000 ELSE NULL END \
+         FROM people WHERE organization_id = $3 AND email IS NOT NULL ORDER BY id LIMIT 1500",
+    )
+    .bind(sent.id)
+    .bind(now - 21 * day + 60_000)
+    .bind(org)
+    .execute(&mut **tx)
+    .await?;
+    m::create(
+        &mut **tx,
+        org,
+        by,
+        &CampaignData {
+            name: "מגבית חנוכה",
+            channel: "email",
+            purpose: "donation_appeals",
+            lang: "he",
+            subject: "נר אחד יכול להאיר משפחה שלמה",
+            body: "שלום {{ person.first_name | default(\"חבר/ה\") }},\n\nהשנה נחלק 400 סלי חג. כל 150 ₪ הם סל אחד.\n\n[לתרומה](https://yad-beyad.example/donate)",
+            advertising: true,
+            segment: "",
+        },
+    )
+    .await?;
+    m::create(
+        &mut **tx,
+        org,
+        by,
+        &CampaignData {
+            name: "תזכורת חלוקה",
+            channel: "sms",
+            purpose: "event_reminders",
+            lang: "he",
+            subject: "",
+            body: "{{ person.first_name | default(\"שלום\") }}, מחר ב־9:00 חלוקה במרכז הקהילתי. תודה! יד ביד",
+            advertising: false,
+            segment: "",
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 async fn studio_demo(
     tx: &mut kehilla_db::Tx,
     org: &orgs::Organization,

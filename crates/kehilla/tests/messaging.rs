@@ -1470,3 +1470,99 @@ async fn a_welcome_sequence_greets_new_subscribers_step_by_step_and_lets_go_of_w
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_demo_has_a_sent_campaign_with_figures_and_sends_to_its_built_in_sink() {
+    for backend in backends() {
+        let app = TestApp::spawn_on(backend, |_| {}).await;
+        assert!(kehilla_app::demo::load(&app.db).await.unwrap());
+        let b = app.browser();
+        b.log_in("dana@yad-beyad.example", kehilla_app::demo::PASSWORD)
+            .await;
+        let (_, list) = b.get_text("/orgs/yad-beyad/campaigns").await;
+        assert!(
+            list.contains("עדכון נובמבר") && list.contains("נשלח"),
+            "{list}"
+        );
+        let id_of = |name: &str| {
+            list.split("/orgs/yad-beyad/campaigns/")
+                .find(|s| s.contains(name))
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        let sent = id_of("עדכון נובמבר");
+        let (_, page) = b
+            .get_text(&format!("/orgs/yad-beyad/campaigns/{sent}"))
+            .await;
+        assert!(page.contains("id=\"campaign-figures\""), "{page}");
+        let clicked: i64 = page
+            .split("id=\"fig-clicked\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(clicked > 50, "{clicked}");
+        // No relay in demo mode: the built-in sink takes the appeal, and the page says so.
+        let appeal = id_of("מגבית חנוכה");
+        let (_, page) = b
+            .get_text(&format!("/orgs/yad-beyad/campaigns/{appeal}"))
+            .await;
+        assert!(page.contains("id=\"sink-notice\""));
+        let before =
+            kehilla_app::messaging::send::sink_total().load(std::sync::atomic::Ordering::SeqCst);
+        let r = b
+            .post_form(
+                &format!("/orgs/yad-beyad/campaigns/{appeal}/send"),
+                &[("when", "now")],
+            )
+            .await;
+        assert!(crate::support::location(&r).contains("done=campaign-sending"));
+        app.run_pending_jobs().await;
+        let c = kehilla_db::messaging::by_id(
+            &app.db.pool,
+            kehilla_db::sqlx::query_as::<_, (i64,)>(
+                "SELECT id FROM campaigns WHERE public_id = $1",
+            )
+            .bind(&appeal)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+            .0,
+        )
+        .await
+        .unwrap();
+        assert_eq!(c.status, "sent");
+        let f = kehilla_db::messaging::figures(&app.db.pool, c.id)
+            .await
+            .unwrap();
+        assert!(f.sent > 0);
+        let after =
+            kehilla_app::messaging::send::sink_total().load(std::sync::atomic::Ordering::SeqCst);
+        assert!(after - before >= u64::try_from(f.sent).unwrap());
+        // The advertising appeal went out marked as such.
+        let last = kehilla_app::messaging::send::sink()
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .unwrap();
+        let text = String::from_utf8_lossy(&last.1).to_string();
+        assert!(text.contains("Subject: =?utf-8?"), "{text}");
+        // The SMS draft cannot go without a gateway.
+        let sms = id_of("תזכורת חלוקה");
+        let r = b
+            .post_form(
+                &format!("/orgs/yad-beyad/campaigns/{sms}/send"),
+                &[("when", "now")],
+            )
+            .await;
+        assert!(r.text().await.unwrap().contains("לא הוגדר שער SMS"));
+        app.stop().await;
+    }
+}
