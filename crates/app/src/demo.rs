@@ -851,6 +851,7 @@ async fn campaigns_demo(tx: &mut kehilla_db::Tx, org: i64, by: i64) -> Result<()
         "יד ביד",
         "news@yad-beyad.example",
         "office@yad-beyad.example",
+        "#0e7c66",
     )
     .await?;
     let now = kehilla_db::now_ms();
@@ -862,6 +863,7 @@ async fn campaigns_demo(tx: &mut kehilla_db::Tx, org: i64, by: i64) -> Result<()
         &CampaignData {
             name: "עדכון נובמבר",
             channel: "email",
+            format: "markdown",
             purpose: "newsletter",
             lang: "he",
             subject: "{{ person.first_name | default(\"חבר/ה\") }}, מה עשינו בנובמבר",
@@ -902,10 +904,11 @@ async fn campaigns_demo(tx: &mut kehilla_db::Tx, org: i64, by: i64) -> Result<()
         &CampaignData {
             name: "מגבית חנוכה",
             channel: "email",
+            format: "blocks",
             purpose: "donation_appeals",
             lang: "he",
             subject: "נר אחד יכול להאיר משפחה שלמה",
-            body: "שלום {{ person.first_name | default(\"חבר/ה\") }},\n\nהשנה נחלק 400 סלי חג. כל 150 ₪ הם סל אחד.\n\n[לתרומה](https://yad-beyad.example/donate)",
+            body: r#"[{"kind":"heading","text":"חנוכה שמח, {{ person.first_name | default(\"חבר/ה\") }}"},{"kind":"text","text":"השנה נחלק **400** סלי חג למשפחות בחיפה. כל 150 ₪ הם סל אחד."},{"kind":"button","text":"לתרומה","url":"https://yad-beyad.example/donate"},{"kind":"divider"},{"kind":"text","text":"תודה שאתם חלק מהקהילה."}]"#,
             advertising: true,
             segment: "",
         },
@@ -918,6 +921,7 @@ async fn campaigns_demo(tx: &mut kehilla_db::Tx, org: i64, by: i64) -> Result<()
         &CampaignData {
             name: "תזכורת חלוקה",
             channel: "sms",
+            format: "markdown",
             purpose: "event_reminders",
             lang: "he",
             subject: "",

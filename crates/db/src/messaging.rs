@@ -27,11 +27,13 @@ pub struct Campaign {
     pub open_tracking: i64,
     pub sender: String,
     pub gate: String,
+    /// markdown, or blocks (JSON in `body`)
+    pub format: String,
 }
 
 const COLS: &str = "id, public_id, organization_id, name, channel, purpose, lang, subject, body, \
      advertising, segment, status, created_at, updated_at, scheduled_at, started_at, finished_at, \
-     prepared, open_tracking, sender, gate";
+     prepared, open_tracking, sender, gate, format";
 
 /// What a campaign is made of.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +41,8 @@ pub struct CampaignData<'a> {
     pub name: &'a str,
     /// email or sms
     pub channel: &'a str,
+    /// markdown or blocks ("" is markdown)
+    pub format: &'a str,
     pub purpose: &'a str,
     pub lang: &'a str,
     pub subject: &'a str,
@@ -56,8 +60,8 @@ pub async fn create<'c, E: Executor<'c, Database = Any>>(
     let now = now_ms();
     Ok(sqlx::query_as(crate::sql!(
         "INSERT INTO campaigns (public_id, organization_id, name, purpose, lang, subject, body, advertising, \
-         segment, created_by, created_at, updated_at, channel) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-         $11, $11, $12) RETURNING {COLS}"
+         segment, created_by, created_at, updated_at, channel, format) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+         $9, $10, $11, $11, $12, $13) RETURNING {COLS}"
     ))
     .bind(new_public_id())
     .bind(org)
@@ -71,6 +75,7 @@ pub async fn create<'c, E: Executor<'c, Database = Any>>(
     .bind(by)
     .bind(now)
     .bind(d.channel)
+    .bind(if d.format == "blocks" { "blocks" } else { "markdown" })
     .fetch_one(e)
     .await?)
 }
@@ -84,8 +89,8 @@ pub async fn update<'c, E: Executor<'c, Database = Any>>(
 ) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE campaigns SET name = $1, purpose = $2, lang = $3, subject = $4, body = $5, advertising = $6, \
-         segment = $7, updated_at = $8, channel = $11 WHERE organization_id = $9 AND public_id = $10 \
-         AND status = 'draft'",
+         segment = $7, updated_at = $8, channel = $11, format = $12 WHERE organization_id = $9 \
+         AND public_id = $10 AND status = 'draft'",
     )
     .bind(d.name)
     .bind(d.purpose)
@@ -98,6 +103,7 @@ pub async fn update<'c, E: Executor<'c, Database = Any>>(
     .bind(org)
     .bind(public_id)
     .bind(d.channel)
+    .bind(if d.format == "blocks" { "blocks" } else { "markdown" })
     .execute(e)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -706,36 +712,39 @@ pub struct Sender {
     pub dkim_key_sealed: String,
     pub dkim_public: String,
     pub updated_at: i64,
+    pub brand_color: String,
 }
 
 pub async fn sender<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Result<Option<Sender>> {
     Ok(sqlx::query_as(
         "SELECT organization_id, from_name, from_address, reply_to, dkim_domain, dkim_selector, \
-         dkim_key_sealed, dkim_public, updated_at FROM mail_senders WHERE organization_id = $1",
+         dkim_key_sealed, dkim_public, updated_at, brand_color FROM mail_senders WHERE organization_id = $1",
     )
     .bind(org)
     .fetch_optional(e)
     .await?)
 }
 
-/// Saves who the organization's campaigns come from (the DKIM key is kept).
+/// Saves who the organization's campaigns come from and its colour (the DKIM key is kept).
 pub async fn save_sender<'c, E: Executor<'c, Database = Any>>(
     e: E,
     org: i64,
     from_name: &str,
     from_address: &str,
     reply_to: &str,
+    brand_color: &str,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO mail_senders (organization_id, from_name, from_address, reply_to, updated_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id) DO UPDATE SET from_name = $2, \
-         from_address = $3, reply_to = $4, updated_at = $5",
+        "INSERT INTO mail_senders (organization_id, from_name, from_address, reply_to, updated_at, brand_color) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (organization_id) DO UPDATE SET from_name = $2, \
+         from_address = $3, reply_to = $4, updated_at = $5, brand_color = $6",
     )
     .bind(org)
     .bind(from_name)
     .bind(from_address)
     .bind(reply_to)
     .bind(now_ms())
+    .bind(brand_color)
     .execute(e)
     .await?;
     Ok(())

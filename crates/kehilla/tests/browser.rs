@@ -563,3 +563,59 @@ async fn a_contributor_writes_a_story_with_a_photo_and_an_editor_approves_and_mo
     c.close().await.unwrap();
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_hebrew_campaign_reads_right_to_left_in_chromium_with_english_inside_it() {
+    let Some(driver) = start_driver() else { return };
+    let sink = crate::support::smtp::Sink::start().await;
+    let relay = sink.url();
+    let app = TestApp::spawn_on(crate::support::Backend::Sqlite, move |s| {
+        s.campaign_relays = vec![kehilla_app::settings::Secret(relay)];
+    })
+    .await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    crate::messaging::seed_subscribers(&app.db, org.id, 1, "rtl").await;
+    let id = crate::messaging::new_block_campaign(&owner).await;
+    owner
+        .post_form(
+            &format!("/orgs/yad/campaigns/{id}/send"),
+            &[("when", "now")],
+        )
+        .await;
+    app.run_pending_jobs().await;
+    let mail = sink.all().pop().expect("the campaign arrived");
+    // The HTML part as a mail client gets it.
+    let parts = crate::messaging::decode_parts(&mail.data);
+    let html = &parts[parts
+        .find("<!doctype")
+        .or_else(|| parts.find("<!DOCTYPE"))
+        .unwrap()..];
+    use base64::Engine;
+    let url = format!(
+        "data:text/html;charset=utf-8;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(html)
+    );
+    let c = browser(&driver).await;
+    c.goto(&url).await.unwrap();
+    assert_eq!(
+        js(&c, "return getComputedStyle(document.body).direction").await,
+        "rtl"
+    );
+    // The Hebrew heading sits at the right; the English paragraph reads left to right inside it.
+    let heading_right = js(&c, "const h = [...document.querySelectorAll('h2')].find(e => e.textContent.includes('שלום')); const range = document.createRange(); range.selectNodeContents(h); const r = range.getBoundingClientRect(); const box = h.closest('td').getBoundingClientRect(); return box.right - r.right < 40 && r.left - box.left > 40;").await;
+    assert_eq!(heading_right, true, "the heading is aligned right");
+    let english = js(&c, "const p = [...document.querySelectorAll('p')].find(e => e.textContent.startsWith('This paragraph')); return getComputedStyle(p).direction;").await;
+    assert_eq!(english, "ltr", "a paragraph in English reads left to right");
+    let hebrew = js(&c, "const p = [...document.querySelectorAll('p')].find(e => e.textContent.startsWith('השנה')); return getComputedStyle(p).direction;").await;
+    assert_eq!(hebrew, "rtl");
+    // The button is a link to the tracked address.
+    let href = js(&c, "return [...document.querySelectorAll('a')].find(a => a.textContent.includes('לתרומה')).href").await;
+    assert!(href.as_str().unwrap().contains("/l/"), "{href}");
+    screenshot(&c, "campaign-email-he").await;
+    let _ = c.close().await;
+    app.stop().await;
+}

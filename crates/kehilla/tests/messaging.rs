@@ -230,7 +230,7 @@ async fn an_editor_writes_a_campaign_sees_who_will_get_it_and_previews_it_as_a_p
 }
 
 /// Adds `n` people with email consent for the newsletter, straight into the database.
-async fn seed_subscribers(db: &kehilla_db::Db, org: i64, n: usize, prefix: &str) {
+pub async fn seed_subscribers(db: &kehilla_db::Db, org: i64, n: usize, prefix: &str) {
     let mut tx = db.begin().await.unwrap();
     let now = kehilla_db::now_ms();
     for i in 0..n {
@@ -541,7 +541,7 @@ async fn a_campaign_reaches_each_person_once_signed_with_one_click_unsubscribe_a
 }
 
 /// The text of a message's base64 parts, decoded.
-fn decode_parts(data: &str) -> String {
+pub fn decode_parts(data: &str) -> String {
     use base64::Engine;
     let mut out = String::new();
     for part in data.split("Content-Transfer-Encoding: base64").skip(1) {
@@ -1565,4 +1565,147 @@ async fn the_demo_has_a_sent_campaign_with_figures_and_sends_to_its_built_in_sin
         assert!(r.text().await.unwrap().contains("לא הוגדר שער SMS"));
         app.stop().await;
     }
+}
+
+/// Makes a block campaign through the page's block fields; returns its id.
+pub async fn new_block_campaign(owner: &crate::support::Browser) -> String {
+    let r = owner
+        .post_form(
+            "/orgs/yad/campaigns",
+            &[
+                ("name", "מגבית חורף"),
+                ("channel", "email"),
+                ("format", "blocks"),
+                ("purpose", "newsletter"),
+                ("segment", ""),
+                ("lang", "he"),
+                ("subject", "חורף חם, {{ person.first_name }}"),
+                ("block_kind_0", "heading"),
+                ("block_text_0", "שלום {{ person.first_name }}"),
+                ("block_order_0", "1"),
+                ("block_kind_1", "button"),
+                ("block_text_1", "לתרומה"),
+                ("block_url_1", "https://yad.example/give"),
+                ("block_order_1", "3"),
+                ("block_kind_2", "text"),
+                (
+                    "block_text_2",
+                    "השנה נחלק **400** שמיכות עם Kehilla Day.\n\nThis paragraph is in English.",
+                ),
+                ("block_order_2", "2"),
+                ("block_kind_3", ""),
+                ("block_text_3", ""),
+            ],
+        )
+        .await;
+    let at = crate::support::location(&r);
+    assert!(
+        at.contains("done=campaign-saved"),
+        "{at} {}",
+        r.text().await.unwrap()
+    );
+    at.split('/')
+        .nth(4)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_block_campaign_renders_through_mjml_right_to_left_in_the_organizations_colour() {
+    let sink = Sink::start().await;
+    let relay = sink.url();
+    let app = TestApp::spawn_on(crate::support::Backend::Sqlite, move |s| {
+        s.campaign_relays = vec![kehilla_app::settings::Secret(relay)];
+    })
+    .await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    seed_subscribers(&app.db, org.id, 2, "w").await;
+    let r = owner
+        .post_form(
+            "/orgs/yad/campaigns/sender",
+            &[
+                ("from_name", ""),
+                ("from_address", ""),
+                ("reply_to", ""),
+                ("brand_color", "#0E7C66"),
+            ],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("done=sender-saved"));
+    // Bad input: a button to a script address.
+    let r = owner
+        .post_form(
+            "/orgs/yad/campaigns",
+            &[
+                ("name", "x"),
+                ("format", "blocks"),
+                ("purpose", "newsletter"),
+                ("lang", "he"),
+                ("subject", "x"),
+                ("block_kind_0", "button"),
+                ("block_text_0", "x"),
+                ("block_url_0", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"form-error\"") && html.contains("https"),
+        "{html}"
+    );
+    let id = new_block_campaign(&owner).await;
+    let (_, page) = owner.get_text(&format!("/orgs/yad/campaigns/{id}")).await;
+    assert!(page.contains("id=\"blocks\""));
+    // Ordered by position: heading, text, button; and an empty block to add.
+    let heading = page
+        .find("block_text_0\" rows=\"3\" dir=\"auto\">שלום")
+        .unwrap();
+    assert!(
+        page.find("block_text_1\" rows=\"3\" dir=\"auto\">השנה")
+            .unwrap()
+            > heading
+    );
+    assert!(page.contains("id=\"block-3\""));
+    let person: (String,) =
+        kehilla_db::sqlx::query_as("SELECT public_id FROM people ORDER BY id LIMIT 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let r = owner
+        .get(&format!(
+            "/orgs/yad/campaigns/{id}/preview?person={}",
+            person.0
+        ))
+        .await;
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("dir=\"rtl\"") && html.contains("lang=\"he\""),
+        "{html}"
+    );
+    assert!(html.contains("שלום חבר0"));
+    assert!(html.contains("#0e7c66"));
+    assert!(html.contains("https://yad.example/give"));
+    owner
+        .post_form(
+            &format!("/orgs/yad/campaigns/{id}/send"),
+            &[("when", "now")],
+        )
+        .await;
+    app.run_pending_jobs().await;
+    let mails = sink.all();
+    assert_eq!(mails.len(), 2);
+    let parts = decode_parts(&mails[0].data);
+    assert!(
+        parts.contains("לתרומה: ") && parts.contains("?m=r"),
+        "{parts}"
+    );
+    assert!(!parts.contains("<mj-"), "MJML is rendered, not sent");
+    app.stop().await;
 }

@@ -94,6 +94,7 @@ async fn step_campaign(
         &CampaignData {
             name,
             channel: "email",
+            format: "markdown",
             purpose,
             lang,
             subject,

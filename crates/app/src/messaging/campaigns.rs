@@ -17,6 +17,8 @@ use crate::{AppError, Result};
 #[derive(Debug, Clone, Default)]
 pub struct CampaignInput {
     pub name: String,
+    /// markdown or blocks (then `body` is the blocks' JSON)
+    pub format: String,
     /// email or sms
     pub channel: String,
     pub purpose: String,
@@ -54,6 +56,55 @@ async fn footer(db: &Db, by: &OrgMember, unsubscribe_url: &str) -> Result<Footer
         unsubscribe_url: unsubscribe_url.to_string(),
         pixel_url: String::new(),
     })
+}
+
+/// The organization's look for block campaigns: its colour and its logo's address.
+pub async fn look(db: &Db, org: i64, base_url: &str) -> Result<super::blocks::Look> {
+    let color = kehilla_db::messaging::sender(&db.pool, org)
+        .await?
+        .map(|s| s.brand_color)
+        .unwrap_or_default();
+    let (logo,): (Option<String>,) =
+        kehilla_db::sqlx::query_as("SELECT logo_media FROM organizations WHERE id = $1")
+            .bind(org)
+            .fetch_one(&db.pool)
+            .await
+            .map_err(kehilla_db::DbError::from)?;
+    let logo = logo
+        .filter(|l| !l.is_empty())
+        .map(|l| format!("{}/m/{l}/thumb", base_url.trim_end_matches('/')))
+        .unwrap_or_default();
+    Ok(super::blocks::Look {
+        color: super::blocks::color(&color),
+        logo,
+    })
+}
+
+/// Renders a campaign's content in its format (Markdown or blocks).
+pub fn render_any(
+    input: &CampaignInput,
+    values: &serde_json::Value,
+    footer: &Footer,
+    look: &super::blocks::Look,
+) -> std::result::Result<Rendered, RenderError> {
+    if input.format == "blocks" {
+        let blocks = super::blocks::parse(&input.body).map_err(|e| RenderError::Template {
+            code: e.code(),
+            detail: String::new(),
+        })?;
+        let t = super::blocks::templates(&input.subject, &blocks)?;
+        super::blocks::render(
+            &t,
+            &campaign_of(input),
+            &blocks,
+            values,
+            footer,
+            look,
+            &|u| u.to_string(),
+        )
+    } else {
+        render::render(&campaign_of(input), values, footer)
+    }
 }
 
 fn campaign_of<'a>(c: &'a CampaignInput) -> render::Campaign<'a> {
@@ -131,15 +182,23 @@ pub async fn save(
         subject: checked_subject.to_string(),
         ..input.clone()
     };
-    render::render(
-        &campaign_of(&checked),
+    if channel == "sms" && input.format == "blocks" {
+        return Err(AppError::Input {
+            field: "format",
+            error: InputError::InvalidValue,
+        });
+    }
+    render_any(
+        &checked,
         &values(None, &by.org.name),
         &Footer::default(),
+        &super::blocks::Look::default(),
     )
     .map_err(|e| render_error(&e))?;
     let data = CampaignData {
         name: &name,
         channel,
+        format: &input.format,
         purpose,
         lang,
         subject,
@@ -194,6 +253,7 @@ pub async fn preview(
     };
     let input = CampaignInput {
         name: c.name.clone(),
+        format: c.format.clone(),
         channel: c.channel.clone(),
         purpose: c.purpose.clone(),
         lang: c.lang.clone(),
@@ -203,12 +263,10 @@ pub async fn preview(
         segment: c.segment.clone(),
     };
     let footer = footer(db, by, unsubscribe_url).await?;
-    render::render(
-        &campaign_of(&input),
-        &values(p.as_ref(), &by.org.name),
-        &footer,
-    )
-    .map_err(|e| render_error(&e))
+    let base = unsubscribe_url.split("/-/").next().unwrap_or("");
+    let look = look(db, by.org.id, base).await?;
+    render_any(&input, &values(p.as_ref(), &by.org.name), &footer, &look)
+        .map_err(|e| render_error(&e))
 }
 
 pub const TEST_SEND: &str = "mail.campaign-test";

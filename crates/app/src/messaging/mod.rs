@@ -3,6 +3,7 @@
 //! follows its language, a plain-text part, and the footer the law asks of advertising.
 
 pub mod automations;
+pub mod blocks;
 pub mod campaigns;
 pub mod gate;
 pub mod inbound;

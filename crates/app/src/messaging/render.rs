@@ -104,6 +104,22 @@ impl Templates {
         Ok(Templates { env })
     }
 
+    /// A subject and separate parts (the blocks' words), each a template of its own.
+    pub fn with_parts(subject: &str, parts: &[String]) -> Result<Templates, RenderError> {
+        let mut t = Templates::new(subject, "")?;
+        for (i, p) in parts.iter().enumerate() {
+            t.env
+                .add_template_owned(format!("p{i}"), p.clone())
+                .map_err(|e| template_error(&e))?;
+        }
+        Ok(t)
+    }
+
+    /// Fills part `i` with the person's values.
+    pub fn part(&self, i: usize, values: &serde_json::Value) -> Result<String, RenderError> {
+        self.fill(&format!("p{i}"), values)
+    }
+
     /// Fills `subject` or `body` with the person's values.
     pub fn fill(&self, name: &str, values: &serde_json::Value) -> Result<String, RenderError> {
         self.env
@@ -235,25 +251,14 @@ fn markdown(md: &str, link: &dyn Fn(&str) -> String) -> (String, String) {
     (html, text.trim().to_string())
 }
 
-/// Renders a campaign for one person. `values` are what the template may use: `person`
-/// (first_name, last_name, email…) and `org`.
-pub fn render(
-    c: &Campaign<'_>,
-    values: &serde_json::Value,
-    footer: &Footer,
-) -> Result<Rendered, RenderError> {
-    let t = Templates::new(c.subject, c.markdown)?;
-    render_with(&t, c, values, footer, &|u| u.to_string())
-}
-
-/// Renders with templates parsed once, web links rewritten by `link`.
-pub fn render_with(
+/// The parts every format shares: the subject (with "פרסומת" for advertising), and the footer
+/// as HTML and text; refuses an advertising message without the footer the law asks for.
+pub fn frame(
     t: &Templates,
     c: &Campaign<'_>,
     values: &serde_json::Value,
     footer: &Footer,
-    link: &dyn Fn(&str) -> String,
-) -> Result<Rendered, RenderError> {
+) -> Result<(String, String, String), RenderError> {
     if c.advertising {
         if footer.legal_name.trim().is_empty() {
             return Err(RenderError::MissingLegal("legal_name"));
@@ -270,13 +275,6 @@ pub fn render_with(
     if c.advertising && !subject.trim_start().starts_with(ADVERTISING) {
         subject = format!("{ADVERTISING}: {}", subject.trim());
     }
-    let body = t.fill("body", values)?;
-    let (content, text_body) = markdown(&body, link);
-    let (dir, align, lang) = if he {
-        ("rtl", "right", "he")
-    } else {
-        ("ltr", "left", "en")
-    };
     let (why, leave) = if he {
         (
             "קיבלת את ההודעה כי נרשמת לעדכונים של",
@@ -319,6 +317,42 @@ pub fn render_with(
             escape(&footer.pixel_url)
         ));
     }
+    Ok((subject, foot_html, foot_text))
+}
+
+/// Markdown to email HTML and plain text (the block editor's text blocks).
+pub fn markdown_parts(md: &str, link: &dyn Fn(&str) -> String) -> (String, String) {
+    markdown(md, link)
+}
+
+/// Renders a campaign for one person. `values` are what the template may use: `person`
+/// (first_name, last_name, email…) and `org`.
+pub fn render(
+    c: &Campaign<'_>,
+    values: &serde_json::Value,
+    footer: &Footer,
+) -> Result<Rendered, RenderError> {
+    let t = Templates::new(c.subject, c.markdown)?;
+    render_with(&t, c, values, footer, &|u| u.to_string())
+}
+
+/// Renders with templates parsed once, web links rewritten by `link`.
+pub fn render_with(
+    t: &Templates,
+    c: &Campaign<'_>,
+    values: &serde_json::Value,
+    footer: &Footer,
+    link: &dyn Fn(&str) -> String,
+) -> Result<Rendered, RenderError> {
+    let (subject, foot_html, foot_text) = frame(t, c, values, footer)?;
+    let he = c.lang != "en";
+    let body = t.fill("body", values)?;
+    let (content, text_body) = markdown(&body, link);
+    let (dir, align, lang) = if he {
+        ("rtl", "right", "he")
+    } else {
+        ("ltr", "left", "en")
+    };
     let html = format!(
         "<!doctype html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -298,6 +298,8 @@ pub struct Prepared {
     key: Vec<u8>,
     /// Web address → tracked short link.
     links: Vec<(String, String)>,
+    /// A block campaign's blocks and the organization's look.
+    blocks: Option<(Vec<super::blocks::Block>, super::blocks::Look)>,
 }
 
 /// The headers a campaign message's DKIM signature covers.
@@ -370,8 +372,18 @@ pub async fn prepare(
     let org = kehilla_db::orgs::by_id(&ctx_db.pool, c.organization_id).await?;
     let legal = kehilla_db::orgs::legal_settings(&ctx_db.pool, org.id).await?;
     let sender = db::sender(&ctx_db.pool, org.id).await?;
-    let templates =
-        Templates::new(&c.subject, &c.body).map_err(|e| crate::AppError::Conflict(e.code()))?;
+    let (templates, blocks) = if c.format == "blocks" {
+        let b = super::blocks::parse(&c.body).map_err(|e| crate::AppError::Conflict(e.code()))?;
+        let t = super::blocks::templates(&c.subject, &b)
+            .map_err(|e| crate::AppError::Conflict(e.code()))?;
+        let look = super::campaigns::look(ctx_db, c.organization_id, base_url).await?;
+        (t, Some((b, look)))
+    } else {
+        (
+            Templates::new(&c.subject, &c.body).map_err(|e| crate::AppError::Conflict(e.code()))?,
+            None,
+        )
+    };
     let dkim = match &sender {
         Some(s) if !s.dkim_key_sealed.is_empty() => {
             let sealer = Sealer::of_instance(ctx_db, settings).await?;
@@ -418,6 +430,7 @@ pub async fn prepare(
         base_url: base_url.trim_end_matches('/').to_string(),
         key,
         links,
+        blocks,
     })
 }
 
@@ -499,8 +512,13 @@ impl Prepared {
             Some((_, short)) => format!("{short}?m={token}"),
             None => u.to_string(),
         };
-        let rendered = render::render_with(&self.templates, &rc, &values, &footer, &link)
-            .map_err(|e| BuildError(e.code().to_string()))?;
+        let rendered = match &self.blocks {
+            Some((blocks, look)) => {
+                super::blocks::render(&self.templates, &rc, blocks, &values, &footer, look, &link)
+            }
+            None => render::render_with(&self.templates, &rc, &values, &footer, &link),
+        }
+        .map_err(|e| BuildError(e.code().to_string()))?;
         let bounce: Address = format!("bounces+{token}@{}", self.bounce_domain)
             .parse()
             .map_err(|_| BuildError("bounce-domain-invalid".into()))?;

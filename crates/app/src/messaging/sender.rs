@@ -65,6 +65,7 @@ pub async fn save(
     from_name: &str,
     from_address: &str,
     reply_to: &str,
+    brand_color: &str,
 ) -> Result<()> {
     if by.role < Role::Admin {
         return Err(AppError::Forbidden);
@@ -90,7 +91,16 @@ pub async fn save(
             error: InputError::InvalidEmail,
         });
     }
-    db::save_sender(&db.pool, by.org.id, from_name, &from_address, &reply_to).await?;
+    let brand_color = super::blocks::color(brand_color);
+    db::save_sender(
+        &db.pool,
+        by.org.id,
+        from_name,
+        &from_address,
+        &reply_to,
+        &brand_color,
+    )
+    .await?;
     Ok(())
 }
 

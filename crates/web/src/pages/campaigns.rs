@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use kehilla_app::AppError;
+use kehilla_app::messaging::blocks::{Block, KINDS};
 use kehilla_app::messaging::campaigns::{self as uc, CampaignInput};
 use kehilla_app::messaging::gate::Gate;
 use kehilla_db::messaging::{self as db, Campaign, Figures, Sender};
@@ -68,6 +69,9 @@ struct EditPage {
     /// SMS: the text as the sample person gets it, its count and cost.
     sms: Option<(String, kehilla_app::messaging::sms::Estimate)>,
     has_gateway: bool,
+    /// The block editor's blocks, with an empty one at the end to add.
+    blocks: Vec<Block>,
+    kinds: [&'static str; 5],
 }
 
 impl EditPage {
@@ -85,6 +89,7 @@ impl EditPage {
 fn input_of(c: &Campaign) -> CampaignInput {
     CampaignInput {
         name: c.name.clone(),
+        format: c.format.clone(),
         channel: c.channel.clone(),
         purpose: c.purpose.clone(),
         lang: c.lang.clone(),
@@ -178,6 +183,12 @@ async fn edit_page(
         }
         _ => None,
     };
+    let mut blocks = if input.format == "blocks" {
+        serde_json::from_str::<Vec<Block>>(&input.body).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    blocks.push(Block::default());
     Ok(render(&EditPage {
         c,
         sub: "campaigns",
@@ -195,6 +206,8 @@ async fn edit_page(
         scheduled_for,
         sms,
         has_gateway: gateway.is_some(),
+        blocks,
+        kinds: KINDS,
     }))
 }
 
@@ -245,8 +258,32 @@ pub async fn show(
 
 fn parse(pairs: &[(String, String)]) -> CampaignInput {
     let mut i = CampaignInput::default();
+    // Blocks: block_{kind,text,url,alt,order,remove}_{n}.
+    let mut blocks: std::collections::BTreeMap<usize, (Block, f64, bool)> =
+        std::collections::BTreeMap::new();
+    for (k, v) in pairs {
+        if let Some(rest) = k.strip_prefix("block_")
+            && let Some((field, n)) = rest.rsplit_once('_')
+            && let Ok(n) = n.parse::<usize>()
+            && n < 60
+        {
+            let e = blocks
+                .entry(n)
+                .or_insert_with(|| (Block::default(), n as f64, false));
+            match field {
+                "kind" => e.0.kind = v.clone(),
+                "text" => e.0.text = v.clone(),
+                "url" => e.0.url = v.trim().to_string(),
+                "alt" => e.0.alt = v.clone(),
+                "order" => e.1 = v.trim().parse().unwrap_or(n as f64),
+                "remove" => e.2 = v == "1",
+                _ => {}
+            }
+        }
+    }
     for (k, v) in pairs {
         match k.as_str() {
+            "format" => i.format = v.clone(),
             "name" => i.name = v.clone(),
             "channel" => i.channel = v.clone(),
             "purpose" => i.purpose = v.clone(),
@@ -257,6 +294,42 @@ fn parse(pairs: &[(String, String)]) -> CampaignInput {
             "segment" => i.segment = v.clone(),
             _ => {}
         }
+    }
+    if i.format == "blocks" && !blocks.is_empty() {
+        let mut list: Vec<(Block, f64)> = blocks
+            .into_values()
+            .filter(|(b, _, remove)| !remove && !b.kind.is_empty())
+            .map(|(b, o, _)| (b, o))
+            .collect();
+        list.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let list: Vec<Block> = list.into_iter().map(|(b, _)| b).collect();
+        i.body = serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
+    } else if i.format == "blocks" && !i.body.trim_start().starts_with('[') {
+        // From Markdown to blocks: the text becomes one text block.
+        let list: Vec<Block> = if i.body.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![Block {
+                kind: "text".into(),
+                text: i.body.clone(),
+                ..Block::default()
+            }]
+        };
+        i.body = serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
+    } else if i.format != "blocks"
+        && let Ok(list) = serde_json::from_str::<Vec<Block>>(&i.body)
+    {
+        // From blocks to Markdown: their words, one paragraph each.
+        i.body = list
+            .iter()
+            .filter(|b| !b.text.trim().is_empty())
+            .map(|b| match b.kind.as_str() {
+                "heading" => format!("## {}", b.text.trim()),
+                "button" => format!("[{}]({})", b.text.trim(), b.url),
+                _ => b.text.trim().to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
     }
     i
 }
@@ -629,6 +702,8 @@ pub struct SenderForm {
     from_address: String,
     #[serde(default)]
     reply_to: String,
+    #[serde(default)]
+    brand_color: String,
 }
 
 pub async fn sender_save(
@@ -643,6 +718,7 @@ pub async fn sender_save(
         &f.from_name,
         &f.from_address,
         &f.reply_to,
+        &f.brand_color,
     )
     .await
     {
