@@ -1162,3 +1162,6 @@ error-blocks-invalid = A block is missing something: a button needs text and an 
 error-blocks-too-many = Too many blocks (at most 50).
 error-blocks-mjml = The message could not be built from its blocks.
 field-format = Editor
+campaign-attachments = Attached files (from the media library)
+campaign-attachments-hint = Up to 10 MB together. A large file is better as a link.
+field-attachments = Attached files (up to 10 MB together)

@@ -1173,3 +1173,6 @@ error-blocks-invalid = אחד הבלוקים חסר: לכפתור צריך טק�
 error-blocks-too-many = יותר מדי בלוקים (עד 50).
 error-blocks-mjml = לא ניתן היה לבנות את ההודעה מהבלוקים.
 field-format = עורך
+campaign-attachments = קבצים מצורפים (מספריית המדיה)
+campaign-attachments-hint = עד 10 MB יחד. קובץ גדול עדיף כקישור.
+field-attachments = קבצים מצורפים (עד 10 MB יחד)

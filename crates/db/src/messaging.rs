@@ -29,11 +29,13 @@ pub struct Campaign {
     pub gate: String,
     /// markdown, or blocks (JSON in `body`)
     pub format: String,
+    /// Media library files attached (public ids, JSON).
+    pub attachments: String,
 }
 
 const COLS: &str = "id, public_id, organization_id, name, channel, purpose, lang, subject, body, \
      advertising, segment, status, created_at, updated_at, scheduled_at, started_at, finished_at, \
-     prepared, open_tracking, sender, gate, format";
+     prepared, open_tracking, sender, gate, format, attachments";
 
 /// What a campaign is made of.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +45,8 @@ pub struct CampaignData<'a> {
     pub channel: &'a str,
     /// markdown or blocks ("" is markdown)
     pub format: &'a str,
+    /// Media library files attached (public ids, JSON; "" is none).
+    pub attachments: &'a str,
     pub purpose: &'a str,
     pub lang: &'a str,
     pub subject: &'a str,
@@ -60,8 +64,8 @@ pub async fn create<'c, E: Executor<'c, Database = Any>>(
     let now = now_ms();
     Ok(sqlx::query_as(crate::sql!(
         "INSERT INTO campaigns (public_id, organization_id, name, purpose, lang, subject, body, advertising, \
-         segment, created_by, created_at, updated_at, channel, format) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-         $9, $10, $11, $11, $12, $13) RETURNING {COLS}"
+         segment, created_by, created_at, updated_at, channel, format, attachments) VALUES ($1, $2, $3, $4, $5, \
+         $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) RETURNING {COLS}"
     ))
     .bind(new_public_id())
     .bind(org)
@@ -76,6 +80,7 @@ pub async fn create<'c, E: Executor<'c, Database = Any>>(
     .bind(now)
     .bind(d.channel)
     .bind(if d.format == "blocks" { "blocks" } else { "markdown" })
+    .bind(if d.attachments.is_empty() { "[]" } else { d.attachments })
     .fetch_one(e)
     .await?)
 }
@@ -89,8 +94,8 @@ pub async fn update<'c, E: Executor<'c, Database = Any>>(
 ) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE campaigns SET name = $1, purpose = $2, lang = $3, subject = $4, body = $5, advertising = $6, \
-         segment = $7, updated_at = $8, channel = $11, format = $12 WHERE organization_id = $9 \
-         AND public_id = $10 AND status = 'draft'",
+         segment = $7, updated_at = $8, channel = $11, format = $12, attachments = $13 \
+         WHERE organization_id = $9 AND public_id = $10 AND status = 'draft'",
     )
     .bind(d.name)
     .bind(d.purpose)
@@ -104,6 +109,7 @@ pub async fn update<'c, E: Executor<'c, Database = Any>>(
     .bind(public_id)
     .bind(d.channel)
     .bind(if d.format == "blocks" { "blocks" } else { "markdown" })
+    .bind(if d.attachments.is_empty() { "[]" } else { d.attachments })
     .execute(e)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -468,6 +474,29 @@ pub async fn record<'c, E: Executor<'c, Database = Any>>(
         .bind(recipient),
     };
     Ok(q.execute(e).await?.rows_affected() == 1)
+}
+
+/// Recipients who withdrew their consent for the campaign's purpose after it started are not
+/// sent to (`cancelled`, "consent-withdrawn"); returns how many.
+pub async fn drop_withdrawn<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    c: &Campaign,
+) -> Result<u64> {
+    let since = c.started_at.unwrap_or(c.created_at);
+    Ok(sqlx::query(
+        "UPDATE campaign_recipients SET status = 'cancelled', error = 'consent-withdrawn' \
+         WHERE campaign_id = $1 AND status IN ('queued', 'deferred') AND person_id IN \
+         (SELECT person_id FROM consents WHERE organization_id = $2 AND channel = $3 AND purpose = $4 \
+          AND given = 0 AND created_at >= $5 AND person_id IS NOT NULL)",
+    )
+    .bind(c.id)
+    .bind(c.organization_id)
+    .bind(c.channel.clone())
+    .bind(c.purpose.clone())
+    .bind(since)
+    .execute(e)
+    .await?
+    .rows_affected())
 }
 
 /// Deferred recipients whose time came are queued again; returns how many.

@@ -376,6 +376,7 @@ async fn seed(db: &Db, recipients: usize) -> (i64, i64, String) {
         author.id,
         &CampaignData {
             format: "markdown",
+            attachments: "",
             name: "עדכון דצמבר",
             channel: "email",
             purpose: "newsletter",

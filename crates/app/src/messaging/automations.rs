@@ -95,6 +95,7 @@ async fn step_campaign(
             name,
             channel: "email",
             format: "markdown",
+            attachments: "",
             purpose,
             lang,
             subject,

@@ -19,6 +19,8 @@ pub struct CampaignInput {
     pub name: String,
     /// markdown or blocks (then `body` is the blocks' JSON)
     pub format: String,
+    /// Media library files to attach (public ids).
+    pub attachments: Vec<String>,
     /// email or sms
     pub channel: String,
     pub purpose: String,
@@ -56,6 +58,47 @@ async fn footer(db: &Db, by: &OrgMember, unsubscribe_url: &str) -> Result<Footer
         unsubscribe_url: unsubscribe_url.to_string(),
         pixel_url: String::new(),
     })
+}
+
+/// All of a campaign's attachments together may weigh this much (most mail systems refuse
+/// messages much over 10 MB once encoded).
+pub const MAX_ATTACHMENTS: i64 = 10 * 1024 * 1024;
+
+/// A campaign's attachments (media public ids).
+pub fn attachments_of(c: &Campaign) -> Vec<String> {
+    serde_json::from_str(&c.attachments).unwrap_or_default()
+}
+
+/// Checks the files to attach: the organization's own, not for SMS, together no more than
+/// [`MAX_ATTACHMENTS`]. Returns them as JSON.
+pub async fn check_attachments(db: &Db, org: i64, channel: &str, ids: &[String]) -> Result<String> {
+    let mut ids: Vec<String> = ids
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok("[]".into());
+    }
+    if channel == "sms" || ids.len() > 10 {
+        return Err(AppError::Input {
+            field: "attachments",
+            error: InputError::InvalidValue,
+        });
+    }
+    let mut total = 0;
+    for id in &ids {
+        let m = kehilla_db::studio::media(&db.pool, org, id).await?;
+        total += m.bytes;
+    }
+    if total > MAX_ATTACHMENTS {
+        return Err(AppError::Input {
+            field: "attachments",
+            error: InputError::TooLong,
+        });
+    }
+    Ok(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
 }
 
 /// The organization's look for block campaigns: its colour and its logo's address.
@@ -195,10 +238,12 @@ pub async fn save(
         &super::blocks::Look::default(),
     )
     .map_err(|e| render_error(&e))?;
+    let attachments = check_attachments(db, by.org.id, channel, &input.attachments).await?;
     let data = CampaignData {
         name: &name,
         channel,
         format: &input.format,
+        attachments: &attachments,
         purpose,
         lang,
         subject,
@@ -254,6 +299,7 @@ pub async fn preview(
     let input = CampaignInput {
         name: c.name.clone(),
         format: c.format.clone(),
+        attachments: attachments_of(c),
         channel: c.channel.clone(),
         purpose: c.purpose.clone(),
         lang: c.lang.clone(),

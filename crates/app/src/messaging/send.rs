@@ -300,6 +300,8 @@ pub struct Prepared {
     links: Vec<(String, String)>,
     /// A block campaign's blocks and the organization's look.
     blocks: Option<(Vec<super::blocks::Block>, super::blocks::Look)>,
+    /// Files attached: (name, type, bytes), read once.
+    attachments: Vec<(String, String, Vec<u8>)>,
 }
 
 /// The headers a campaign message's DKIM signature covers.
@@ -413,6 +415,17 @@ pub async fn prepare(
         .and_then(|s| s.reply_to.parse().ok());
     let key = token_key(ctx_db).await?;
     let links = tracked_links(ctx_db, &c, base_url).await?;
+    let mut attachments = Vec::new();
+    let ids = super::campaigns::attachments_of(&c);
+    if !ids.is_empty() {
+        let storage = crate::studio::media::Storage::from_settings(settings);
+        for id in ids {
+            let m = kehilla_db::studio::media(&ctx_db.pool, c.organization_id, &id).await?;
+            let (mime, bytes) =
+                crate::studio::media::file(ctx_db, &storage, &id, "original").await?;
+            attachments.push((m.file_name, mime, bytes));
+        }
+    }
     Ok(Prepared {
         footer: Footer {
             org_name: org.name.clone(),
@@ -431,6 +444,7 @@ pub async fn prepare(
         key,
         links,
         blocks,
+        attachments,
     })
 }
 
@@ -534,23 +548,35 @@ impl Prepared {
             b = b.reply_to(r.clone());
         }
         let language = if c.lang == "en" { "en" } else { "he" };
-        let mut msg = b
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .header(ContentTransferEncoding::Base64)
-                            .body(rendered.text),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .header(ContentTransferEncoding::Base64)
-                            .body(rendered.html),
-                    ),
+        let alternative = MultiPart::alternative()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .header(ContentTransferEncoding::Base64)
+                    .body(rendered.text),
             )
-            .map_err(|e| BuildError(e.to_string()))?;
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .header(ContentTransferEncoding::Base64)
+                    .body(rendered.html),
+            );
+        let body = if self.attachments.is_empty() {
+            alternative
+        } else {
+            let mut mixed = MultiPart::mixed().multipart(alternative);
+            for (name, mime, bytes) in &self.attachments {
+                let ct = ContentType::parse(mime).unwrap_or_else(|_| {
+                    ContentType::parse("application/octet-stream")
+                        .unwrap_or(ContentType::TEXT_PLAIN)
+                });
+                mixed = mixed.singlepart(
+                    lettre::message::Attachment::new(name.clone()).body(bytes.clone(), ct),
+                );
+            }
+            mixed
+        };
+        let mut msg = b.multipart(body).map_err(|e| BuildError(e.to_string()))?;
         let headers = msg.headers_mut();
         headers.insert_raw(HeaderValue::new(
             HeaderName::new_from_ascii_str("Content-Language"),
@@ -776,6 +802,8 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
             if !db::still_sending(&db.pool, campaign_id, sender).await? {
                 return Ok(None);
             }
+            // Who withdrew since the campaign began does not get it.
+            db::drop_withdrawn(&db.pool, &prepared.campaign).await?;
             let batch = db::queued(&db.pool, campaign_id, after, BATCH).await?;
             let Some(last) = batch.last() else { break };
             after = last.id;

@@ -72,6 +72,14 @@ struct EditPage {
     /// The block editor's blocks, with an empty one at the end to add.
     blocks: Vec<Block>,
     kinds: [&'static str; 5],
+    /// The media library's files that may be attached: (public id, name, size in KB).
+    files: Vec<(String, String, i64)>,
+}
+
+impl EditPage {
+    fn attached(&self, id: &str) -> bool {
+        self.input.attachments.iter().any(|a| a == id)
+    }
 }
 
 impl EditPage {
@@ -90,6 +98,7 @@ fn input_of(c: &Campaign) -> CampaignInput {
     CampaignInput {
         name: c.name.clone(),
         format: c.format.clone(),
+        attachments: uc::attachments_of(c),
         channel: c.channel.clone(),
         purpose: c.purpose.clone(),
         lang: c.lang.clone(),
@@ -208,6 +217,11 @@ async fn edit_page(
         has_gateway: gateway.is_some(),
         blocks,
         kinds: KINDS,
+        files: kehilla_db::studio::media_list(&st.db.pool, id, 30)
+            .await?
+            .into_iter()
+            .map(|m| (m.public_id, m.file_name, (m.bytes + 1023) / 1024))
+            .collect(),
     }))
 }
 
@@ -284,6 +298,7 @@ fn parse(pairs: &[(String, String)]) -> CampaignInput {
     for (k, v) in pairs {
         match k.as_str() {
             "format" => i.format = v.clone(),
+            "attachment" => i.attachments.push(v.clone()),
             "name" => i.name = v.clone(),
             "channel" => i.channel = v.clone(),
             "purpose" => i.purpose = v.clone(),
