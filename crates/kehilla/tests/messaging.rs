@@ -488,6 +488,7 @@ async fn a_campaign_reaches_each_person_once_signed_with_one_click_unsubscribe_a
         // The link is tracked per recipient: a click counts once for the campaign.
         let body = mails[0].data.clone();
         let text = decode_parts(&body);
+        assert!(!text.contains("/m/o/"), "no open pixel unless asked for");
         let link = text
             .split_whitespace()
             .find(|w| w.contains("/l/") && w.contains("?m="))
@@ -943,15 +944,35 @@ async fn bounces_and_complaints_that_come_back_suppress_the_address_and_soft_one
         .unwrap();
     seed_subscribers(&app.db, org.id, 4, "b").await;
     let id = new_campaign(&owner, "שלום").await;
+    // This one counts opens (asked for; off by default).
     owner
         .post_form(
             &format!("/orgs/yad/campaigns/{id}/send"),
-            &[("when", "now")],
+            &[("when", "now"), ("open_tracking", "1")],
         )
         .await;
     app.run_pending_jobs().await;
     let mails = sink.all();
     assert_eq!(mails.len(), 4);
+    let html = decode_parts(&mails[0].data);
+    let pixel = html
+        .split("src=\"")
+        .find(|p| p.contains("/m/o/"))
+        .and_then(|p| p.split('"').next())
+        .unwrap_or_else(|| panic!("no open pixel in {html}"))
+        .to_string();
+    for _ in 0..2 {
+        let r = reqwest::get(&pixel).await.unwrap();
+        assert_eq!(r.headers()["content-type"], "image/gif");
+    }
+    let c = campaign_row(&app, &id).await;
+    assert_eq!(
+        kehilla_db::messaging::figures(&app.db.pool, c.id)
+            .await
+            .unwrap()
+            .opened,
+        1
+    );
     let of = |who: &str| {
         let m = mails.iter().find(|m| m.to.join("").contains(who)).unwrap();
         (
@@ -1825,5 +1846,158 @@ async fn a_block_campaign_renders_through_mjml_right_to_left_in_the_organization
         "{parts}"
     );
     assert!(!parts.contains("<mj-"), "MJML is rendered, not sent");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_local_providers_http_gateway_sends_takes_receipts_and_stop_replies() {
+    type Sent = std::sync::Arc<std::sync::Mutex<Vec<Value>>>;
+    let sent: Sent = Sent::default();
+    let store = sent.clone();
+    let gateway = axum::Router::new().route(
+        "/sms",
+        axum::routing::post(
+            move |headers: axum::http::HeaderMap, axum::Json(body): axum::Json<Value>| {
+                let store = store.clone();
+                async move {
+                    if headers.get("authorization").and_then(|v| v.to_str().ok())
+                        != Some("Bearer gw-secret")
+                    {
+                        return (
+                            axum::http::StatusCode::UNAUTHORIZED,
+                            axum::Json(json!({"error": "auth"})),
+                        );
+                    }
+                    let mut s = store.lock().unwrap();
+                    s.push(body);
+                    (
+                        axum::http::StatusCode::OK,
+                        axum::Json(json!({"id": format!("g-{}", s.len())})),
+                    )
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/sms", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, gateway).await.unwrap() });
+    let app = TestApp::spawn_on(crate::support::Backend::Sqlite, |s| s.fetch_private = true).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    let (pid,): (i64,) = kehilla_db::sqlx::query_as(
+        "INSERT INTO people (public_id, organization_id, first_name, phone, created_at, updated_at) \
+         VALUES ($1, $2, 'Avi', '+972502222222', 0, 0) RETURNING id",
+    )
+    .bind(kehilla_db::new_public_id())
+    .bind(org.id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    kehilla_db::sqlx::query(
+        "INSERT INTO consents (organization_id, person_id, channel, purpose, given, source, created_at) \
+         VALUES ($1, $2, 'sms', 'event_reminders', 1, 'form', 0)",
+    )
+    .bind(org.id)
+    .bind(pid)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let r = owner
+        .post_form(
+            "/orgs/yad/campaigns/sender/sms",
+            &[
+                ("kind", "http"),
+                ("account", ""),
+                ("secret", "gw-secret"),
+                ("sender", "YadBeyad"),
+                ("url", &url),
+                ("cost_per_segment", ""),
+            ],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("done=sms-gateway-saved"));
+    let (_, page) = owner.get_text("/orgs/yad/campaigns/sender").await;
+    let hook = page
+        .split("/hooks/sms/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = owner
+        .post_form(
+            "/orgs/yad/campaigns",
+            &[
+                ("name", "Reminder"),
+                ("channel", "sms"),
+                ("purpose", "event_reminders"),
+                ("segment", ""),
+                ("lang", "en"),
+                ("body", "Hi {{ person.first_name }}, see you tomorrow at 9."),
+            ],
+        )
+        .await;
+    let at = crate::support::location(&r);
+    let id = at
+        .split('/')
+        .nth(4)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    owner
+        .post_form(
+            &format!("/orgs/yad/campaigns/{id}/send"),
+            &[("when", "now")],
+        )
+        .await;
+    app.run_pending_jobs().await;
+    {
+        let s = sent.lock().unwrap();
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0]["to"], "+972502222222");
+        assert_eq!(s[0]["from"], "YadBeyad");
+        assert_eq!(s[0]["text"], "Hi Avi, see you tomorrow at 9.");
+        assert!(
+            s[0]["status_url"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/hooks/sms/{hook}/status"))
+        );
+    }
+    let c = campaign_row(&app, &id).await;
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/hooks/sms/{hook}/status")))
+        .json(&json!({"id": "g-1", "status": "delivered"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let f = kehilla_db::messaging::figures(&app.db.pool, c.id)
+        .await
+        .unwrap();
+    assert_eq!((f.sent, f.delivered), (1, 1));
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/hooks/sms/{hook}/inbound")))
+        .json(&json!({"from": "+972502222222", "text": "STOP"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let g = kehilla_app::messaging::gate::gate(
+        &app.db,
+        org.id,
+        &kehilla_db::segments::Filter::All { of: vec![] },
+        "sms",
+        "event_reminders",
+    )
+    .await
+    .unwrap();
+    assert_eq!(g.eligible, 0, "STOP withdrew the consent");
     app.stop().await;
 }
