@@ -128,6 +128,11 @@ async fn isolation_on(backend: Backend) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The ready automations are made on the first look.
+    assert_eq!(
+        a_owner.get("/orgs/org-a/automations").await.status(),
+        StatusCode::OK
+    );
     let photo = kehilla_media::sample::photo(40, 30, 10);
     let part = reqwest::multipart::Part::bytes(photo).file_name("a.jpg");
     let r = a_owner
@@ -335,8 +340,14 @@ async fn fixtures(app: &TestApp, org: i64) -> HashMap<&'static str, String> {
         .unwrap()[0]
         .public_id
         .clone();
+    let automation = kehilla_db::automations::list(&app.db.pool, org)
+        .await
+        .unwrap()[0]
+        .public_id
+        .clone();
     HashMap::from([
         ("campaign", campaign),
+        ("automation", automation),
         ("channel", channel[0].public_id.clone()),
         ("media", media[0].public_id.clone()),
         ("post", post),
@@ -401,7 +412,10 @@ async fn state_of(app: &TestApp, org: i64) -> String {
          UNION ALL SELECT alt_text, file_name, kind, bytes FROM media WHERE organization_id = $1 \
          UNION ALL SELECT body, follow_ups, '', edited FROM post_variants WHERE organization_id = $1 \
          UNION ALL SELECT target, code, '', NULL FROM links WHERE organization_id = $1 \
-         UNION ALL SELECT name, subject, body, advertising FROM campaigns WHERE organization_id = $1",
+         UNION ALL SELECT name, subject, body, advertising FROM campaigns WHERE organization_id = $1 \
+         UNION ALL SELECT name, trigger_kind, purpose, active FROM automations WHERE organization_id = $1 \
+         UNION ALL SELECT from_name, from_address, dkim_public, NULL FROM mail_senders WHERE organization_id = $1 \
+         UNION ALL SELECT kind, sender, url, cost_per_segment FROM sms_gateways WHERE organization_id = $1",
     )
     .bind(org)
     .fetch_all(&app.db.pool)
