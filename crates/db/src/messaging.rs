@@ -476,27 +476,51 @@ pub async fn record<'c, E: Executor<'c, Database = Any>>(
     Ok(q.execute(e).await?.rows_affected() == 1)
 }
 
-/// Recipients who withdrew their consent for the campaign's purpose after it started are not
-/// sent to (`cancelled`, "consent-withdrawn"); returns how many.
-pub async fn drop_withdrawn<'c, E: Executor<'c, Database = Any>>(
+/// Of `recipients` (ids of this campaign), those whose person withdrew their consent for the
+/// campaign's purpose after it started: they are not sent to (`cancelled`,
+/// "consent-withdrawn"). Returns their ids. Looks only at these people, so its cost does not
+/// grow with the campaign.
+pub async fn drop_withdrawn<'c, E: Executor<'c, Database = Any> + Copy>(
     e: E,
     c: &Campaign,
-) -> Result<u64> {
+    recipients: &[i64],
+) -> Result<Vec<i64>> {
+    if recipients.is_empty() {
+        return Ok(Vec::new());
+    }
     let since = c.started_at.unwrap_or(c.created_at);
-    Ok(sqlx::query(
-        "UPDATE campaign_recipients SET status = 'cancelled', error = 'consent-withdrawn' \
-         WHERE campaign_id = $1 AND status IN ('queued', 'deferred') AND person_id IN \
-         (SELECT person_id FROM consents WHERE organization_id = $2 AND channel = $3 AND purpose = $4 \
-          AND given = 0 AND created_at >= $5 AND person_id IS NOT NULL)",
-    )
+    let list = recipients
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let gone: Vec<(i64,)> = sqlx::query_as(crate::sql!(
+        "SELECT r.id FROM campaign_recipients r WHERE r.id IN ({list}) AND r.campaign_id = $1 \
+         AND EXISTS (SELECT 1 FROM consents k WHERE k.organization_id = $2 AND k.channel = $3 \
+         AND k.purpose = $4 AND k.person_id = r.person_id AND k.given = 0 AND k.created_at >= $5)"
+    ))
     .bind(c.id)
     .bind(c.organization_id)
     .bind(c.channel.clone())
     .bind(c.purpose.clone())
     .bind(since)
-    .execute(e)
-    .await?
-    .rows_affected())
+    .fetch_all(e)
+    .await?;
+    let gone: Vec<i64> = gone.into_iter().map(|r| r.0).collect();
+    if !gone.is_empty() {
+        let list = gone
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        sqlx::query(crate::sql!(
+            "UPDATE campaign_recipients SET status = 'cancelled', error = 'consent-withdrawn' \
+             WHERE id IN ({list}) AND status IN ('queued', 'deferred')"
+        ))
+        .execute(e)
+        .await?;
+    }
+    Ok(gone)
 }
 
 /// Deferred recipients whose time came are queued again; returns how many.

@@ -802,11 +802,16 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
             if !db::still_sending(&db.pool, campaign_id, sender).await? {
                 return Ok(None);
             }
-            // Who withdrew since the campaign began does not get it.
-            db::drop_withdrawn(&db.pool, &prepared.campaign).await?;
             let batch = db::queued(&db.pool, campaign_id, after, BATCH).await?;
             let Some(last) = batch.last() else { break };
             after = last.id;
+            // Who withdrew since the campaign began does not get it.
+            let ids: Vec<i64> = batch.iter().map(|r| r.id).collect();
+            let gone = db::drop_withdrawn(&db.pool, &prepared.campaign, &ids).await?;
+            let batch: Vec<Recipient> = batch
+                .into_iter()
+                .filter(|r| !gone.contains(&r.id))
+                .collect();
             let results: Vec<kehilla_db::Result<()>> = futures::stream::iter(batch)
                 .map(|r| {
                     let prepared = prepared.clone();
