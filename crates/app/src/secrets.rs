@@ -10,6 +10,15 @@ use kehilla_db::Db;
 
 use crate::{AppError, Result, Settings};
 
+/// Compares two secrets (signatures, tokens) in time that does not depend on where they differ.
+pub fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 #[derive(Clone)]
 pub struct Sealer {
     cipher: ChaCha20Poly1305,

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::render::{self, Footer, RenderError, Rendered, Templates};
+use super::render::{self, Footer, RenderError, Rendered, Templates, escape};
 
 /// One block.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,21 +72,6 @@ pub fn parse(json: &str) -> Result<Vec<Block>, BlockError> {
         }
     }
     Ok(blocks)
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The blocks' templates, parsed once: the subject and each block's words.

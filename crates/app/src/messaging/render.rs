@@ -134,7 +134,8 @@ pub fn personalize(template: &str, values: &serde_json::Value) -> Result<String,
     Templates::new(template, "")?.fill("subject", values)
 }
 
-fn escape(s: &str) -> String {
+/// Escapes text for HTML (and MJML).
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -81,14 +81,7 @@ pub fn recipient_of(key: &[u8], token: &str) -> Option<i64> {
         return None;
     }
     let id = i64::from_str_radix(id, 16).ok()?;
-    let want = token_mac(key, id);
-    let same = want.len() == sig.len()
-        && want
-            .bytes()
-            .zip(sig.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    same.then_some(id)
+    crate::secrets::constant_eq(&token_mac(key, id), sig).then_some(id)
 }
 
 /// The key of recipient tokens (the instance's link-signing key).

@@ -52,14 +52,7 @@ pub async fn verify(db: &Db, token: &str) -> Result<String> {
     }
     let k = key(db).await?;
     let want = sign(&k, id)?;
-    // Constant-time comparison.
-    let same = want.len() == sig.len()
-        && want
-            .bytes()
-            .zip(sig.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if !same {
+    if !crate::secrets::constant_eq(&want, sig) {
         return Err(AppError::NotFound);
     }
     Ok(id.to_string())

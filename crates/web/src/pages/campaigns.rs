@@ -879,67 +879,63 @@ pub async fn sms_gateway_save(
     }
 }
 
-/// A reply from a phone, from the gateway (`/hooks/sms/{hook}/inbound`). Twilio's requests
-/// must carry a valid `X-Twilio-Signature`; the generic gateway's secret is the address itself.
+/// A gateway's webhook request: its gateway and parameters, Twilio's signature checked (the
+/// generic gateway's secret is the address itself).
+async fn hook_request(
+    st: &AppState,
+    hook: &str,
+    kind: &str,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> WebResult<(kehilla_db::messaging::SmsGateway, Vec<(String, String)>)> {
+    let (g, secret) =
+        kehilla_app::messaging::sms::gateway_of_hook(&st.db, &st.settings, hook).await?;
+    let params = hook_params(headers, body);
+    if g.kind == "twilio" {
+        check_twilio(
+            st,
+            headers,
+            &format!("/hooks/sms/{hook}/{kind}"),
+            &secret,
+            &params,
+        )?;
+    }
+    Ok((g, params))
+}
+
+/// The first of `names` present among the parameters (Twilio's name, then the generic one).
+fn param(params: &[(String, String)], names: &[&str]) -> String {
+    params
+        .iter()
+        .find(|(n, _)| names.contains(&n.as_str()))
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// A reply from a phone (`/hooks/sms/{hook}/inbound`).
 pub async fn sms_inbound(
     State(st): State<AppState>,
     Path(hook): Path<String>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> WebResult<Response> {
-    let (g, secret) =
-        kehilla_app::messaging::sms::gateway_of_hook(&st.db, &st.settings, &hook).await?;
-    let params = hook_params(&headers, &body);
-    if g.kind == "twilio" {
-        check_twilio(
-            &st,
-            &headers,
-            &format!("/hooks/sms/{hook}/inbound"),
-            &secret,
-            &params,
-        )?;
-    }
-    let get = |k: &[&str]| {
-        params
-            .iter()
-            .find(|(n, _)| k.contains(&n.as_str()))
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let from = get(&["From", "from"]);
-    let text = get(&["Body", "text", "body"]);
+    let (g, params) = hook_request(&st, &hook, "inbound", &headers, &body).await?;
+    let from = param(&params, &["From", "from"]);
+    let text = param(&params, &["Body", "text", "body"]);
     kehilla_app::messaging::sms::inbound(&st.db, &g, &from, &text).await?;
     Ok(hook_ok(&g))
 }
 
-/// A delivery receipt from the gateway (`/hooks/sms/{hook}/status`).
+/// A delivery receipt (`/hooks/sms/{hook}/status`).
 pub async fn sms_status(
     State(st): State<AppState>,
     Path(hook): Path<String>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> WebResult<Response> {
-    let (g, secret) =
-        kehilla_app::messaging::sms::gateway_of_hook(&st.db, &st.settings, &hook).await?;
-    let params = hook_params(&headers, &body);
-    if g.kind == "twilio" {
-        check_twilio(
-            &st,
-            &headers,
-            &format!("/hooks/sms/{hook}/status"),
-            &secret,
-            &params,
-        )?;
-    }
-    let get = |k: &[&str]| {
-        params
-            .iter()
-            .find(|(n, _)| k.contains(&n.as_str()))
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let id = get(&["MessageSid", "SmsSid", "id"]);
-    let status = get(&["MessageStatus", "SmsStatus", "status"]);
+    let (g, params) = hook_request(&st, &hook, "status", &headers, &body).await?;
+    let id = param(&params, &["MessageSid", "SmsSid", "id"]);
+    let status = param(&params, &["MessageStatus", "SmsStatus", "status"]);
     kehilla_app::messaging::sms::receipt(&st.db, &g, &id, &status).await?;
     Ok(hook_ok(&g))
 }
@@ -983,14 +979,7 @@ fn check_twilio(
         .get("x-twilio-signature")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let same = !want.is_empty()
-        && want.len() == got.len()
-        && want
-            .bytes()
-            .zip(got.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if same {
+    if !want.is_empty() && kehilla_app::secrets::constant_eq(&want, got) {
         Ok(())
     } else {
         Err(AppError::Forbidden.into())
