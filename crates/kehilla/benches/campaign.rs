@@ -323,11 +323,10 @@ async fn seed(db: &Db, recipients: usize) -> (i64, i64, String) {
     kehilla_db::messaging::save_sender(&db.pool, org.id, "יד ביד", "news@bench.example", "", "")
         .await
         .unwrap();
-    let (pem, public) =
-        tokio::task::spawn_blocking(|| kehilla_app::messaging::sender::generate_key(2048))
-            .await
-            .unwrap()
-            .unwrap();
+    let (pem, public) = tokio::task::spawn_blocking(kehilla_app::messaging::sender::generate_key)
+        .await
+        .unwrap()
+        .unwrap();
     let sealed = kehilla_app::secrets::Sealer::of_instance(db, &settings)
         .await
         .unwrap()

@@ -5,6 +5,7 @@
 pub mod automations;
 pub mod blocks;
 pub mod campaigns;
+pub mod dkim;
 pub mod gate;
 pub mod inbound;
 pub mod render;

@@ -27,10 +27,6 @@ use hmac::{Hmac, KeyInit, Mac};
 use kehilla_db::messaging::{self as db, Campaign, Outcome, Recipient};
 use kehilla_db::segments::Filter;
 use kehilla_db::{Db, DbError, now_ms};
-use lettre::message::dkim::{
-    DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
-    DkimSigningKey,
-};
 use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::PoolConfig;
@@ -284,7 +280,7 @@ pub struct Prepared {
     footer: Footer,
     from: Mailbox,
     reply_to: Option<Mailbox>,
-    dkim: Option<DkimConfig>,
+    dkim: Option<super::dkim::Signer>,
     /// The host of Message-IDs and of the VERP address.
     bounce_domain: String,
     base_url: String,
@@ -383,21 +379,9 @@ pub async fn prepare(
         Some(s) if !s.dkim_key_sealed.is_empty() => {
             let sealer = Sealer::of_instance(ctx_db, settings).await?;
             let pem = sealer.open(&s.dkim_key_sealed)?;
-            let key = DkimSigningKey::new(&pem, DkimSigningAlgorithm::Rsa)
-                .map_err(|e| crate::AppError::Internal(format!("DKIM key: {e}")))?;
-            Some(DkimConfig::new(
-                s.dkim_selector.clone(),
-                s.dkim_domain.clone(),
-                key,
-                SIGNED
-                    .iter()
-                    .map(|h| HeaderName::new_from_ascii_str(h))
-                    .collect(),
-                DkimCanonicalization {
-                    header: DkimCanonicalizationType::Relaxed,
-                    body: DkimCanonicalizationType::Relaxed,
-                },
-            ))
+            let signer = super::dkim::Signer::new(&pem, &s.dkim_domain, &s.dkim_selector, &SIGNED)
+                .map_err(|e| crate::AppError::Internal(format!("DKIM key: {}", e.0)))?;
+            Some(signer)
         }
         _ => None,
     };
@@ -589,13 +573,17 @@ impl Prepared {
             HeaderName::new_from_ascii_str("Feedback-ID"),
             format!("{}:{}:kehilla", c.public_id, c.organization_id),
         ));
-        if let Some(d) = &self.dkim {
-            msg.sign(d);
-        }
-        Ok(Built {
-            envelope,
-            bytes: msg.formatted(),
-        })
+        let bytes = msg.formatted();
+        let bytes = match &self.dkim {
+            Some(d) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |t| t.as_secs());
+                d.sign(&bytes, now).map_err(|e| BuildError(e.0))?
+            }
+            None => bytes,
+        };
+        Ok(Built { envelope, bytes })
     }
 
     /// The text of an SMS for one recipient.

@@ -5,29 +5,25 @@ use kehilla_db::Db;
 use kehilla_db::messaging::{self as db, Sender};
 use kehilla_domain::Role;
 use kehilla_domain::validate::InputError;
-use rsa::pkcs1::EncodeRsaPrivateKey;
-use rsa::pkcs8::EncodePublicKey;
 
 use crate::members::OrgMember;
 use crate::secrets::Sealer;
 use crate::{AppError, Result};
 
-/// A new RSA key: (PKCS#1 PEM of the private key, base64 of the public key as DKIM's `p=`).
-pub fn generate_key(bits: usize) -> Result<(String, String)> {
-    let mut rng = rsa::rand_core::OsRng;
-    let key = rsa::RsaPrivateKey::new(&mut rng, bits)
-        .map_err(|e| AppError::Internal(format!("RSA key: {e}")))?;
-    let pem = key
-        .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
-        .map_err(|e| AppError::Internal(format!("RSA key: {e}")))?
-        .to_string();
-    let public = key
-        .to_public_key()
-        .to_public_key_der()
-        .map_err(|e| AppError::Internal(format!("RSA key: {e}")))?;
+/// A new RSA-2048 key: (PKCS#8 PEM of the private key, base64 of the public key as DKIM's `p=`).
+pub fn generate_key() -> Result<(String, String)> {
+    use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+    use aws_lc_rs::rsa::{KeyPair, KeySize};
+    use aws_lc_rs::signature::KeyPair as _;
     use base64::Engine;
-    let p = base64::engine::general_purpose::STANDARD.encode(public.as_bytes());
-    Ok((pem, p))
+    let bad = |_| AppError::Internal("RSA key generation failed".into());
+    let key = KeyPair::generate(KeySize::Rsa2048).map_err(bad)?;
+    let private: Pkcs8V1Der = key.as_der().map_err(bad)?;
+    let public: PublicKeyX509Der = key.public_key().as_der().map_err(bad)?;
+    Ok((
+        super::dkim::pem("PRIVATE KEY", private.as_ref()),
+        base64::engine::general_purpose::STANDARD.encode(public.as_ref()),
+    ))
 }
 
 /// The DNS TXT record to publish for a sender's key: (name, value).
@@ -135,7 +131,7 @@ pub async fn generate_dkim(
             error: InputError::InvalidValue,
         });
     }
-    let (pem, public) = tokio::task::spawn_blocking(|| generate_key(2048))
+    let (pem, public) = tokio::task::spawn_blocking(generate_key)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
     let sealer = Sealer::of_instance(db, settings).await?;
@@ -150,8 +146,9 @@ mod tests {
 
     #[test]
     fn a_key_and_its_record() {
-        let (pem, public) = generate_key(1024).unwrap();
-        assert!(pem.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+        let (pem, public) = generate_key().unwrap();
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+        super::super::dkim::Signer::new(&pem, "yad.example", "kehilla1", &["From"]).unwrap();
         let s = Sender {
             dkim_domain: "yad.example".into(),
             dkim_selector: "kehilla1".into(),
