@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod demo;
 pub mod error;
+pub mod home;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;

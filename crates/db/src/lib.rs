@@ -21,6 +21,7 @@ pub mod people;
 pub mod publishing;
 pub mod segments;
 pub mod sessions;
+pub mod site;
 pub mod studio;
 pub mod tokens;
 pub mod users;

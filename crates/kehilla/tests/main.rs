@@ -26,4 +26,5 @@ mod people;
 mod publishing;
 mod repository;
 mod sign_in;
+mod site;
 mod studio;

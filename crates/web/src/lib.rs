@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod openapi;
 pub mod pages;
 pub mod routes;
+pub mod site_hosts;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -100,6 +101,14 @@ pub fn app(state: AppState) -> (Router, Vec<RouteInfo>) {
         ))
         .layer(axum::extract::DefaultBodyLimit::max(max))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state);
+        .with_state(state.clone());
+    // Organizations' own domains are mapped to their sites before routing.
+    let router =
+        Router::new()
+            .fallback_service(router)
+            .layer(axum::middleware::from_fn_with_state(
+                state,
+                site_hosts::rewrite,
+            ));
     (router, list)
 }

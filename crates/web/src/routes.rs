@@ -688,7 +688,37 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .get("/-/redirect", Public, pages::studio_media::bare_redirect)
         .get("/orgs/{org}/inbox", Org(Read), pages::areas::inbox)
         .get("/orgs/{org}/measure", Org(Read), pages::areas::measure)
-        .get("/orgs/{org}/site", Org(Read), pages::areas::site)
+        .get("/orgs/{org}/site", Org(Read), pages::site::settings_page)
+        .post("/orgs/{org}/site", Org(Admin), pages::site::save_settings)
+        .post("/orgs/{org}/site/pages", Org(Admin), pages::site::save_page)
+        .post(
+            "/orgs/{org}/site/pages/delete",
+            Org(Admin),
+            pages::site::delete_page,
+        )
+        // The organization's public site (also on its own domain: see site_hosts).
+        .get("/o/{slug}", Public, pages::site::home)
+        .get("/o/{slug}/p/{post}", Public, pages::site::post)
+        .get("/o/{slug}/pages/{page}", Public, pages::site::page)
+        .get("/o/{slug}/topics/{topic}", Public, pages::site::topic)
+        .get("/o/{slug}/feed.rss", Public, pages::site::feed_rss)
+        .get("/o/{slug}/feed.atom", Public, pages::site::feed_atom)
+        .get("/o/{slug}/feed.json", Public, pages::site::feed_json)
+        .get(
+            "/o/{slug}/topics/{topic}/feed.rss",
+            Public,
+            pages::site::topic_rss,
+        )
+        .get(
+            "/o/{slug}/topics/{topic}/feed.atom",
+            Public,
+            pages::site::topic_atom,
+        )
+        .get(
+            "/o/{slug}/topics/{topic}/feed.json",
+            Public,
+            pages::site::topic_json,
+        )
         .get("/orgs/{org}/settings", Org(Read), pages::orgs::settings)
         .get(
             "/orgs/{org}/settings/members",

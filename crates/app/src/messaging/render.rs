@@ -159,7 +159,35 @@ fn safe_link(url: &str) -> bool {
 /// Markdown to the email's HTML body and its plain text, raw HTML shown as text. Web links go
 /// through `link` (tracked links).
 fn markdown(md: &str, link: &dyn Fn(&str) -> String) -> (String, String) {
-    let events: Vec<Event> = Parser::new_ext(md, Options::ENABLE_STRIKETHROUGH)
+    let events = safe_events(md, link);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.clone().into_iter());
+    // Each block decides its own direction by its first strong letter.
+    let html = html
+        .replace("<p>", "<p dir=\"auto\" style=\"margin:0 0 1em\">")
+        .replace("<li>", "<li dir=\"auto\">")
+        .replace("<h1>", "<h1 dir=\"auto\">")
+        .replace("<h2>", "<h2 dir=\"auto\">")
+        .replace("<h3>", "<h3 dir=\"auto\">");
+    (html, plain_text(events))
+}
+
+/// Markdown to HTML for web pages (no inline styles: the site's stylesheet lays them out),
+/// with the same rules: raw HTML shown as text, only web and mail links, no remote pictures.
+pub fn markdown_web(md: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, safe_events(md, &|u| u.to_string()).into_iter());
+    html.replace("<p>", "<p dir=\"auto\">")
+        .replace("<li>", "<li dir=\"auto\">")
+        .replace("<h1>", "<h1 dir=\"auto\">")
+        .replace("<h2>", "<h2 dir=\"auto\">")
+        .replace("<h3>", "<h3 dir=\"auto\">")
+}
+
+/// Markdown's events with raw HTML made text, unsafe links emptied, web links through `link`
+/// and pictures made links.
+fn safe_events<'a>(md: &'a str, link: &dyn Fn(&str) -> String) -> Vec<Event<'a>> {
+    Parser::new_ext(md, Options::ENABLE_STRIKETHROUGH)
         .map(|e| match e {
             Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
             Event::Start(Tag::Link {
@@ -203,17 +231,11 @@ fn markdown(md: &str, link: &dyn Fn(&str) -> String) -> (String, String) {
             Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
             e => e,
         })
-        .collect();
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.clone().into_iter());
-    // Each block decides its own direction by its first strong letter.
-    let html = html
-        .replace("<p>", "<p dir=\"auto\" style=\"margin:0 0 1em\">")
-        .replace("<li>", "<li dir=\"auto\">")
-        .replace("<h1>", "<h1 dir=\"auto\">")
-        .replace("<h2>", "<h2 dir=\"auto\">")
-        .replace("<h3>", "<h3 dir=\"auto\">");
+        .collect()
+}
 
+/// The plain text of Markdown's events.
+fn plain_text(events: Vec<Event<'_>>) -> String {
     let mut text = String::new();
     let mut link: Option<String> = None;
     for e in events {
@@ -249,7 +271,7 @@ fn markdown(md: &str, link: &dyn Fn(&str) -> String) -> (String, String) {
         .collect::<Vec<_>>()
         .join("\n")
         .replace("\n\n\n", "\n\n");
-    (html, text.trim().to_string())
+    text.trim().to_string()
 }
 
 /// The parts every format shares: the subject (with "פרסומת" for advertising), and the footer

@@ -37,7 +37,7 @@ pub fn dns_record(s: &Sender) -> Option<(String, String)> {
     ))
 }
 
-fn domain_ok(d: &str) -> bool {
+pub(crate) fn domain_ok(d: &str) -> bool {
     !d.is_empty()
         && d.len() <= 253
         && d.contains('.')

@@ -15,6 +15,7 @@ pub mod ops;
 pub mod orgs;
 pub mod people;
 pub mod people_settings;
+pub mod site;
 pub mod studio;
 pub mod studio_channels;
 pub mod studio_media;

@@ -1,0 +1,5 @@
+//! Home: the organization's own site — the canonical home of everything it publishes — and its
+//! feeds.
+
+pub mod feeds;
+pub mod site;

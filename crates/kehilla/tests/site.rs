@@ -1,0 +1,537 @@
+//! Home: the organization's public site — profile card, posts with permanent links and link
+//! previews (OpenGraph, Twitter Card, JSON-LD), simple pages, its own domain — and its feeds,
+//! read back with an independent parser (feed-rs).
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{Backend, TestApp, backends, urlenc};
+
+/// The content of `<meta property|name="{key}" content="…">`, unescaped.
+fn meta(html: &str, key: &str) -> Option<String> {
+    for attr in ["property", "name"] {
+        let needle = format!("<meta {attr}=\"{key}\" content=\"");
+        if let Some(i) = html.find(&needle) {
+            let rest = &html[i + needle.len()..];
+            let end = rest.find('"')?;
+            return Some(unescape(&rest[..end]));
+        }
+    }
+    None
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn json_ld(html: &str) -> Value {
+    let start = html.find("<script type=\"application/ld+json\">").unwrap() + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+fn canonical(html: &str) -> String {
+    let needle = "<link rel=\"canonical\" href=\"";
+    let i = html.find(needle).unwrap() + needle.len();
+    let rest = &html[i..];
+    unescape(&rest[..rest.find('"').unwrap()])
+}
+
+struct Posts {
+    he: String,
+    en: String,
+    event: String,
+    hostile: String,
+    draft: String,
+    media: String,
+}
+
+/// An organization with a profile, a picture and posts: four published (Hebrew with a
+/// picture, English, an event, one with hostile text), a status line and a draft.
+async fn organization_with_posts(app: &TestApp) -> (crate::support::Browser, Posts) {
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let token = owner.create_token("yad", "write").await;
+    let api = reqwest::Client::new();
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    let photo = kehilla_media::sample::photo_with_location(300, 200);
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(photo).file_name("baskets.jpg"),
+        )
+        .text("alt_text", "מתנדבים אורזים סלי מזון");
+    let m: Value = api
+        .post(app.url("/api/v1/orgs/yad/media"))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let media = m["id"].as_str().unwrap().to_string();
+    kehilla_db::publishing::save_profile(
+        &app.db.pool,
+        org.id,
+        "עמותה חיפאית לסיוע במזון ובהתנדבות",
+        "https://yad.example",
+        &media,
+    )
+    .await
+    .unwrap();
+    let mut slugs = Vec::new();
+    let posts = [
+        json!({"kind": "story", "title": "300 סלי מזון לחג",
+               "body": "120 מתנדבים ארזו 300 סלי מזון.\n\nפרטים: https://yad.example/food?a=1&b=2 #חיפה",
+               "media": [media]}),
+        json!({"kind": "achievement", "title": "A thousand volunteers",
+               "body": "This year a thousand volunteers joined Yad Beyad in Haifa."}),
+        json!({"kind": "event", "title": "ערב התנדבות",
+               "body": "בואו לארוז איתנו.",
+               "details": {"event_start": "2099-12-24T18:30", "place": "הרצל 1, חיפה",
+                           "url": "https://yad.example/rsvp"}}),
+        json!({"kind": "story", "title": "שלום \u{202e}evil",
+               "body": "<script>alert(1)</script>\u{7} text with a bell"}),
+        json!({"kind": "status", "body": "אוספים מעילים לחורף"}),
+        json!({"kind": "story", "title": "טיוטה סודית", "body": "עוד לא"}),
+    ];
+    for (i, p) in posts.iter().enumerate() {
+        let r = api
+            .post(app.url("/api/v1/orgs/yad/posts"))
+            .bearer_auth(&token)
+            .json(p)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::CREATED,
+            "{}",
+            r.text().await.unwrap()
+        );
+        let v: Value = r.json().await.unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        let slug = v["slug"].as_str().unwrap().to_string();
+        if i < 5 {
+            // Published (the Studio's publishing has its own tests), one minute apart.
+            kehilla_db::sqlx::query(
+                "UPDATE posts SET status = 'published', published_at = $1 WHERE public_id = $2",
+            )
+            .bind(1_790_000_000_000_i64 + i64::try_from(i).unwrap() * 60_000)
+            .bind(&id)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        }
+        slugs.push(slug);
+    }
+    let r = owner
+        .post_form(
+            "/orgs/yad/site",
+            &[
+                ("site_strengths", "חלוקת מזון\nליווי קשישים"),
+                ("site_keywords", "מזון, התנדבות, חיפה"),
+                (
+                    "site_links",
+                    "פייסבוק | https://facebook.com/yad\nhttps://instagram.com/yad",
+                ),
+                ("site_domain", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    (
+        owner,
+        Posts {
+            he: slugs[0].clone(),
+            en: slugs[1].clone(),
+            event: slugs[2].clone(),
+            hostile: slugs[3].clone(),
+            draft: slugs[5].clone(),
+            media,
+        },
+    )
+}
+
+/// Both backends: the site's home, post pages with their previews, and the feeds.
+#[tokio::test]
+async fn the_site_shows_what_was_published_with_previews_and_feeds() {
+    for backend in backends() {
+        let app = TestApp::spawn_on(backend, |_| {}).await;
+        let (_owner, p) = organization_with_posts(&app).await;
+        let visitor = app.browser();
+
+        // The home: profile card, status line, strengths, keywords, links; published only.
+        let (s, home) = visitor.get_text("/o/yad").await;
+        assert_eq!(s, StatusCode::OK, "{backend:?}");
+        for expected in [
+            "עמותת בדיקה",
+            "עמותה חיפאית לסיוע במזון ובהתנדבות",
+            "אוספים מעילים לחורף",
+            "ליווי קשישים",
+            "התנדבות",
+            ">פייסבוק</a>",
+            ">instagram.com</a>",
+            "300 סלי מזון לחג",
+            "A thousand volunteers",
+        ] {
+            assert!(home.contains(expected), "{backend:?}: {expected}");
+        }
+        assert!(!home.contains("טיוטה סודית"), "drafts are not on the site");
+        assert_eq!(meta(&home, "og:type").as_deref(), Some("website"));
+        let ld = json_ld(&home);
+        assert_eq!(ld["@type"], "NGO");
+        assert_eq!(ld["name"], "עמותת בדיקה");
+        assert!(
+            ld["sameAs"]
+                .to_string()
+                .contains("https://facebook.com/yad")
+        );
+
+        // A Hebrew post: right to left, its own preview with the picture and its alt text.
+        let path = format!("/o/yad/p/{}", urlenc(&p.he));
+        let (s, post) = visitor.get_text(&path).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(post.contains("<article class=\"site-post\" lang=\"he\" dir=\"rtl\""));
+        assert_eq!(meta(&post, "og:title").as_deref(), Some("300 סלי מזון לחג"));
+        assert_eq!(meta(&post, "og:type").as_deref(), Some("article"));
+        assert_eq!(meta(&post, "og:locale").as_deref(), Some("he_IL"));
+        assert_eq!(
+            meta(&post, "og:image"),
+            Some(app.url(&format!("/m/{}/large", p.media)))
+        );
+        assert_eq!(
+            meta(&post, "og:image:alt").as_deref(),
+            Some("מתנדבים אורזים סלי מזון")
+        );
+        assert_eq!(
+            meta(&post, "twitter:card").as_deref(),
+            Some("summary_large_image")
+        );
+        assert!(
+            meta(&post, "og:description")
+                .unwrap()
+                .starts_with("120 מתנדבים ארזו")
+        );
+        assert_eq!(canonical(&post), app.url(&path));
+        assert_eq!(meta(&post, "og:url"), Some(app.url(&path)));
+        assert!(post.contains(
+            "<a href=\"https://yad.example/food?a=1&amp;b=2\" rel=\"noopener\" dir=\"ltr\">"
+        ));
+        let ld = json_ld(&post);
+        assert_eq!(ld["@type"], "Article");
+        assert_eq!(ld["headline"], "300 סלי מזון לחג");
+        assert_eq!(ld["inLanguage"], "he");
+        // The picture itself is served.
+        let img = visitor.get(&format!("/m/{}/large", p.media)).await;
+        assert_eq!(img.status(), StatusCode::OK);
+
+        // An English post: left to right.
+        let (_, en) = visitor
+            .get_text(&format!("/o/yad/p/{}", urlenc(&p.en)))
+            .await;
+        assert!(en.contains("lang=\"en\" dir=\"ltr\""));
+        assert_eq!(meta(&en, "og:locale").as_deref(), Some("en_US"));
+        assert_eq!(
+            meta(&en, "twitter:card").as_deref(),
+            Some("summary_large_image")
+        );
+
+        // An event: an Event in JSON-LD with its time in the organization's zone.
+        let (_, ev) = visitor
+            .get_text(&format!("/o/yad/p/{}", urlenc(&p.event)))
+            .await;
+        let ld = json_ld(&ev);
+        assert_eq!(ld["@type"], "Event");
+        assert_eq!(ld["startDate"], "2099-12-24T18:30:00+02:00");
+        assert_eq!(ld["location"]["name"], "הרצל 1, חיפה");
+        assert!(ev.contains("id=\"event-details\""));
+
+        // Hostile text is shown as text; the JSON-LD cannot close its script element.
+        let (_, bad) = visitor
+            .get_text(&format!("/o/yad/p/{}", urlenc(&p.hostile)))
+            .await;
+        assert!(bad.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!bad.contains("<script>alert(1)"));
+        assert_eq!(bad.matches("</script>").count(), 1);
+
+        // A draft, an unknown post, an unknown organization, an unknown topic: not found.
+        for path in [
+            format!("/o/yad/p/{}", urlenc(&p.draft)),
+            "/o/yad/p/nothing".into(),
+            "/o/nobody".into(),
+            "/o/yad/topics/nonsense".into(),
+            "/o/yad/topics/nonsense/feed.rss".into(),
+        ] {
+            assert_eq!(
+                visitor.get(&path).await.status(),
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+
+        // Topics: one kind of post.
+        let (s, topic) = visitor.get_text("/o/yad/topics/event").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(topic.contains("ערב התנדבות") && !topic.contains("300 סלי מזון לחג"));
+
+        // The feeds, read by an independent parser.
+        let titles_in_order = [
+            "שלום \u{202e}evil",
+            "ערב התנדבות",
+            "A thousand volunteers",
+            "300 סלי מזון לחג",
+        ];
+        for (file, mime) in [
+            ("feed.rss", "application/rss+xml; charset=utf-8"),
+            ("feed.atom", "application/atom+xml; charset=utf-8"),
+            ("feed.json", "application/feed+json; charset=utf-8"),
+        ] {
+            let r = visitor.get(&format!("/o/yad/{file}")).await;
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(r.headers()["content-type"], mime);
+            let body = r.bytes().await.unwrap();
+            let feed = feed_rs::parser::parse(&body[..])
+                .unwrap_or_else(|e| panic!("{file}: {e}\n{}", String::from_utf8_lossy(&body)));
+            let titles: Vec<String> = feed
+                .entries
+                .iter()
+                .map(|e| e.title.as_ref().unwrap().content.clone())
+                .collect();
+            // The status line is a post too: the newest.
+            assert_eq!(titles.len(), 5, "{file}: {titles:?}");
+            assert_eq!(&titles[1..], &titles_in_order, "{file}");
+            let he = feed
+                .entries
+                .iter()
+                .find(|e| e.title.as_ref().unwrap().content == "300 סלי מזון לחג")
+                .unwrap();
+            assert_eq!(
+                he.links[0].href,
+                app.url(&format!("/o/yad/p/{}", urlenc(&p.he)))
+            );
+            assert!(he.published.is_some());
+            let html = he
+                .content
+                .as_ref()
+                .and_then(|c| c.body.clone())
+                .or_else(|| he.summary.as_ref().map(|s| s.content.clone()))
+                .unwrap();
+            assert!(
+                html.contains("<div lang=\"he\" dir=\"rtl\">"),
+                "{file}: {html}"
+            );
+            assert!(html.contains("alt=\"מתנדבים אורזים סלי מזון\""), "{file}");
+            let en = feed
+                .entries
+                .iter()
+                .find(|e| e.title.as_ref().unwrap().content == "A thousand volunteers")
+                .unwrap();
+            let html = en
+                .content
+                .as_ref()
+                .and_then(|c| c.body.clone())
+                .or_else(|| en.summary.as_ref().map(|s| s.content.clone()))
+                .unwrap();
+            assert!(html.contains("<div lang=\"en\" dir=\"ltr\">"), "{file}");
+            match file {
+                "feed.atom" => {
+                    assert_eq!(he.language.as_deref(), Some("he"));
+                    assert_eq!(en.language.as_deref(), Some("en"));
+                }
+                "feed.rss" => assert_eq!(feed.language.as_deref(), Some("he")),
+                _ => {
+                    let v: Value = serde_json::from_slice(&body).unwrap();
+                    assert_eq!(v["version"], "https://jsonfeed.org/version/1.1");
+                    assert_eq!(v["language"], "he");
+                    assert_eq!(v["items"][4]["language"], "he");
+                    assert_eq!(v["items"][3]["language"], "en");
+                    assert_eq!(
+                        v["items"][4]["image"],
+                        app.url(&format!("/m/{}/large", p.media))
+                    );
+                }
+            }
+            // The bell character cannot be carried by XML: it is left out, the rest is kept.
+            let text = String::from_utf8_lossy(&body);
+            assert!(!text.contains('\u{7}'));
+            assert!(text.contains("text with a bell"));
+        }
+        let r = visitor.get("/o/yad/topics/event/feed.atom").await;
+        let feed = feed_rs::parser::parse(&r.bytes().await.unwrap()[..]).unwrap();
+        assert_eq!(feed.entries.len(), 1);
+        assert!(
+            feed.links
+                .iter()
+                .any(|l| l.href == app.url("/o/yad/topics/event/feed.atom"))
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn pages_and_settings_are_checked_and_the_site_answers_on_its_own_domain() {
+    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let (owner, p) = organization_with_posts(&app).await;
+    let visitor = app.browser();
+
+    // A page in Markdown; raw HTML stays text.
+    let r = owner
+        .post_form(
+            "/orgs/yad/site/pages",
+            &[
+                ("title", "אודות"),
+                (
+                    "body",
+                    "## מי אנחנו\n\nעמותה **חיפאית**. <img src=x onerror=alert(1)>",
+                ),
+                ("position", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, page) = visitor
+        .get_text(&format!("/o/yad/pages/{}", urlenc("אודות")))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("<h2 dir=\"auto\">מי אנחנו</h2>") && page.contains("<strong>חיפאית</strong>"));
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    let (_, home) = visitor.get_text("/o/yad").await;
+    assert!(home.contains(&format!("href=\"/o/yad/pages/{}\"", urlenc("אודות"))));
+    // The same address twice: a clear, translated refusal.
+    let r = owner
+        .post_form("/orgs/yad/site/pages", &[("title", "אודות"), ("body", "")])
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("לעמוד אחר כבר יש את הכתובת הזו")
+    );
+    let r = owner
+        .post_form("/orgs/yad/site/pages", &[("title", ""), ("body", "x")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Settings that are not valid are refused, field by field.
+    for (field, value) in [
+        ("site_domain", "not a domain"),
+        ("site_domain", "127.0.0.1"),
+        ("site_links", "Facebook | javascript:alert(1)"),
+        ("site_keywords", &"k,".repeat(30)),
+    ] {
+        let r = owner.post_form("/orgs/yad/site", &[(field, value)]).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value}"
+        );
+    }
+
+    // Its own domain: the site answers there, with links from the root and canonical
+    // addresses on the domain.
+    let r = owner
+        .post_form("/orgs/yad/site", &[("site_domain", "WWW.Yad.Example")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let on_domain = |path: &str| {
+        visitor
+            .client
+            .get(app.url(path))
+            .header("host", "www.yad.example")
+            .send()
+    };
+    let r = on_domain("/").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let home = r.text().await.unwrap();
+    assert!(home.contains("300 סלי מזון לחג"));
+    let link = format!("href=\"/p/{}\"", urlenc(&p.he));
+    assert!(home.contains(&link), "links from the root");
+    let r = on_domain(&format!("/p/{}", urlenc(&p.he))).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let post = r.text().await.unwrap();
+    assert_eq!(
+        canonical(&post),
+        format!("http://www.yad.example/p/{}", urlenc(&p.he))
+    );
+    let r = on_domain("/feed.atom").await.unwrap();
+    let feed = feed_rs::parser::parse(&r.bytes().await.unwrap()[..]).unwrap();
+    assert_eq!(
+        feed.entries.last().unwrap().links[0].href,
+        format!("http://www.yad.example/p/{}", urlenc(&p.he))
+    );
+    // Media and assets keep their own addresses on the domain.
+    let r = on_domain("/assets/app.css").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Another organization cannot take the domain.
+    let r = owner
+        .post_form("/orgs", &[("name", "Other"), ("slug", "other")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = owner
+        .post_form("/orgs/other/site", &[("site_domain", "www.yad.example")])
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("ארגון אחר כבר משתמש בדומיין הזה")
+    );
+
+    // Unknown and malformed Host headers change nothing: the instance answers as itself, and
+    // what it writes never comes from the Host header.
+    for host in ["unknown.example", "evil.example/<x>", "a\"b.example"] {
+        let r = visitor
+            .client
+            .get(app.url("/o/yad"))
+            .header("host", host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{host}");
+        let html = r.text().await.unwrap();
+        assert!(!html.contains("evil.example") && !html.contains("unknown.example"));
+        let r = visitor
+            .client
+            .get(app.url("/"))
+            .header("host", host)
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(
+            r.status(),
+            StatusCode::OK,
+            "the instance's own home (sign-in) — {host}"
+        );
+    }
+
+    // Deleting a page.
+    let (_, admin) = owner.get_text("/orgs/yad/site").await;
+    let marker = "name=\"page\" value=\"";
+    let i = admin.find(marker).unwrap() + marker.len();
+    let id = &admin[i..i + admin[i..].find('"').unwrap()];
+    let r = owner
+        .post_form("/orgs/yad/site/pages/delete", &[("page", id)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        visitor
+            .get(&format!("/o/yad/pages/{}", urlenc("אודות")))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}

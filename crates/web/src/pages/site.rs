@@ -1,0 +1,611 @@
+//! The organization's public site (`/o/{slug}`, or its own domain): the profile card and the
+//! posts, a permanent page per post, simple pages, topics, and the feeds; and the admin page
+//! that sets the site up. Every public page carries OpenGraph, Twitter Card and JSON-LD
+//! metadata, so that a link shared on a network shows the right preview.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use kehilla_app::AppError;
+use kehilla_app::home::feeds::{self, Feed};
+use kehilla_app::home::site::{self as site_uc, PostView, Site};
+use kehilla_db::site::Page;
+use kehilla_domain::validate::Lang;
+use serde::Deserialize;
+
+use super::{Chrome, render};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::WebResult;
+use crate::i18n;
+use crate::routes::OrgCtx;
+use crate::site_hosts::OnDomain;
+
+/// What every page of the site shares: the site, the visitor's language and the metadata.
+pub struct SiteChrome {
+    pub lang: Lang,
+    pub csrf: String,
+    pub site: Site,
+    /// The current path on the site (for the language switch), from the site's root.
+    pub here: String,
+    pub title: String,
+    /// The title a preview shows (a post's own, without the organization's name).
+    pub og_title: String,
+    pub description: String,
+    pub canonical: String,
+    /// `website` or `article`.
+    pub og_type: &'static str,
+    /// (full address, alt text) of the preview picture.
+    pub image: Option<(String, String)>,
+    /// The page's JSON-LD, already safe inside a script element.
+    pub json_ld: String,
+    /// The language of the page's own content (a post's), for `og:locale`.
+    pub content_lang: Lang,
+    /// Whether the visitor came by the organization's own domain.
+    pub on_domain: bool,
+}
+
+impl SiteChrome {
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key)
+    }
+    /// A link to a path of the site, relative to where the visitor is: `/o/{slug}` on this
+    /// instance, the root on the organization's own domain.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix())
+    }
+    fn prefix(&self) -> String {
+        if self.on_domain {
+            String::new()
+        } else {
+            format!("/o/{}", self.site.org.slug)
+        }
+    }
+    pub fn home(&self) -> String {
+        let l = self.link("");
+        if l.is_empty() { "/".into() } else { l }
+    }
+    pub fn post_link(&self, p: &PostView) -> String {
+        self.link(&format!("/p/{}", site_uc::path_segment(&p.post.slug)))
+    }
+    pub fn topic_link(&self, kind: &str) -> String {
+        self.link(&format!("/topics/{kind}"))
+    }
+    pub fn page_link(&self, p: &Page) -> String {
+        self.link(&format!("/pages/{}", site_uc::path_segment(&p.slug)))
+    }
+    pub fn locale(&self) -> &'static str {
+        match self.content_lang {
+            Lang::He => "he_IL",
+            Lang::En => "en_US",
+        }
+    }
+    pub fn kind_label(&self, kind: &str) -> String {
+        self.t(&format!("post-kind-{kind}"))
+    }
+    pub fn date(&self, ms: &Option<i64>) -> String {
+        let tz = kehilla_app::studio::zone(&self.site.org.time_zone);
+        let t = kehilla_app::studio::to_local(tz, ms.unwrap_or_default());
+        match self.lang {
+            Lang::He => t.format("%d.%m.%Y").to_string(),
+            Lang::En => t.format("%-d %b %Y").to_string(),
+        }
+    }
+    pub fn iso(&self, ms: &Option<i64>) -> String {
+        chrono::DateTime::from_timestamp_millis(ms.unwrap_or_default())
+            .unwrap_or_default()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+    pub fn other_lang(&self) -> &'static str {
+        self.lang.other().code()
+    }
+}
+
+/// JSON made safe inside `<script type="application/ld+json">`: nothing in it can close the
+/// element or open a comment.
+fn ld(v: &serde_json::Value) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn ngo(site: &Site) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NGO",
+        "name": site.org.name,
+        "url": site.url(""),
+    });
+    if let Some(o) = v.as_object_mut() {
+        if !site.settings.description.is_empty() {
+            o.insert(
+                "description".into(),
+                site.settings.description.clone().into(),
+            );
+        }
+        if let Some(logo) = &site.logo_url {
+            o.insert("logo".into(), logo.clone().into());
+        }
+        if !site.keywords.is_empty() {
+            o.insert("keywords".into(), site.keywords.join(", ").into());
+        }
+        let same: Vec<serde_json::Value> = site
+            .links
+            .iter()
+            .map(|l| l.url.clone().into())
+            .chain(
+                (!site.settings.website.is_empty()).then(|| site.settings.website.clone().into()),
+            )
+            .collect();
+        if !same.is_empty() {
+            o.insert("sameAs".into(), same.into());
+        }
+    }
+    v
+}
+
+fn article(site: &Site, p: &PostView) -> serde_json::Value {
+    let is_event = p.post.kind == "event" && !p.details.event_start.is_empty();
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": if is_event { "Event" } else { "Article" },
+        "url": p.url,
+        "inLanguage": p.lang.code(),
+        "publisher": { "@type": "NGO", "name": site.org.name, "url": site.url("") },
+    });
+    if let Some(o) = v.as_object_mut() {
+        if is_event {
+            o.insert("name".into(), p.title.clone().into());
+            o.insert("description".into(), p.summary().into());
+            o.insert(
+                "startDate".into(),
+                event_start(&site.org.time_zone, &p.details.event_start).into(),
+            );
+            o.insert(
+                "organizer".into(),
+                serde_json::json!({ "@type": "NGO", "name": site.org.name, "url": site.url("") }),
+            );
+            if !p.details.place.is_empty() {
+                o.insert(
+                    "location".into(),
+                    serde_json::json!({ "@type": "Place", "name": p.details.place }),
+                );
+            }
+        } else {
+            o.insert("headline".into(), p.title.clone().into());
+            o.insert("description".into(), p.summary().into());
+            o.insert(
+                "datePublished".into(),
+                chrono::DateTime::from_timestamp_millis(p.post.published_at.unwrap_or_default())
+                    .unwrap_or_default()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                    .into(),
+            );
+            o.insert(
+                "author".into(),
+                serde_json::json!({ "@type": "NGO", "name": site.org.name }),
+            );
+        }
+        if let Some(img) = p.images.first() {
+            o.insert("image".into(), img.url.clone().into());
+        }
+    }
+    v
+}
+
+/// An event's local start (`YYYY-MM-DDTHH:MM` in the organization's zone) with its offset.
+fn event_start(zone: &str, local: &str) -> String {
+    let tz = kehilla_app::studio::zone(zone);
+    chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|n| n.and_local_timezone(tz).earliest())
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        .unwrap_or_else(|| local.to_string())
+}
+
+async fn load(st: &AppState, slug: &str) -> WebResult<Site> {
+    Ok(site_uc::load(&st.db, &st.settings.base_url(), slug).await?)
+}
+
+/// The site's pages are public and the same for everyone in a language: caches may keep
+/// them a minute.
+fn public(mut r: Response) -> Response {
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    r.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Language"),
+    );
+    r
+}
+
+#[derive(Template)]
+#[template(path = "site/home.html")]
+struct HomePage {
+    c: SiteChrome,
+    posts: Vec<PostView>,
+    /// The topic shown (a kind of post), if one is.
+    topic: Option<String>,
+    /// The `before` of the next (older) page, when there is one.
+    older: Option<i64>,
+    strengths: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    before: Option<i64>,
+}
+
+async fn home_page(
+    st: &AppState,
+    ctx: &Ctx,
+    on_domain: bool,
+    slug: &str,
+    topic: Option<String>,
+    before: Option<i64>,
+) -> WebResult<Response> {
+    let site = load(st, slug).await?;
+    if let Some(t) = &topic
+        && !kehilla_app::studio::KINDS.contains(&t.as_str())
+    {
+        return Err(AppError::NotFound.into());
+    }
+    let posts = site_uc::posts(
+        &st.db,
+        &site,
+        &st.settings.base_url(),
+        topic.as_deref(),
+        before,
+    )
+    .await?;
+    let older = (posts.len() >= usize::try_from(site_uc::PER_PAGE).unwrap_or(20))
+        .then(|| posts.last().and_then(|p| p.post.published_at))
+        .flatten();
+    let title = match &topic {
+        Some(t) => format!(
+            "{} · {}",
+            i18n::t(ctx.lang, &format!("post-kind-{t}")),
+            site.org.name
+        ),
+        None => site.org.name.clone(),
+    };
+    let description = if site.settings.description.is_empty() {
+        i18n::t_args(
+            ctx.lang,
+            "site-default-description",
+            &[("org", site.org.name.clone())],
+        )
+    } else {
+        site.settings.description.clone()
+    };
+    let path = match &topic {
+        Some(t) => format!("/topics/{t}"),
+        None => String::new(),
+    };
+    let strengths = site
+        .settings
+        .site_strengths
+        .split('\n')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    let content_lang = site_uc::language_of(&format!("{} {description}", site.org.name));
+    let c = SiteChrome {
+        lang: ctx.lang,
+        csrf: ctx.csrf.clone(),
+        canonical: site.url(&path),
+        here: path,
+        og_title: title.clone(),
+        title,
+        description,
+        og_type: "website",
+        image: site.logo_url.clone().map(|u| (u, site.org.name.clone())),
+        json_ld: ld(&ngo(&site)),
+        content_lang,
+        on_domain,
+        site,
+    };
+    Ok(public(render(&HomePage {
+        c,
+        posts,
+        topic,
+        older,
+        strengths,
+    })))
+}
+
+pub async fn home(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    domain: Option<Extension<OnDomain>>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> WebResult<Response> {
+    home_page(&st, &ctx, domain.is_some(), &slug, None, q.before).await
+}
+
+pub async fn topic(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    domain: Option<Extension<OnDomain>>,
+    Path((slug, topic)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
+) -> WebResult<Response> {
+    home_page(&st, &ctx, domain.is_some(), &slug, Some(topic), q.before).await
+}
+
+#[derive(Template)]
+#[template(path = "site/post.html")]
+struct PostPage {
+    c: SiteChrome,
+    p: PostView,
+}
+
+pub async fn post(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    domain: Option<Extension<OnDomain>>,
+    Path((slug, post)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let site = load(&st, &slug).await?;
+    let p = site_uc::post(&st.db, &site, &st.settings.base_url(), &post).await?;
+    let c = SiteChrome {
+        lang: ctx.lang,
+        csrf: ctx.csrf.clone(),
+        here: format!("/p/{}", site_uc::path_segment(&p.post.slug)),
+        title: format!("{} · {}", p.title, site.org.name),
+        og_title: p.title.clone(),
+        description: p.summary(),
+        canonical: p.url.clone(),
+        og_type: "article",
+        image: p
+            .images
+            .first()
+            .map(|i| (i.url.clone(), i.alt.clone()))
+            .or_else(|| site.logo_url.clone().map(|u| (u, site.org.name.clone()))),
+        json_ld: ld(&article(&site, &p)),
+        content_lang: p.lang,
+        on_domain: domain.is_some(),
+        site,
+    };
+    Ok(public(render(&PostPage { c, p })))
+}
+
+#[derive(Template)]
+#[template(path = "site/page.html")]
+struct SitePage {
+    c: SiteChrome,
+    page: Page,
+    html: String,
+    lang: Lang,
+}
+
+pub async fn page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    domain: Option<Extension<OnDomain>>,
+    Path((slug, page)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let site = load(&st, &slug).await?;
+    let page = kehilla_db::site::page(&st.db.pool, site.org.id, &page).await?;
+    let lang = site_uc::language_of(&format!("{} {}", page.title, page.body));
+    let c = SiteChrome {
+        lang: ctx.lang,
+        csrf: ctx.csrf.clone(),
+        here: format!("/pages/{}", site_uc::path_segment(&page.slug)),
+        title: format!("{} · {}", page.title, site.org.name),
+        og_title: page.title.clone(),
+        description: site_uc::summary(&page.body, 200),
+        canonical: site.url(&format!("/pages/{}", site_uc::path_segment(&page.slug))),
+        og_type: "website",
+        image: site.logo_url.clone().map(|u| (u, site.org.name.clone())),
+        json_ld: ld(&ngo(&site)),
+        content_lang: lang,
+        on_domain: domain.is_some(),
+        site,
+    };
+    Ok(public(render(&SitePage {
+        html: site_uc::page_html(&page.body),
+        c,
+        page,
+        lang,
+    })))
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Rss,
+    Atom,
+    Json,
+}
+
+async fn feed(
+    st: &AppState,
+    slug: &str,
+    topic: Option<&str>,
+    format: Format,
+) -> WebResult<Response> {
+    let site = load(st, slug).await?;
+    if let Some(t) = topic
+        && !kehilla_app::studio::KINDS.contains(&t)
+    {
+        return Err(AppError::NotFound.into());
+    }
+    let base = st.settings.base_url();
+    let items = site_uc::posts(&st.db, &site, &base, topic, None).await?;
+    let path = topic.map(|t| format!("/topics/{t}")).unwrap_or_default();
+    let (file, mime) = match format {
+        Format::Rss => ("feed.rss", "application/rss+xml; charset=utf-8"),
+        Format::Atom => ("feed.atom", "application/atom+xml; charset=utf-8"),
+        Format::Json => ("feed.json", "application/feed+json; charset=utf-8"),
+    };
+    // Feed titles are in the organization's language: they name it, not the visitor's UI.
+    let lang = site_uc::language_of(&site.org.name);
+    let title = match topic {
+        Some(t) => format!(
+            "{} · {}",
+            site.org.name,
+            i18n::t(lang, &format!("post-kind-{t}"))
+        ),
+        None => site.org.name.clone(),
+    };
+    let f = Feed {
+        site: &site,
+        title,
+        home: site.url(&path),
+        self_url: site.url(&format!("{path}/{file}")),
+        items: &items,
+    };
+    let body = match format {
+        Format::Rss => feeds::rss(&f),
+        Format::Atom => feeds::atom(&f),
+        Format::Json => feeds::json(&f),
+    };
+    let mut r = body.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    Ok(r)
+}
+
+macro_rules! feed_handlers {
+    ($($name:ident, $topic_name:ident => $format:expr;)*) => {$(
+        pub async fn $name(
+            State(st): State<AppState>,
+            Path(slug): Path<String>,
+        ) -> WebResult<Response> {
+            feed(&st, &slug, None, $format).await
+        }
+        pub async fn $topic_name(
+            State(st): State<AppState>,
+            Path((slug, topic)): Path<(String, String)>,
+        ) -> WebResult<Response> {
+            feed(&st, &slug, Some(&topic), $format).await
+        }
+    )*};
+}
+
+feed_handlers! {
+    feed_rss, topic_rss => Format::Rss;
+    feed_atom, topic_atom => Format::Atom;
+    feed_json, topic_json => Format::Json;
+}
+
+// The admin page: /orgs/{org}/site
+
+#[derive(Template)]
+#[template(path = "site_settings.html")]
+struct SettingsPage {
+    c: Chrome,
+    site: Site,
+    links: String,
+    pages: Vec<Page>,
+    instance_host: String,
+    /// The page being edited (or a new one).
+    editing: Option<Page>,
+}
+
+impl SettingsPage {
+    fn public_url(&self) -> String {
+        self.site.url("")
+    }
+}
+
+/// The host of the instance's own address (no organization may take it as its domain).
+pub fn instance_host(st: &AppState) -> String {
+    site_uc::host_of(&st.settings.base_url())
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+#[derive(Deserialize, Default)]
+pub struct AdminQuery {
+    done: Option<String>,
+    page: Option<String>,
+}
+
+pub async fn settings_page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Query(q): Query<AdminQuery>,
+) -> WebResult<Response> {
+    let c = Chrome::new(&st, &ctx, Some(&org), "site", "site-settings-title")
+        .await?
+        .with_notice(q.done.as_deref());
+    let site = load(&st, &org.0.org.slug).await?;
+    let editing = match q.page.as_deref() {
+        Some(p) if !p.is_empty() => {
+            Some(kehilla_db::site::page_by_public_id(&st.db.pool, org.0.org.id, p).await?)
+        }
+        _ => None,
+    };
+    Ok(render(&SettingsPage {
+        c,
+        links: site_uc::links_text(&site.links),
+        pages: site.pages.clone(),
+        instance_host: instance_host(&st),
+        site,
+        editing,
+    }))
+}
+
+fn back(org: &OrgCtx, done: &str) -> Response {
+    Redirect::to(&format!("/orgs/{}/site?done={done}", org.0.org.slug)).into_response()
+}
+
+pub async fn save_settings(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Form(f): Form<site_uc::SettingsInput>,
+) -> WebResult<Response> {
+    site_uc::save_settings(&st.db, &org.0, &ctx.actor(), &instance_host(&st), &f).await?;
+    crate::site_hosts::forget();
+    Ok(back(&org, "site-saved"))
+}
+
+pub async fn save_page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Query(q): Query<AdminQuery>,
+    Form(f): Form<site_uc::PageInput>,
+) -> WebResult<Response> {
+    site_uc::save_page(
+        &st.db,
+        &org.0,
+        &ctx.actor(),
+        q.page.as_deref().filter(|p| !p.is_empty()),
+        &f,
+    )
+    .await?;
+    Ok(back(&org, "site-page-saved"))
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    page: String,
+}
+
+pub async fn delete_page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Form(f): Form<DeleteForm>,
+) -> WebResult<Response> {
+    site_uc::delete_page(&st.db, &org.0, &ctx.actor(), &f.page).await?;
+    Ok(back(&org, "site-page-deleted"))
+}
