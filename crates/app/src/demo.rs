@@ -132,10 +132,62 @@ pub async fn load(db: &Db) -> Result<bool> {
     };
     let clicks = studio_demo(&mut tx, &main, &team).await?;
     campaigns_demo(&mut tx, main.id, team.dana).await?;
+    site_demo(&mut tx, main.id).await?;
     tx.commit().await?;
     // Clicks are appended in their own transaction, like the redirect's writer does.
     kehilla_db::studio::record_clicks(db, &clicks).await?;
     Ok(true)
+}
+
+/// The demo organization's site: its profile card and two simple pages (its posts are the
+/// Studio's published ones).
+async fn site_demo(tx: &mut kehilla_db::Tx, org: i64) -> Result<()> {
+    use kehilla_db::site;
+    kehilla_db::publishing::save_profile(
+        &mut **tx,
+        org,
+        "עמותה חיפאית למזון, התנדבות וליווי קשישים. כל שבוע מאות מתנדבים אורזים ומחלקים סלי מזון \
+         ומבקרים שכנים בודדים.",
+        "https://yad-beyad.example",
+        "",
+    )
+    .await?;
+    let s = site::SiteSettings {
+        site_strengths: "חלוקת מזון שבועית ל־400 משפחות\nליווי קשישים בודדים (מיזם שכן טוב)\n\
+                         הכשרת מתנדבים צעירים"
+            .into(),
+        site_keywords: "מזון, התנדבות, חיפה, קשישים, Food bank".into(),
+        site_links: serde_json::json!([
+            {"label": "פייסבוק", "url": "https://facebook.com/yad-beyad.example"},
+            {"label": "Instagram", "url": "https://instagram.com/yad_beyad_example"},
+            {"label": "Mastodon", "url": "https://mastodon.example/@yadbeyad"},
+        ])
+        .to_string(),
+        ..site::SiteSettings::default()
+    };
+    site::save_settings(&mut **tx, org, &s).await?;
+    let pages = [
+        (
+            "אודות",
+            "## מי אנחנו\n\nיד ביד נוסדה בחיפה ב־2009 על ידי קבוצת שכנים. היום פועלים איתנו \
+             יותר מ־1,000 מתנדבים.\n\n## מה אנחנו עושים\n\n- חלוקת סלי מזון בכל יום שישי\n\
+             - ביקורי בית אצל קשישים בודדים\n- ערבי התנדבות לבני נוער\n\n\
+             In English: Yad Beyad is a Haifa food bank and volunteer network.",
+            1,
+        ),
+        (
+            "צור קשר",
+            "כתבו לנו: info@yad-beyad.example\n\nמרכז החלוקה: רחוב הרצל 1, חיפה (א׳–ה׳ 17:00–19:00).",
+            2,
+        ),
+    ];
+    for (title, body, position) in pages {
+        let slug = crate::studio::slugify(title);
+        if site::page(&mut **tx, org, &slug).await.is_err() {
+            site::save_page(&mut **tx, org, None, &slug, title, body, position).await?;
+        }
+    }
+    Ok(())
 }
 
 /// How many people the demo organization has.

@@ -619,3 +619,90 @@ async fn a_hebrew_campaign_reads_right_to_left_in_chromium_with_english_inside_i
     let _ = c.close().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_site_reads_right_to_left_with_its_previews_and_switches_to_english() {
+    let Some(driver) = start_driver() else { return };
+    let app = TestApp::spawn().await;
+    let (_owner, posts) = crate::site::organization_with_posts(&app).await;
+    let c = browser(&driver).await;
+    c.goto(&app.url("/o/yad")).await.unwrap();
+    assert_eq!(js(&c, "return document.documentElement.lang").await, "he");
+    assert_eq!(
+        js(&c, "return getComputedStyle(document.body).direction").await,
+        "rtl"
+    );
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector('meta[property=\"og:type\"]').content"
+        )
+        .await,
+        "website"
+    );
+    // Each post keeps its own direction: the English one reads left to right.
+    let dir_of = |title: &'static str| {
+        format!(
+            "const a = [...document.querySelectorAll('#site-posts article')].find(e => e.textContent.includes('{title}')); return getComputedStyle(a).direction;"
+        )
+    };
+    assert_eq!(js(&c, &dir_of("A thousand volunteers")).await, "ltr");
+    assert_eq!(js(&c, &dir_of("300 סלי מזון לחג")).await, "rtl");
+    screenshot(&c, "site-he").await;
+
+    // A post's page and the preview a network would show.
+    c.goto(&app.url(&format!("/o/yad/p/{}", crate::support::urlenc(&posts.he))))
+        .await
+        .unwrap();
+    let og = |p: &'static str| {
+        format!("return document.querySelector('meta[property=\"{p}\"]').content")
+    };
+    assert_eq!(js(&c, &og("og:title")).await, "300 סלי מזון לחג");
+    assert_eq!(js(&c, &og("og:type")).await, "article");
+    assert_eq!(
+        js(&c, &og("og:image")).await,
+        app.url(&format!("/m/{}/large", posts.media))
+    );
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector('meta[name=\"twitter:card\"]').content"
+        )
+        .await,
+        "summary_large_image"
+    );
+    // The picture loads (same origin, allowed by the page's policy) and has its alt text.
+    wait_for(&c, "const i = document.querySelector('#post img'); return i && i.complete && i.naturalWidth > 0;").await;
+    assert_eq!(
+        js(&c, "return document.querySelector('#post img').alt").await,
+        "מתנדבים אורזים סלי מזון"
+    );
+    screenshot(&c, "site-post-he").await;
+
+    // The visitor switches to English: the page's frame turns left to right, the Hebrew post
+    // stays right to left.
+    click(&c, "site-lang").await;
+    wait_for(&c, "return document.documentElement.lang === 'en';").await;
+    assert_eq!(
+        js(&c, "return getComputedStyle(document.body).direction").await,
+        "ltr"
+    );
+    assert_eq!(
+        js(
+            &c,
+            "return getComputedStyle(document.querySelector('#post')).direction"
+        )
+        .await,
+        "rtl"
+    );
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/o/yad/p/")
+    );
+    screenshot(&c, "site-post-en").await;
+    c.close().await.unwrap();
+    app.stop().await;
+}

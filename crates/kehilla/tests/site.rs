@@ -42,18 +42,18 @@ fn canonical(html: &str) -> String {
     unescape(&rest[..rest.find('"').unwrap()])
 }
 
-struct Posts {
-    he: String,
-    en: String,
-    event: String,
-    hostile: String,
-    draft: String,
-    media: String,
+pub struct Posts {
+    pub he: String,
+    pub en: String,
+    pub event: String,
+    pub hostile: String,
+    pub draft: String,
+    pub media: String,
 }
 
 /// An organization with a profile, a picture and posts: four published (Hebrew with a
 /// picture, English, an event, one with hostile text), a status line and a draft.
-async fn organization_with_posts(app: &TestApp) -> (crate::support::Browser, Posts) {
+pub async fn organization_with_posts(app: &TestApp) -> (crate::support::Browser, Posts) {
     let owner = app.set_up("yad", "dana@example.org").await;
     let token = owner.create_token("yad", "write").await;
     let api = reqwest::Client::new();
@@ -403,7 +403,9 @@ async fn pages_and_settings_are_checked_and_the_site_answers_on_its_own_domain()
         .get_text(&format!("/o/yad/pages/{}", urlenc("אודות")))
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(page.contains("<h2 dir=\"auto\">מי אנחנו</h2>") && page.contains("<strong>חיפאית</strong>"));
+    assert!(
+        page.contains("<h2 dir=\"auto\">מי אנחנו</h2>") && page.contains("<strong>חיפאית</strong>")
+    );
     assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"));
     let (_, home) = visitor.get_text("/o/yad").await;
     assert!(home.contains(&format!("href=\"/o/yad/pages/{}\"", urlenc("אודות"))));
@@ -533,5 +535,40 @@ async fn pages_and_settings_are_checked_and_the_site_answers_on_its_own_domain()
             .status(),
         StatusCode::NOT_FOUND
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_organization_has_a_site_with_posts_pages_and_feeds() {
+    let app = TestApp::spawn().await;
+    assert!(kehilla_app::demo::load(&app.db).await.unwrap());
+    let visitor = app.browser();
+    let (s, home) = visitor.get_text("/o/yad-beyad").await;
+    assert_eq!(s, StatusCode::OK);
+    for expected in [
+        "300 סלי מזון לחג",
+        "ליווי קשישים בודדים",
+        "Food bank",
+        ">Mastodon</a>",
+        ">אודות</a>",
+    ] {
+        assert!(home.contains(expected), "{expected}");
+    }
+    let (s, about) = visitor
+        .get_text(&format!("/o/yad-beyad/pages/{}", urlenc("אודות")))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(about.contains("<li dir=\"auto\">חלוקת סלי מזון בכל יום שישי</li>"));
+    let r = visitor.get("/o/yad-beyad/feed.atom").await;
+    let feed = feed_rs::parser::parse(&r.bytes().await.unwrap()[..]).unwrap();
+    let (published,): (i64,) = kehilla_db::sqlx::query_as(
+        "SELECT COUNT(*) FROM posts p JOIN organizations o ON o.id = p.organization_id \
+         WHERE o.slug = 'yad-beyad' AND p.status = 'published'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(published >= 5);
+    assert_eq!(feed.entries.len(), usize::try_from(published).unwrap());
     app.stop().await;
 }
