@@ -971,6 +971,41 @@ mod tests {
         assert_eq!(recipient_of(key, ""), None);
     }
 
+    /// A relay's pace on tokio's paused clock: exact, and no real waiting.
+    #[tokio::test(start_paused = true)]
+    async fn a_relay_is_paced_to_its_messages_per_second() {
+        let relay = Relay {
+            name: "paced".into(),
+            transport: None,
+            connections: 4,
+            per_second: 4,
+            next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+        };
+        let start = tokio::time::Instant::now();
+        // Nine messages from several senders at once: the first at once, then one per 250 ms.
+        let times = futures::future::join_all((0..9).map(|_| async {
+            relay.pace().await;
+            tokio::time::Instant::now() - start
+        }))
+        .await;
+        let mut ms: Vec<u128> = times.iter().map(|d| d.as_millis()).collect();
+        ms.sort_unstable();
+        assert_eq!(ms, vec![0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000]);
+        // Unpaced, nothing waits.
+        let free = Relay {
+            per_second: 0,
+            name: "free".into(),
+            transport: None,
+            connections: 1,
+            next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+        };
+        let start = tokio::time::Instant::now();
+        for _ in 0..100 {
+            free.pace().await;
+        }
+        assert_eq!(tokio::time::Instant::now(), start);
+    }
+
     #[test]
     fn relay_addresses_take_our_parameters_and_refuse_nonsense() {
         let r = parse_relay("smtp://u:p@127.0.0.1:2525?connections=8&per_second=100&tls=required")
