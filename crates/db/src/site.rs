@@ -235,3 +235,19 @@ pub async fn delete_page<'c, E: Executor<'c, Database = Any>>(
         .await?;
     Ok(())
 }
+
+/// The organization's event posts that are or will be public: (public id, title, body,
+/// status), newest first.
+pub async fn event_posts<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+) -> Result<Vec<(String, String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT public_id, title, body, status FROM posts WHERE organization_id = $1 \
+         AND kind = 'event' AND status IN ('published', 'scheduled', 'approved') \
+         ORDER BY created_at DESC LIMIT 50",
+    )
+    .bind(org)
+    .fetch_all(e)
+    .await?)
+}

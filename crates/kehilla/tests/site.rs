@@ -572,3 +572,308 @@ async fn the_demo_organization_has_a_site_with_posts_pages_and_feeds() {
     assert_eq!(feed.entries.len(), usize::try_from(published).unwrap());
     app.stop().await;
 }
+
+/// Posts one RSVP as a visitor; returns the response.
+async fn rsvp(app: &TestApp, slug: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.browser()
+        .post_form(&format!("/o/yad/p/{}/rsvp", urlenc(slug)), fields)
+        .await
+}
+
+async fn person_id(app: &TestApp, email: &str) -> Option<i64> {
+    kehilla_db::sqlx::query_as::<_, (i64,)>("SELECT id FROM people WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&app.db.pool)
+        .await
+        .unwrap()
+        .map(|r| r.0)
+}
+
+async fn statuses(app: &TestApp) -> Vec<(String, String, i64)> {
+    kehilla_db::sqlx::query_as(
+        "SELECT p.email, r.status, r.shift_id FROM rsvps r JOIN people p ON p.id = r.person_id \
+         ORDER BY r.id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+/// Both backends: capacity, waiting list, shifts of one place, people and consents, the
+/// organization's list with attendance and cancellation, and the calendar file.
+#[tokio::test]
+async fn an_event_takes_rsvps_up_to_its_places_then_a_waiting_list_and_shifts_one_each() {
+    for backend in backends() {
+        let app = TestApp::spawn_on(backend, |_| {}).await;
+        let (owner, p) = organization_with_posts(&app).await;
+        let (s, admin) = owner.get_text("/orgs/yad/site").await;
+        assert_eq!(s, StatusCode::OK);
+        let marker = "/orgs/yad/site/events/";
+        let i = admin.find(marker).expect("the event is listed") + marker.len();
+        let event = admin[i..i + admin[i..].find('"').unwrap()].to_string();
+        let page = format!("/orgs/yad/site/events/{event}");
+        let r = owner
+            .post_form(
+                &page,
+                &[
+                    ("capacity", "3"),
+                    ("waitlist", "1"),
+                    ("rsvp_open", "1"),
+                    ("duration_minutes", "90"),
+                    ("online_url", "https://meet.example/yad"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        let r = owner
+            .post_form(
+                &format!("{page}/shifts"),
+                &[
+                    ("title", "אריזה"),
+                    ("starts_at", "2099-12-24T16:00"),
+                    ("ends_at", "2099-12-24T18:00"),
+                    ("capacity", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        for (field, value) in [
+            ("capacity", "0"),
+            ("online_url", "javascript:alert(1)"),
+            ("duration_minutes", "1"),
+        ] {
+            let r = owner.post_form(&page, &[(field, value)]).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        }
+
+        // Two places for the first (a guest with her), one for the second: full.
+        let r = rsvp(
+            &app,
+            &p.event,
+            &[
+                ("first_name", "מיכל"),
+                ("email", "michal@example.org"),
+                ("phone", "050-222-2222"),
+                ("guests", "1"),
+                ("sms_reminders", "1"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(crate::support::location(&r).ends_with("?rsvp=going#rsvp"));
+        let r = rsvp(
+            &app,
+            &p.event,
+            &[("first_name", "Ben"), ("email", "ben@example.org")],
+        )
+        .await;
+        assert!(crate::support::location(&r).ends_with("?rsvp=going#rsvp"));
+        // The third waits.
+        let r = rsvp(
+            &app,
+            &p.event,
+            &[("first_name", "Gal"), ("email", "gal@example.org")],
+        )
+        .await;
+        assert!(crate::support::location(&r).ends_with("?rsvp=waitlist#rsvp"));
+        // Answering again changes the answer, not the count.
+        let r = rsvp(
+            &app,
+            &p.event,
+            &[
+                ("first_name", "מיכל"),
+                ("email", "Michal@Example.org"),
+                ("guests", "1"),
+            ],
+        )
+        .await;
+        assert!(crate::support::location(&r).ends_with("?rsvp=going#rsvp"));
+        // SMS reminders need a phone number; a bot's honeypot leaves nothing behind.
+        let r = rsvp(
+            &app,
+            &p.event,
+            &[
+                ("first_name", "Dan"),
+                ("email", "dan@example.org"),
+                ("sms_reminders", "1"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = rsvp(
+            &app,
+            &p.event,
+            &[
+                ("first_name", "Bot"),
+                ("email", "bot@example.org"),
+                ("website", "x"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(person_id(&app, "bot@example.org").await, None);
+
+        // A shift has one place.
+        let (_, post) = app
+            .browser()
+            .get_text(&format!("/o/yad/p/{}", urlenc(&p.event)))
+            .await;
+        let marker = "name=\"shift\" value=\"";
+        let shift = post
+            .match_indices(marker)
+            .map(|(i, _)| &post[i + marker.len()..])
+            .map(|s| s[..s.find('"').unwrap()].to_string())
+            .find(|s| !s.is_empty())
+            .expect("a shift to choose");
+        assert!(post.contains("האירוע מלא; אפשר להצטרף לרשימת ההמתנה."));
+        let r = rsvp(
+            &app,
+            &p.event,
+            &[
+                ("first_name", "נועה"),
+                ("email", "noa@example.org"),
+                ("shift", &shift),
+            ],
+        )
+        .await;
+        assert!(crate::support::location(&r).ends_with("?rsvp=going#rsvp"));
+        let r = rsvp(
+            &app,
+            &p.event,
+            &[
+                ("first_name", "Omer"),
+                ("email", "omer@example.org"),
+                ("shift", &shift),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(r.text().await.unwrap().contains("לא נשארו מקומות"));
+        let r = rsvp(
+            &app,
+            &p.event,
+            &[
+                ("first_name", "Omer"),
+                ("email", "omer@example.org"),
+                ("shift", "forged"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            statuses(&app).await,
+            vec![
+                ("michal@example.org".into(), "going".into(), 0),
+                ("ben@example.org".into(), "going".into(), 0),
+                ("gal@example.org".into(), "waitlist".into(), 0),
+                (
+                    "noa@example.org".into(),
+                    "going".into(),
+                    statuses(&app).await[3].2
+                ),
+            ]
+        );
+        assert_ne!(statuses(&app).await[3].2, 0);
+
+        // Each is a person, with the consents they gave and one event on their timeline.
+        let michal = person_id(&app, "michal@example.org").await.unwrap();
+        let (sms,): (i64,) = kehilla_db::sqlx::query_as(
+            "SELECT COUNT(*) FROM consents WHERE person_id = $1 AND channel = 'sms' \
+             AND purpose = 'event_reminders' AND given = 1 AND source = 'event'",
+        )
+        .bind(michal)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(sms, 1, "the box ticked once is on the ledger once");
+        let kinds: Vec<(String,)> = kehilla_db::sqlx::query_as(
+            "SELECT e.kind FROM person_events e JOIN people p ON p.id = e.person_id \
+             WHERE e.kind IN ('rsvp', 'shift-signup') ORDER BY e.id",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.0.as_str()).collect();
+        assert_eq!(kinds, vec!["rsvp", "rsvp", "rsvp", "shift-signup"]);
+
+        // The organization's list: Ben cancels by phone, Gal moves up; Michal came.
+        let (_, list) = owner.get_text(&page).await;
+        assert!(list.contains("3 נרשמו / 3"), "{list}");
+        let rsvp_of = |list: &str, name: &str| -> String {
+            let row = list
+                .split("<tr data-rsvp=\"")
+                .find(|r| r.contains(name))
+                .unwrap();
+            row[..row.find('"').unwrap()].to_string()
+        };
+        let ben = rsvp_of(&list, "Ben");
+        let r = owner
+            .post_form(
+                &format!("{page}/rsvps"),
+                &[("rsvp", &ben), ("action", "cancel")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let st = statuses(&app).await;
+        assert_eq!(st[1].1, "cancelled");
+        assert_eq!(st[2].1, "going", "the first waiting moves up");
+        let m = rsvp_of(&list, "מיכל");
+        owner
+            .post_form(
+                &format!("{page}/rsvps"),
+                &[("rsvp", &m), ("action", "came")],
+            )
+            .await;
+        let (attended,): (Option<i64>,) =
+            kehilla_db::sqlx::query_as("SELECT attended FROM rsvps WHERE public_id = $1")
+                .bind(&m)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(attended, Some(1));
+
+        // The calendar file, read by an independent parser.
+        let r = app
+            .browser()
+            .get(&format!("/o/yad/p/{}/event.ics", urlenc(&p.event)))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "text/calendar; charset=utf-8");
+        let text = r.text().await.unwrap();
+        assert!(text.lines().all(|l| l.len() <= 75));
+        let cal: icalendar::Calendar = text.parse().unwrap();
+        use icalendar::Component;
+        let ev = cal.events().next().unwrap();
+        assert_eq!(ev.property_value("SUMMARY"), Some("ערב התנדבות"));
+        // 18:30 in Jerusalem in December is 16:30 UTC; 90 minutes long.
+        assert_eq!(ev.property_value("DTSTART"), Some("20991224T163000Z"));
+        assert_eq!(ev.property_value("DTEND"), Some("20991224T180000Z"));
+        assert_eq!(ev.property_value("LOCATION"), Some("הרצל 1, חיפה"));
+        assert!(
+            text.contains("LOCATION:הרצל 1\\, חיפה\r\n"),
+            "escaped on the wire"
+        );
+
+        // Closed: a clear refusal.
+        owner
+            .post_form(&page, &[("capacity", "3"), ("waitlist", "1")])
+            .await;
+        let r = rsvp(
+            &app,
+            &p.event,
+            &[("first_name", "Late"), ("email", "late@example.org")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(r.text().await.unwrap().contains("ההרשמה לאירוע הזה נסגרה"));
+        // A post that is not an event takes no RSVP.
+        let r = rsvp(
+            &app,
+            &p.he,
+            &[("first_name", "X"), ("email", "x@example.org")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        app.stop().await;
+    }
+}

@@ -696,9 +696,36 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Org(Admin),
             pages::site::delete_page,
         )
+        .get(
+            "/orgs/{org}/site/events/{post}",
+            Org(Read),
+            pages::site::event_page,
+        )
+        .post(
+            "/orgs/{org}/site/events/{post}",
+            Org(Edit),
+            pages::site::save_event,
+        )
+        .post(
+            "/orgs/{org}/site/events/{post}/shifts",
+            Org(Edit),
+            pages::site::add_shift,
+        )
+        .post(
+            "/orgs/{org}/site/events/{post}/shifts/delete",
+            Org(Edit),
+            pages::site::delete_shift,
+        )
+        .post(
+            "/orgs/{org}/site/events/{post}/rsvps",
+            Org(Edit),
+            pages::site::mark_rsvp,
+        )
         // The organization's public site (also on its own domain: see site_hosts).
         .get("/o/{slug}", Public, pages::site::home)
         .get("/o/{slug}/p/{post}", Public, pages::site::post)
+        .post("/o/{slug}/p/{post}/rsvp", Public, pages::site::rsvp)
+        .get("/o/{slug}/p/{post}/event.ics", Public, pages::site::ics)
         .get("/o/{slug}/pages/{page}", Public, pages::site::page)
         .get("/o/{slug}/topics/{topic}", Public, pages::site::topic)
         .get("/o/{slug}/feed.rss", Public, pages::site::feed_rss)

@@ -1,5 +1,6 @@
 //! Home: the organization's own site — the canonical home of everything it publishes — and its
 //! feeds.
 
+pub mod events;
 pub mod feeds;
 pub mod site;

@@ -331,8 +331,9 @@ pub async fn confirm(db: &Db, token: &str) -> Result<(Form, bool)> {
 }
 
 /// Creates or updates the person (same email, else same phone) and records their consents.
-async fn apply(tx: &mut Tx, form: &Form, s: &Submission, confirmed: bool) -> Result<i64> {
-    let org = form.organization_id;
+/// The person a visitor is (by email, else by phone), with what they gave filling what was
+/// missing; or a new person. `s` is checked already (names short, email and phone normalized).
+pub async fn find_or_create(tx: &mut Tx, org: i64, s: &Submission, lang: &str) -> Result<i64> {
     let existing = match people::by_email(&mut **tx, org, &s.email).await? {
         Some(p) => Some(p),
         None if !s.phone.is_empty() => people::by_phone(&mut **tx, org, &s.phone).await?,
@@ -391,13 +392,19 @@ async fn apply(tx: &mut Tx, form: &Form, s: &Submission, confirmed: bool) -> Res
                 last_name: s.last_name.clone(),
                 email: Some(s.email.clone()),
                 phone: (!s.phone.is_empty()).then(|| s.phone.clone()),
-                lang: form.lang.clone(),
+                lang: lang.to_string(),
                 ..Default::default()
             };
             d.search_text = person::search_text(&d, &[], &[]);
             people::create(&mut **tx, org, &d).await?.id
         }
     };
+    Ok(person_id)
+}
+
+async fn apply(tx: &mut Tx, form: &Form, s: &Submission, confirmed: bool) -> Result<i64> {
+    let org = form.organization_id;
+    let person_id = find_or_create(tx, org, s, &form.lang).await?;
     if form.kind == "volunteer" {
         people::add_label(&mut **tx, org, person_id, "role", "volunteer").await?;
     }

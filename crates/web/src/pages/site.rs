@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use kehilla_app::AppError;
+use kehilla_app::home::events::{self as events_uc, EventView};
 use kehilla_app::home::feeds::{self, Feed};
 use kehilla_app::home::site::{self as site_uc, PostView, Site};
 use kehilla_db::site::Page;
@@ -69,6 +70,16 @@ impl SiteChrome {
     }
     pub fn post_link(&self, p: &PostView) -> String {
         self.link(&format!("/p/{}", site_uc::path_segment(&p.post.slug)))
+    }
+    /// A path under a post's own (`/event.ics`, `/rsvp`).
+    pub fn post_sub(&self, p: &PostView, sub: &str) -> String {
+        format!("{}{sub}", self.post_link(p))
+    }
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        i18n::t_args(self.lang, key, &[(name, value.to_string())])
+    }
+    pub fn iso_ms(&self, ms: &i64) -> String {
+        self.iso(&Some(*ms))
     }
     pub fn topic_link(&self, kind: &str) -> String {
         self.link(&format!("/topics/{kind}"))
@@ -346,6 +357,29 @@ pub async fn topic(
 struct PostPage {
     c: SiteChrome,
     p: PostView,
+    event: Option<EventView>,
+    /// What the visitor's RSVP came to (`going`, `waitlist`).
+    rsvp: Option<String>,
+}
+
+impl PostPage {
+    fn when(&self, ms: &i64) -> String {
+        let tz = kehilla_app::studio::zone(&self.c.site.org.time_zone);
+        kehilla_app::studio::to_local(tz, *ms)
+            .format("%d.%m.%Y %H:%M")
+            .to_string()
+    }
+    fn time(&self, ms: &i64) -> String {
+        let tz = kehilla_app::studio::zone(&self.c.site.org.time_zone);
+        kehilla_app::studio::to_local(tz, *ms)
+            .format("%H:%M")
+            .to_string()
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PostQuery {
+    rsvp: Option<String>,
 }
 
 pub async fn post(
@@ -353,9 +387,12 @@ pub async fn post(
     Extension(ctx): Extension<Ctx>,
     domain: Option<Extension<OnDomain>>,
     Path((slug, post)): Path<(String, String)>,
+    Query(q): Query<PostQuery>,
 ) -> WebResult<Response> {
     let site = load(&st, &slug).await?;
     let p = site_uc::post(&st.db, &site, &st.settings.base_url(), &post).await?;
+    let event = events_uc::view(&st.db, &p.post, &site.org.time_zone).await?;
+    let rsvp = q.rsvp.filter(|r| r == "going" || r == "waitlist");
     let c = SiteChrome {
         lang: ctx.lang,
         csrf: ctx.csrf.clone(),
@@ -375,7 +412,9 @@ pub async fn post(
         on_domain: domain.is_some(),
         site,
     };
-    Ok(public(render(&PostPage { c, p })))
+    let r = render(&PostPage { c, p, event, rsvp });
+    // A page with an RSVP form carries the visitor's CSRF token: not for shared caches.
+    Ok(r)
 }
 
 #[derive(Template)]
@@ -513,6 +552,8 @@ struct SettingsPage {
     instance_host: String,
     /// The page being edited (or a new one).
     editing: Option<Page>,
+    /// Event posts: (public id, title, status).
+    events: Vec<(String, String, String)>,
 }
 
 impl SettingsPage {
@@ -552,8 +593,21 @@ pub async fn settings_page(
         }
         _ => None,
     };
+    let events = kehilla_db::site::event_posts(&st.db.pool, org.0.org.id)
+        .await?
+        .into_iter()
+        .map(|(id, title, body, status)| {
+            let t = if title.is_empty() {
+                site_uc::summary(&body, 60)
+            } else {
+                title
+            };
+            (id, t, status)
+        })
+        .collect();
     Ok(render(&SettingsPage {
         c,
+        events,
         links: site_uc::links_text(&site.links),
         pages: site.pages.clone(),
         instance_host: instance_host(&st),
@@ -608,4 +662,227 @@ pub async fn delete_page(
 ) -> WebResult<Response> {
     site_uc::delete_page(&st.db, &org.0, &ctx.actor(), &f.page).await?;
     Ok(back(&org, "site-page-deleted"))
+}
+
+// Events: RSVP, shifts, the calendar file, and the organization's page of an event.
+
+pub async fn rsvp(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    domain: Option<Extension<OnDomain>>,
+    Path((slug, post)): Path<(String, String)>,
+    Form(f): Form<events_uc::RsvpInput>,
+) -> WebResult<Response> {
+    st.forms_by_ip
+        .check(&ctx.ip)
+        .map_err(AppError::RateLimited)?;
+    let site = load(&st, &slug).await?;
+    let p = kehilla_db::site::post(&st.db.pool, site.org.id, &post).await?;
+    let answer = events_uc::rsvp(&st.db, &p, &site.org.time_zone, &f, ctx.lang).await?;
+    let word = match answer {
+        events_uc::Answer::Going => "going",
+        events_uc::Answer::Waitlist => "waitlist",
+    };
+    let prefix = if domain.is_some() {
+        String::new()
+    } else {
+        format!("/o/{}", site.org.slug)
+    };
+    Ok(Redirect::to(&format!(
+        "{prefix}/p/{}?rsvp={word}#rsvp",
+        site_uc::path_segment(&p.slug)
+    ))
+    .into_response())
+}
+
+pub async fn ics(
+    State(st): State<AppState>,
+    Path((slug, post)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let site = load(&st, &slug).await?;
+    let p = site_uc::post(&st.db, &site, &st.settings.base_url(), &post).await?;
+    let Some(v) = events_uc::view(&st.db, &p.post, &site.org.time_zone).await? else {
+        return Err(AppError::NotFound.into());
+    };
+    let host = instance_host(&st);
+    let body = events_uc::ics(&p.post, &v, &p.url, &host);
+    let mut r = body.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"event.ics\""),
+    );
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "site_event.html")]
+struct EventAdminPage {
+    c: Chrome,
+    tz: String,
+    post: kehilla_db::studio::Post,
+    title: String,
+    public_url: String,
+    event: EventView,
+    rsvps: Vec<kehilla_db::events::RsvpRow>,
+}
+
+impl EventAdminPage {
+    fn when(&self, ms: &i64) -> String {
+        let tz = kehilla_app::studio::zone(&self.c_zone());
+        kehilla_app::studio::to_local(tz, *ms)
+            .format("%d.%m.%Y %H:%M")
+            .to_string()
+    }
+    fn c_zone(&self) -> String {
+        self.tz.clone()
+    }
+    fn shift_title(&self, id: &i64) -> String {
+        self.event
+            .shifts
+            .iter()
+            .find(|(s, _)| s.id == *id)
+            .map(|(s, _)| s.title.clone())
+            .unwrap_or_default()
+    }
+    fn rsvp_open(&self) -> bool {
+        self.event.event.as_ref().is_none_or(|e| e.rsvp_open == 1)
+    }
+    fn going(&self) -> i64 {
+        self.rsvps
+            .iter()
+            .filter(|r| r.status == "going" && r.shift_id == 0)
+            .map(|r| 1 + r.guests)
+            .sum()
+    }
+}
+
+async fn event_post(
+    st: &AppState,
+    org: &OrgCtx,
+    post: &str,
+) -> WebResult<(kehilla_db::studio::Post, EventView)> {
+    let p = kehilla_db::studio::post(&st.db.pool, org.0.org.id, post).await?;
+    let Some(v) = events_uc::view(&st.db, &p, &org.0.org.time_zone).await? else {
+        return Err(AppError::NotFound.into());
+    };
+    Ok((p, v))
+}
+
+pub async fn event_page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, post)): Path<(String, String)>,
+    Query(q): Query<AdminQuery>,
+) -> WebResult<Response> {
+    let (p, event) = event_post(&st, &org, &post).await?;
+    let c = Chrome::new(&st, &ctx, Some(&org), "site", "event-admin-title")
+        .await?
+        .with_notice(q.done.as_deref());
+    let site = load(&st, &org.0.org.slug).await?;
+    let rsvps = match &event.event {
+        Some(e) => kehilla_db::events::rsvps(&st.db.pool, org.0.org.id, e.id).await?,
+        None => Vec::new(),
+    };
+    Ok(render(&EventAdminPage {
+        c,
+        title: if p.title.is_empty() {
+            site_uc::summary(&p.body, 60)
+        } else {
+            p.title.clone()
+        },
+        public_url: site.post_url(&p),
+        tz: org.0.org.time_zone.clone(),
+        post: p,
+        event,
+        rsvps,
+    }))
+}
+
+fn back_to_event(org: &OrgCtx, post: &str, done: &str) -> Response {
+    Redirect::to(&format!(
+        "/orgs/{}/site/events/{post}?done={done}",
+        org.0.org.slug
+    ))
+    .into_response()
+}
+
+pub async fn save_event(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, post)): Path<(String, String)>,
+    Form(f): Form<events_uc::SettingsInput>,
+) -> WebResult<Response> {
+    let (p, _) = event_post(&st, &org, &post).await?;
+    events_uc::save_settings(&st.db, &org.0, &ctx.actor(), &p, &f).await?;
+    Ok(back_to_event(&org, &post, "event-saved"))
+}
+
+pub async fn add_shift(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, post)): Path<(String, String)>,
+    Form(f): Form<events_uc::ShiftInput>,
+) -> WebResult<Response> {
+    let (p, _) = event_post(&st, &org, &post).await?;
+    events_uc::add_shift(&st.db, &org.0, &ctx.actor(), &p, &f).await?;
+    Ok(back_to_event(&org, &post, "shift-added"))
+}
+
+#[derive(Deserialize)]
+pub struct ShiftForm {
+    #[serde(default)]
+    shift: String,
+}
+
+pub async fn delete_shift(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, post)): Path<(String, String)>,
+    Form(f): Form<ShiftForm>,
+) -> WebResult<Response> {
+    let (p, _) = event_post(&st, &org, &post).await?;
+    events_uc::delete_shift(&st.db, &org.0, &ctx.actor(), &p, &f.shift).await?;
+    Ok(back_to_event(&org, &post, "shift-deleted"))
+}
+
+#[derive(Deserialize)]
+pub struct RsvpForm {
+    #[serde(default)]
+    rsvp: String,
+    /// `came`, `absent`, `clear` or `cancel`.
+    #[serde(default)]
+    action: String,
+}
+
+pub async fn mark_rsvp(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Path((_, post)): Path<(String, String)>,
+    Form(f): Form<RsvpForm>,
+) -> WebResult<Response> {
+    event_post(&st, &org, &post).await?;
+    match f.action.as_str() {
+        "came" => events_uc::mark_attended(&st.db, &org.0, &f.rsvp, Some(true)).await?,
+        "absent" => events_uc::mark_attended(&st.db, &org.0, &f.rsvp, Some(false)).await?,
+        "clear" => events_uc::mark_attended(&st.db, &org.0, &f.rsvp, None).await?,
+        "cancel" => {
+            events_uc::cancel(&st.db, &org.0, &ctx.actor(), &f.rsvp).await?;
+        }
+        _ => {
+            return Err(AppError::input("action")(
+                kehilla_domain::validate::InputError::InvalidValue,
+            )
+            .into());
+        }
+    }
+    Ok(back_to_event(&org, &post, "rsvp-marked"))
 }

@@ -1,0 +1,50 @@
+-- Events of the site: a published post of kind 'event' that takes RSVPs. Its time and place
+-- are the post's (details); what is here is how it takes sign-ups.
+CREATE TABLE events (
+    id BIGSERIAL PRIMARY KEY,
+    organization_id BIGINT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    post_id BIGINT NOT NULL UNIQUE REFERENCES posts(id) ON DELETE CASCADE,
+    -- Places for the event itself (guests included); NULL: no limit.
+    capacity BIGINT,
+    -- 1: when full, further RSVPs join a waiting list.
+    waitlist BIGINT NOT NULL DEFAULT 1,
+    rsvp_open BIGINT NOT NULL DEFAULT 1,
+    -- How long it lasts, in minutes (for calendars).
+    duration_minutes BIGINT NOT NULL DEFAULT 120,
+    online_url TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+
+-- Volunteer shifts of an event, each with its own places.
+CREATE TABLE event_shifts (
+    id BIGSERIAL PRIMARY KEY,
+    public_id TEXT NOT NULL UNIQUE,
+    organization_id BIGINT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    event_id BIGINT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    starts_at BIGINT NOT NULL,
+    ends_at BIGINT NOT NULL,
+    capacity BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX event_shifts_event ON event_shifts(event_id, starts_at);
+
+-- One person's answer to an event (shift_id 0) or to one of its shifts.
+CREATE TABLE rsvps (
+    id BIGSERIAL PRIMARY KEY,
+    public_id TEXT NOT NULL UNIQUE,
+    organization_id BIGINT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    event_id BIGINT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    shift_id BIGINT NOT NULL DEFAULT 0,
+    person_id BIGINT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    -- going, waitlist, cancelled
+    status TEXT NOT NULL,
+    guests BIGINT NOT NULL DEFAULT 0,
+    -- NULL: not marked; 1 came; 0 did not.
+    attended BIGINT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    UNIQUE (event_id, shift_id, person_id)
+);
+CREATE INDEX rsvps_event ON rsvps(event_id, shift_id, status);
