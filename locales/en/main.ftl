@@ -1252,3 +1252,25 @@ rsvp-submit = Register
 rsvp-closed = Registration is closed.
 error-event-full = There are no places left. Choose another shift or another event.
 error-event-closed = Registration for this event is closed.
+event-mail-day-subject = Tomorrow: { $event }
+event-mail-day-body = Hello { $name },
+
+    A reminder: { $event } is tomorrow, { $when }, at { $place }.
+
+    See you there,
+    { $org }
+event-mail-hours-subject = Soon: { $event }
+event-mail-hours-body = Hello { $name },
+
+    { $event } starts soon: { $when }, at { $place }.
+
+    { $org }
+event-mail-shift = Your shift: { $shift }.
+event-mail-thanks-subject = Thank you for coming to { $event }
+event-mail-thanks-body = Hello { $name },
+
+    Thank you for coming to { $event }. It would not happen without you.
+
+    { $org }
+event-sms-day = { $org }: a reminder, { $event } is tomorrow at { $when }, { $place }.
+event-sms-hours = { $org }: { $event } starts soon ({ $when }), { $place }.

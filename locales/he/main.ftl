@@ -1263,3 +1263,25 @@ rsvp-submit = הרשמה
 rsvp-closed = ההרשמה לאירוע נסגרה.
 error-event-full = לא נשארו מקומות. בחרו משמרת אחרת או אירוע אחר.
 error-event-closed = ההרשמה לאירוע הזה נסגרה.
+event-mail-day-subject = מחר: { $event }
+event-mail-day-body = שלום { $name },
+
+    תזכורת: { $event } מחר, { $when }, ב{ $place }.
+
+    נתראה שם,
+    { $org }
+event-mail-hours-subject = בקרוב: { $event }
+event-mail-hours-body = שלום { $name },
+
+    { $event } מתחיל בקרוב: { $when }, ב{ $place }.
+
+    { $org }
+event-mail-shift = המשמרת שלך: { $shift }.
+event-mail-thanks-subject = תודה שהגעת ל{ $event }
+event-mail-thanks-body = שלום { $name },
+
+    תודה שהגעת ל{ $event }. בלעדיך זה לא היה קורה.
+
+    { $org }
+event-sms-day = { $org }: תזכורת, { $event } מחר ב־{ $when }, { $place }.
+event-sms-hours = { $org }: { $event } מתחיל בקרוב ({ $when }), { $place }.

@@ -4,6 +4,9 @@ CREATE TABLE events (
     id INTEGER PRIMARY KEY,
     organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
     post_id INTEGER NOT NULL UNIQUE REFERENCES posts(id) ON DELETE CASCADE,
+    -- The post's start (its details, in the organization's zone) as an instant: reminders
+    -- and the thank-you are found by it. A published post's time does not change.
+    starts_at INTEGER NOT NULL,
     -- Places for the event itself (guests included); NULL: no limit.
     capacity INTEGER,
     -- 1: when full, further RSVPs join a waiting list.
@@ -48,3 +51,22 @@ CREATE TABLE rsvps (
     UNIQUE (event_id, shift_id, person_id)
 );
 CREATE INDEX rsvps_event ON rsvps(event_id, shift_id, status);
+
+-- Reminders (the day before, hours before) and the thank-you afterwards: one row per answer,
+-- kind and channel, written before an SMS is handed to the gateway, so a retry never sends
+-- one twice.
+CREATE TABLE event_messages (
+    id INTEGER PRIMARY KEY,
+    organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    rsvp_id INTEGER NOT NULL REFERENCES rsvps(id) ON DELETE CASCADE,
+    -- day, hours, thanks
+    kind TEXT NOT NULL,
+    -- email, sms
+    channel TEXT NOT NULL,
+    -- sending, sent, failed, unknown
+    status TEXT NOT NULL,
+    error TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    UNIQUE (rsvp_id, kind, channel)
+);
+CREATE INDEX events_start ON events(starts_at);

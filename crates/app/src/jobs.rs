@@ -89,6 +89,7 @@ impl Registry {
         r.add(crate::publishing::figures::MetricsJob);
         r.add(crate::messaging::campaigns::TestSendJob);
         r.add(crate::messaging::send::SendJob);
+        r.add(crate::home::events::EventMessageJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

@@ -10,6 +10,7 @@ pub struct Event {
     pub id: i64,
     pub organization_id: i64,
     pub post_id: i64,
+    pub starts_at: i64,
     pub capacity: Option<i64>,
     pub waitlist: i64,
     pub rsvp_open: i64,
@@ -19,7 +20,7 @@ pub struct Event {
     pub updated_at: i64,
 }
 
-const E_COLS: &str = "id, organization_id, post_id, capacity, waitlist, rsvp_open, \
+const E_COLS: &str = "id, organization_id, post_id, starts_at, capacity, waitlist, rsvp_open, \
      duration_minutes, online_url, created_at, updated_at";
 
 pub async fn of_post<'c, E: Executor<'c, Database = Any>>(
@@ -37,6 +38,7 @@ pub async fn of_post<'c, E: Executor<'c, Database = Any>>(
 }
 
 pub struct EventData<'a> {
+    pub starts_at: i64,
     pub capacity: Option<i64>,
     pub waitlist: bool,
     pub rsvp_open: bool,
@@ -54,10 +56,10 @@ pub async fn save<'c, E: Executor<'c, Database = Any>>(
     let now = now_ms();
     sqlx::query_as(crate::sql!(
         "INSERT INTO events (organization_id, post_id, capacity, waitlist, rsvp_open, \
-         duration_minutes, online_url, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+         duration_minutes, online_url, created_at, updated_at, starts_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) \
          ON CONFLICT (post_id) DO UPDATE SET capacity = $3, waitlist = $4, rsvp_open = $5, \
-         duration_minutes = $6, online_url = $7, updated_at = $8 \
+         duration_minutes = $6, online_url = $7, updated_at = $8, starts_at = $9 \
          RETURNING {E_COLS}"
     ))
     .bind(org)
@@ -68,6 +70,7 @@ pub async fn save<'c, E: Executor<'c, Database = Any>>(
     .bind(d.duration_minutes)
     .bind(d.online_url)
     .bind(now)
+    .bind(d.starts_at)
     .fetch_one(e)
     .await
     .map_err(DbError::from)
@@ -351,4 +354,100 @@ pub async fn set_status<'c, E: Executor<'c, Database = Any>>(
         .execute(e)
         .await?;
     Ok(())
+}
+
+/// Answers due a message of `kind`: (organization, answer's public id). Reminders go to those
+/// going to events starting in (`from`, `to`]; the thank-you to those going (and not marked
+/// absent) to events that ended in (`from`, `to`].
+pub async fn due<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    kind: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, String)>> {
+    let window = if kind == "thanks" {
+        "e.starts_at + e.duration_minutes * 60000 > $1 AND e.starts_at + e.duration_minutes * 60000 <= $2 \
+         AND (r.attended IS NULL OR r.attended = 1)"
+    } else {
+        "e.starts_at > $1 AND e.starts_at <= $2"
+    };
+    Ok(sqlx::query_as(crate::sql!(
+        "SELECT r.organization_id, r.public_id FROM rsvps r JOIN events e ON e.id = r.event_id \
+         JOIN posts p ON p.id = e.post_id WHERE p.status = 'published' AND r.status = 'going' \
+         AND {window} ORDER BY r.id LIMIT 5000"
+    ))
+    .bind(from)
+    .bind(to)
+    .fetch_all(e)
+    .await?)
+}
+
+/// Takes the (answer, kind, channel) message for sending: false when it was taken before.
+pub async fn claim_message<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    rsvp: i64,
+    kind: &str,
+    channel: &str,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO event_messages (organization_id, rsvp_id, kind, channel, status, created_at) \
+         VALUES ($1, $2, $3, $4, 'sending', $5) ON CONFLICT (rsvp_id, kind, channel) DO NOTHING",
+    )
+    .bind(org)
+    .bind(rsvp)
+    .bind(kind)
+    .bind(channel)
+    .bind(now_ms())
+    .execute(e)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The state of a message taken before (`sending` when a run stopped before it was sent).
+pub async fn message_status<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    rsvp: i64,
+    kind: &str,
+    channel: &str,
+) -> Result<Option<String>> {
+    Ok(sqlx::query_as::<_, (String,)>(
+        "SELECT status FROM event_messages WHERE rsvp_id = $1 AND kind = $2 AND channel = $3",
+    )
+    .bind(rsvp)
+    .bind(kind)
+    .bind(channel)
+    .fetch_optional(e)
+    .await?
+    .map(|r| r.0))
+}
+
+pub async fn set_message<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    rsvp: i64,
+    kind: &str,
+    channel: &str,
+    status: &str,
+    error: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE event_messages SET status = $1, error = $2 WHERE rsvp_id = $3 AND kind = $4 \
+         AND channel = $5",
+    )
+    .bind(status)
+    .bind(error)
+    .bind(rsvp)
+    .bind(kind)
+    .bind(channel)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_id<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> Result<Event> {
+    sqlx::query_as(crate::sql!("SELECT {E_COLS} FROM events WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(e)
+        .await?
+        .ok_or(DbError::NotFound)
 }

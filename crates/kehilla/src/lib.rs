@@ -259,6 +259,12 @@ async fn dispatcher(db: Db, worker: Worker, mut stop: watch::Receiver<bool>) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "running automations failed"),
             }
+            // Event reminders and thank-yous that are due.
+            match kehilla_app::home::events::tick(&db, now).await {
+                Ok(n) if n > 0 => worker.wake(),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "queueing event reminders failed"),
+            }
             // A campaign that should be sending has its job queued.
             match kehilla_app::messaging::send::enqueue_due(&db).await {
                 Ok(n) if n > 0 => worker.wake(),

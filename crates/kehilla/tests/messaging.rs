@@ -1048,13 +1048,13 @@ Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n\
 /// Twilio's Messages API as documented (reference §11): Basic auth, form fields, `sid` in a
 /// 201 answer, and its error shape `{code, message, status}` (20003, 21211, 21617).
 #[derive(Default)]
-struct FakeTwilio {
+pub struct FakeTwilio {
     account: String,
     token: String,
-    sent: Vec<(String, String, String)>,
+    pub sent: Vec<(String, String, String)>,
 }
 
-async fn fake_twilio(
+pub async fn fake_twilio(
     account: &str,
     token: &str,
 ) -> (String, std::sync::Arc<std::sync::Mutex<FakeTwilio>>) {

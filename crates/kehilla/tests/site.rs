@@ -877,3 +877,136 @@ async fn an_event_takes_rsvps_up_to_its_places_then_a_waiting_list_and_shifts_on
         app.stop().await;
     }
 }
+
+/// Reminders the day before and hours before, by email to everyone going and by SMS to those
+/// who asked for SMS reminders; a thank-you afterwards to those who were not marked absent.
+/// Each once, however often the minute's tick runs.
+#[tokio::test]
+async fn reminders_and_a_thank_you_go_once_each_by_the_consent_given() {
+    let sink = crate::support::smtp::Sink::start().await;
+    let smtp = sink.url();
+    let account = format!("AC{}", "cd".repeat(16));
+    let (twilio, fake) = crate::messaging::fake_twilio(&account, "tw-token").await;
+    let app = TestApp::spawn_on(Backend::Sqlite, move |s| {
+        s.smtp_url = Some(kehilla_app::settings::Secret(smtp));
+        s.fetch_private = true;
+    })
+    .await;
+    let (owner, p) = organization_with_posts(&app).await;
+    let r = owner
+        .post_form(
+            "/orgs/yad/campaigns/sender/sms",
+            &[
+                ("kind", "twilio"),
+                ("account", &account),
+                ("secret", "tw-token"),
+                ("sender", "+97235551234"),
+                ("url", &twilio),
+                ("cost_per_segment", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = rsvp(
+        &app,
+        &p.event,
+        &[
+            ("first_name", "מיכל"),
+            ("email", "michal@example.org"),
+            ("phone", "050-222-2222"),
+            ("sms_reminders", "1"),
+        ],
+    )
+    .await;
+    assert!(crate::support::location(&r).contains("rsvp=going"));
+    // Ben gives a phone but no SMS consent: email only.
+    let r = rsvp(
+        &app,
+        &p.event,
+        &[
+            ("first_name", "Ben"),
+            ("email", "ben@example.org"),
+            ("phone", "050-333-3333"),
+        ],
+    )
+    .await;
+    assert!(crate::support::location(&r).contains("rsvp=going"));
+    sink.clear();
+    let (start, duration): (i64, i64) =
+        kehilla_db::sqlx::query_as("SELECT starts_at, duration_minutes FROM events")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    const HOUR: i64 = 3_600_000;
+    let tick = |now: i64| kehilla_app::home::events::tick(&app.db, now);
+
+    // Too early: nothing.
+    assert_eq!(tick(start - 30 * HOUR).await.unwrap(), 0);
+    // The day before: both by email, Michal by SMS too.
+    assert_eq!(tick(start - 22 * HOUR).await.unwrap(), 2);
+    assert_eq!(
+        tick(start - 22 * HOUR + 60_000).await.unwrap(),
+        0,
+        "queued once"
+    );
+    app.run_pending_jobs().await;
+    let mails = sink.all();
+    let mut to: Vec<String> = mails
+        .iter()
+        .map(|m| m.to[0].trim_matches(['<', '>']).to_string())
+        .collect();
+    to.sort();
+    assert_eq!(to, vec!["ben@example.org", "michal@example.org"]);
+    let michal = mails
+        .iter()
+        .find(|m| m.to[0].contains("michal@example.org"))
+        .unwrap();
+    let body = crate::people::mail_body_pub(&michal.data);
+    assert!(
+        body.contains("תזכורת: ערב התנדבות מחר, 24.12.2099 18:30, בהרצל 1, חיפה."),
+        "{body}"
+    );
+    {
+        let f = fake.lock().unwrap();
+        assert_eq!(f.sent.len(), 1);
+        assert_eq!(f.sent[0].0, "+972502222222");
+        assert!(f.sent[0].1.contains("ערב התנדבות מחר"), "{}", f.sent[0].1);
+    }
+    // Hours before: again, once.
+    assert_eq!(tick(start - 2 * HOUR).await.unwrap(), 2);
+    app.run_pending_jobs().await;
+    app.run_pending_jobs().await;
+    assert_eq!(sink.all().len(), 4);
+    assert_eq!(fake.lock().unwrap().sent.len(), 2);
+
+    // Ben did not come: the thank-you goes to Michal only.
+    let (_, admin) = owner.get_text("/orgs/yad/site").await;
+    let marker = "/orgs/yad/site/events/";
+    let i = admin.find(marker).unwrap() + marker.len();
+    let event = admin[i..i + admin[i..].find('"').unwrap()].to_string();
+    let page = format!("/orgs/yad/site/events/{event}");
+    let (_, list) = owner.get_text(&page).await;
+    let row = list
+        .split("<tr data-rsvp=\"")
+        .find(|r| r.contains("Ben"))
+        .unwrap();
+    let ben = &row[..row.find('"').unwrap()];
+    owner
+        .post_form(
+            &format!("{page}/rsvps"),
+            &[("rsvp", ben), ("action", "absent")],
+        )
+        .await;
+    let end = start + duration * 60_000;
+    assert_eq!(tick(end + HOUR).await.unwrap(), 1);
+    app.run_pending_jobs().await;
+    let mails = sink.all();
+    assert_eq!(mails.len(), 5);
+    let thanks = mails.last().unwrap();
+    assert!(thanks.to[0].contains("michal@example.org"));
+    assert!(crate::people::mail_body_pub(&thanks.data).contains("תודה שהגעת לערב התנדבות"));
+    assert_eq!(fake.lock().unwrap().sent.len(), 2, "no SMS for a thank-you");
+    // A day later nothing more is due.
+    assert_eq!(tick(end + 30 * HOUR).await.unwrap(), 0);
+    app.stop().await;
+}

@@ -11,6 +11,7 @@ use kehilla_domain::validate::{InputError, Lang};
 use serde::Deserialize;
 
 use crate::audit::Actor;
+use crate::jobs::{JobContext, JobError, JobHandler};
 use crate::members::OrgMember;
 use crate::people::consent::{self, Consent};
 use crate::people::forms::{Submission, find_or_create};
@@ -89,15 +90,17 @@ pub async fn view(db: &Db, post: &Post, zone: &str) -> Result<Option<EventView>>
 }
 
 /// The event row of a post, made with the defaults the first time it is needed.
-async fn ensure(db: &Db, post: &Post) -> Result<Event> {
+async fn ensure(db: &Db, post: &Post, zone: &str) -> Result<Event> {
     if let Some(e) = db::of_post(&db.pool, post.organization_id, post.id).await? {
         return Ok(e);
     }
+    let start = starts_at(post, zone).ok_or(AppError::NotFound)?;
     Ok(db::save(
         &db.pool,
         post.organization_id,
         post.id,
         &db::EventData {
+            starts_at: start,
             capacity: None,
             waitlist: true,
             rsvp_open: true,
@@ -185,7 +188,7 @@ pub async fn rsvp(db: &Db, post: &Post, zone: &str, i: &RsvpInput, lang: Lang) -
             error: InputError::InvalidValue,
         });
     }
-    let event = ensure(db, post).await?;
+    let event = ensure(db, post, zone).await?;
     let org = post.organization_id;
     let shift = match i.shift.trim() {
         "" => None,
@@ -313,11 +316,13 @@ pub async fn save_settings(
             error: InputError::InvalidValue,
         });
     }
+    let start = starts_at(post, &by.org.time_zone).ok_or(AppError::NotFound)?;
     db::save(
         &db.pool,
         by.org.id,
         post.id,
         &db::EventData {
+            starts_at: start,
             capacity,
             waitlist: i.waitlist == "1",
             rsvp_open: i.rsvp_open == "1",
@@ -387,7 +392,7 @@ pub async fn add_shift(
             error: InputError::InvalidValue,
         });
     }
-    let event = ensure(db, post).await?;
+    let event = ensure(db, post, &by.org.time_zone).await?;
     let s = db::add_shift(&db.pool, by.org.id, event.id, &title, start, end, capacity).await?;
     crate::audit::record(
         &db.pool,
@@ -408,7 +413,7 @@ pub async fn delete_shift(
     shift: &str,
 ) -> Result<()> {
     editor(by)?;
-    let event = ensure(db, post).await?;
+    let event = ensure(db, post, &by.org.time_zone).await?;
     let s = db::shift(&db.pool, by.org.id, event.id, shift).await?;
     db::delete_shift(&db.pool, by.org.id, s.id).await?;
     crate::audit::record(
@@ -476,6 +481,188 @@ async fn sqlx_capacity(tx: &mut kehilla_db::Tx, event: i64) -> Result<Option<i64
             .fetch_one(&mut **tx)
             .await?;
     Ok(c)
+}
+
+// ---- Reminders and the thank-you ----
+
+const HOUR: i64 = 3_600_000;
+/// The short reminder goes this long before the start.
+pub const HOURS_BEFORE: i64 = 3;
+
+/// Once a minute: queues the reminders (a day before, hours before) and the thank-you (after
+/// the event ends) that are due, one job per answer and kind. A job's unique key makes queueing
+/// twice — by two servers, or in two ticks — harmless. Returns how many were queued.
+pub async fn tick(db: &Db, now: i64) -> Result<usize> {
+    let mut n = 0;
+    for (kind, from, to) in [
+        // Looked at within a window, so a server that was down catches up, and an RSVP made
+        // after the reminder's time is not reminded of what it just did.
+        ("day", now + 20 * HOUR, now + 24 * HOUR),
+        ("hours", now + HOUR, now + HOURS_BEFORE * HOUR),
+        ("thanks", now - 24 * HOUR, now),
+    ] {
+        for (org, rsvp) in db::due(&db.pool, kind, from, to).await? {
+            let job = kehilla_db::jobs::NewJob::new(
+                EventMessageJob::KIND,
+                serde_json::json!({ "rsvp": rsvp, "kind": kind }),
+            )
+            .org(org)
+            .unique(format!("event-{kind}-{rsvp}"))
+            .max_attempts(6);
+            if kehilla_db::jobs::enqueue(&db.pool, job).await?.is_some() {
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// `site.event-message`: one reminder or thank-you to one person, by email (when they gave one)
+/// and, for reminders, by SMS when they have a current SMS consent for event reminders and the
+/// organization has a gateway. An SMS is claimed in `event_messages` before it is handed to the
+/// gateway, so it is never sent twice.
+pub struct EventMessageJob;
+
+impl EventMessageJob {
+    pub const KIND: &'static str = "site.event-message";
+}
+
+#[derive(Deserialize)]
+struct MessagePayload {
+    rsvp: String,
+    kind: String,
+}
+
+impl JobHandler for EventMessageJob {
+    fn kind(&self) -> &'static str {
+        Self::KIND
+    }
+    fn run<'a>(
+        &'a self,
+        ctx: &'a JobContext,
+        job: &'a kehilla_db::jobs::Claimed,
+    ) -> futures::future::BoxFuture<'a, std::result::Result<(), JobError>> {
+        Box::pin(async move {
+            let p: MessagePayload = serde_json::from_str(&job.payload)
+                .map_err(|e| JobError::Permanent(format!("payload: {e}")))?;
+            let org_id = job
+                .organization_id
+                .ok_or_else(|| JobError::Permanent("no organization".into()))?;
+            send_message(ctx, org_id, &p.rsvp, &p.kind).await
+        })
+    }
+}
+
+async fn send_message(
+    ctx: &JobContext,
+    org_id: i64,
+    rsvp: &str,
+    kind: &str,
+) -> std::result::Result<(), JobError> {
+    let db = &ctx.db;
+    let r = db::rsvp_by_public_id(&db.pool, org_id, rsvp).await?;
+    if r.status != "going" || (kind == "thanks" && r.attended == Some(0)) {
+        return Ok(());
+    }
+    let event = db::by_id(&db.pool, r.event_id).await?;
+    let post = kehilla_db::studio::post_by_id(&db.pool, event.post_id).await?;
+    let org = kehilla_db::orgs::by_id(&db.pool, org_id).await?;
+    let person = people::by_id(&db.pool, org_id, r.person_id).await?;
+    let lang = Lang::parse(&person.lang).unwrap_or_default();
+    let title = if post.title.is_empty() {
+        crate::home::site::summary(&post.body, 60)
+    } else {
+        post.title.clone()
+    };
+    let tz = crate::studio::zone(&org.time_zone);
+    let when = crate::studio::to_local(tz, event.starts_at)
+        .format("%d.%m.%Y %H:%M")
+        .to_string();
+    let d = crate::studio::posts::details_of(&post);
+    let place = if d.place.is_empty() {
+        event.online_url.clone()
+    } else {
+        d.place.clone()
+    };
+    let shift = if r.shift_id == 0 {
+        String::new()
+    } else {
+        db::shifts(&db.pool, org_id, event.id)
+            .await?
+            .into_iter()
+            .find(|s| s.id == r.shift_id)
+            .map(|s| {
+                let t = crate::studio::to_local(tz, s.starts_at).format("%H:%M");
+                format!("{} ({t})", s.title)
+            })
+            .unwrap_or_default()
+    };
+    let args = [
+        ("org", org.name.clone()),
+        ("event", title.clone()),
+        ("when", when.clone()),
+        ("place", place.clone()),
+        ("shift", shift.clone()),
+        ("name", person.first_name.clone()),
+    ];
+    let t = |key: &str| i18n::t_args(lang, key, &args);
+    if let Some(email) = person.email.as_deref().filter(|e| !e.is_empty())
+        && db::message_status(&db.pool, r.id, kind, "email")
+            .await?
+            .as_deref()
+            != Some("sent")
+    {
+        db::claim_message(&db.pool, org_id, r.id, kind, "email").await?;
+        let subject = t(&format!("event-mail-{kind}-subject"));
+        let mut body = t(&format!("event-mail-{kind}-body"));
+        if !shift.is_empty() {
+            body.push_str("\n\n");
+            body.push_str(&t("event-mail-shift"));
+        }
+        ctx.mailer
+            .send(email, &subject, &body)
+            .await
+            .map_err(|e| JobError::Retry(e.to_string()))?;
+        db::set_message(&db.pool, r.id, kind, "email", "sent", "").await?;
+    }
+    if kind != "thanks"
+        && let Some(phone) = person.phone.as_deref().filter(|p| !p.is_empty())
+        && wants_sms(db, org_id, person.id)
+            .await
+            .map_err(|e| JobError::Retry(e.to_string()))?
+        && kehilla_db::messaging::sms_gateway(&db.pool, org_id)
+            .await?
+            .is_some()
+    {
+        let sender = crate::messaging::sms::Sender::open(db, &ctx.settings, &ctx.base_url, org_id)
+            .await
+            .map_err(|e| JobError::Retry(e.to_string()))?;
+        // Claimed once: a run that stopped after this never sends it again.
+        if !db::claim_message(&db.pool, org_id, r.id, kind, "sms").await? {
+            return Ok(());
+        }
+        let text = t(&format!("event-sms-{kind}"));
+        let client = reqwest::Client::new();
+        let (outcome, _) = sender
+            .send(&client, phone, &text, &format!("event-{kind}-{rsvp}"), 0)
+            .await;
+        let (status, error) = match outcome {
+            kehilla_db::messaging::Outcome::Sent => ("sent", String::new()),
+            kehilla_db::messaging::Outcome::Failed { error }
+            | kehilla_db::messaging::Outcome::Bounced { error }
+            | kehilla_db::messaging::Outcome::Deferred { error, .. } => ("failed", error),
+        };
+        db::set_message(&db.pool, r.id, kind, "sms", status, &error).await?;
+    }
+    Ok(())
+}
+
+/// Whether the person's current SMS consent for event reminders is given.
+async fn wants_sms(db: &Db, org: i64, person: i64) -> Result<bool> {
+    Ok(kehilla_db::consent::current(&db.pool, org, person)
+        .await?
+        .iter()
+        .any(|c| c.channel == "sms" && c.purpose == "event_reminders" && c.given == 1))
 }
 
 /// Text for an iCalendar value (RFC 5545 §3.3.11).

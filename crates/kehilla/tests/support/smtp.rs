@@ -171,4 +171,9 @@ impl Sink {
     pub fn all(&self) -> Vec<Received> {
         self.messages.lock().unwrap().clone()
     }
+
+    /// Forgets what was received so far.
+    pub fn clear(&self) {
+        self.messages.lock().unwrap().clear();
+    }
 }
