@@ -132,7 +132,7 @@ pub async fn load(db: &Db) -> Result<bool> {
     };
     let clicks = studio_demo(&mut tx, &main, &team).await?;
     campaigns_demo(&mut tx, main.id, team.dana).await?;
-    site_demo(&mut tx, main.id).await?;
+    site_demo(&mut tx, &main, team.noa).await?;
     tx.commit().await?;
     // Clicks are appended in their own transaction, like the redirect's writer does.
     kehilla_db::studio::record_clicks(db, &clicks).await?;
@@ -141,8 +141,9 @@ pub async fn load(db: &Db) -> Result<bool> {
 
 /// The demo organization's site: its profile card and two simple pages (its posts are the
 /// Studio's published ones).
-async fn site_demo(tx: &mut kehilla_db::Tx, org: i64) -> Result<()> {
+async fn site_demo(tx: &mut kehilla_db::Tx, main: &orgs::Organization, by: i64) -> Result<()> {
     use kehilla_db::site;
+    let org = main.id;
     kehilla_db::publishing::save_profile(
         &mut **tx,
         org,
@@ -186,6 +187,105 @@ async fn site_demo(tx: &mut kehilla_db::Tx, org: i64) -> Result<()> {
         if site::page(&mut **tx, org, &slug).await.is_err() {
             site::save_page(&mut **tx, org, None, &slug, title, body, position).await?;
         }
+    }
+    event_demo(tx, main, by).await
+}
+
+/// An upcoming event on the demo site, announced two days ago: a food-packing day in twelve
+/// days with 40 places, two volunteer shifts, and the first sign-ups.
+async fn event_demo(tx: &mut kehilla_db::Tx, main: &orgs::Organization, by: i64) -> Result<()> {
+    use kehilla_db::events as ev;
+    use kehilla_db::studio as sdb;
+    const DAY: i64 = 86_400_000;
+    const HOUR: i64 = 3_600_000;
+    let tz = crate::studio::zone(&main.time_zone);
+    let now = kehilla_db::now_ms();
+    let day = crate::studio::to_local(tz, now + 12 * DAY).date_naive();
+    let at = |h: u32| -> Result<i64> {
+        let t = chrono::NaiveTime::from_hms_opt(h, 0, 0)
+            .ok_or(AppError::Internal("demo time".into()))?;
+        crate::studio::local_to_ms(tz, day.and_time(t))
+    };
+    let start = at(9)?;
+    let details = crate::studio::posts::Details {
+        event_start: crate::studio::local_input(tz, start),
+        place: "מרכז החלוקה, רחוב הרצל 1, חיפה".into(),
+        ..Default::default()
+    };
+    let details_json = serde_json::to_string(&details).unwrap_or_else(|_| "{}".into());
+    let post = sdb::create_post(
+        &mut **tx,
+        main.id,
+        by,
+        "יום-אריזה-גדול",
+        &sdb::PostData {
+            kind: "event",
+            title: "יום אריזה גדול לקראת החורף",
+            body: "אורזים 500 סלי מזון ומעילים למשפחות בחיפה. מתאים לכל הגילים; יש משמרת בוקר \
+                   ומשמרת צהריים, ואפשר גם לקפוץ לשעה. #התנדבות #חיפה",
+            details: &details_json,
+        },
+        None,
+    )
+    .await?;
+    kehilla_db::sqlx::query(
+        "UPDATE posts SET status = 'published', published_at = $1 WHERE id = $2",
+    )
+    .bind(now - 2 * DAY)
+    .bind(post.id)
+    .execute(&mut **tx)
+    .await?;
+    let event = ev::save(
+        &mut **tx,
+        main.id,
+        post.id,
+        &ev::EventData {
+            starts_at: start,
+            capacity: Some(40),
+            waitlist: true,
+            rsvp_open: true,
+            duration_minutes: 7 * 60,
+            online_url: "",
+        },
+    )
+    .await?;
+    let morning = ev::add_shift(
+        &mut **tx,
+        main.id,
+        event.id,
+        "אריזה — בוקר",
+        start,
+        start + 3 * HOUR,
+        12,
+    )
+    .await?;
+    let noon = ev::add_shift(
+        &mut **tx,
+        main.id,
+        event.id,
+        "אריזה — צהריים",
+        start + 3 * HOUR,
+        start + 6 * HOUR,
+        12,
+    )
+    .await?;
+    // The first sign-ups: demo people who volunteer.
+    let people: Vec<(i64,)> = kehilla_db::sqlx::query_as(
+        "SELECT id FROM people WHERE organization_id = $1 ORDER BY id LIMIT 14",
+    )
+    .bind(main.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (i, (person,)) in people.iter().enumerate() {
+        let (shift, guests) = match i % 3 {
+            0 => (morning.id, 0),
+            1 => (noon.id, 0),
+            _ => (0, i64::try_from(i % 2).unwrap_or(0)),
+        };
+        ev::put_rsvp(
+            &mut **tx, main.id, event.id, shift, *person, "going", guests,
+        )
+        .await?;
     }
     Ok(())
 }

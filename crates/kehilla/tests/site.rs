@@ -570,6 +570,15 @@ async fn the_demo_organization_has_a_site_with_posts_pages_and_feeds() {
     .unwrap();
     assert!(published >= 5);
     assert_eq!(feed.entries.len(), usize::try_from(published).unwrap());
+    // An upcoming event with two shifts, taking sign-ups, in the calendar.
+    let path = format!("/o/yad-beyad/p/{}", urlenc("יום-אריזה-גדול"));
+    let (s, event) = visitor.get_text(&path).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(event.contains("id=\"rsvp-form\""));
+    assert!(event.contains("אריזה — בוקר") && event.contains("אריזה — צהריים"));
+    assert!(event.contains("id=\"places-left\""), "{event}");
+    let r = visitor.get(&format!("{path}/event.ics")).await;
+    assert_eq!(r.status(), StatusCode::OK);
     app.stop().await;
 }
 
