@@ -1274,3 +1274,14 @@ event-mail-thanks-body = Hello { $name },
     { $org }
 event-sms-day = { $org }: a reminder, { $event } is tomorrow at { $when }, { $place }.
 event-sms-hours = { $org }: { $event } starts soon ({ $when }), { $place }.
+pledge-title = Pledge a gift
+pledge-amount = Amount (₪)
+pledge-monthly-box = Every month
+pledge-monthly = monthly
+pledge-submit = Continue to payment
+pledge-note = You pay on the organization's own payment page; Kehilla never sees your card.
+call-title = Sign up to volunteer
+call-open-form = Open the form on its own page
+site-pledges = Pledges
+site-no-pledges = No pledges yet. A published donation appeal with a payment link takes them.
+site-pledge-count = { $count } pledges

@@ -1285,3 +1285,14 @@ event-mail-thanks-body = שלום { $name },
     { $org }
 event-sms-day = { $org }: תזכורת, { $event } מחר ב־{ $when }, { $place }.
 event-sms-hours = { $org }: { $event } מתחיל בקרוב ({ $when }), { $place }.
+pledge-title = התחייבות לתרומה
+pledge-amount = סכום (₪)
+pledge-monthly-box = בכל חודש
+pledge-monthly = חודשי
+pledge-submit = המשך לתשלום
+pledge-note = התשלום בעמוד התשלום של הארגון עצמו; קהילה לא רואה את פרטי הכרטיס.
+call-title = הרשמה להתנדבות
+call-open-form = פתיחת הטופס בעמוד נפרד
+site-pledges = התחייבויות לתרומה
+site-no-pledges = עדיין אין התחייבויות. ערעור תרומה שפורסם עם קישור לתשלום מקבל אותן.
+site-pledge-count = { $count } התחייבויות

@@ -251,3 +251,62 @@ pub async fn event_posts<'c, E: Executor<'c, Database = Any>>(
     .fetch_all(e)
     .await?)
 }
+
+/// Records a pledge (amount in agorot).
+pub async fn add_pledge<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    post: i64,
+    person: i64,
+    amount: i64,
+    monthly: bool,
+) -> Result<String> {
+    let (id,): (String,) = sqlx::query_as(
+        "INSERT INTO pledges (public_id, organization_id, post_id, person_id, amount, currency, \
+         monthly, created_at) VALUES ($1, $2, $3, $4, $5, 'ILS', $6, $7) RETURNING public_id",
+    )
+    .bind(new_public_id())
+    .bind(org)
+    .bind(post)
+    .bind(person)
+    .bind(amount)
+    .bind(i64::from(monthly))
+    .bind(now_ms())
+    .fetch_one(e)
+    .await?;
+    Ok(id)
+}
+
+/// Pledges per appeal: (post public id, title, body, count, total in agorot), newest appeal
+/// first.
+pub async fn pledge_totals<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+) -> Result<Vec<(String, String, String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT p.public_id, p.title, p.body, CAST(COUNT(g.id) AS BIGINT), \
+         CAST(COALESCE(SUM(g.amount), 0) AS BIGINT) FROM posts p JOIN pledges g ON g.post_id = p.id \
+         WHERE p.organization_id = $1 GROUP BY p.id, p.public_id, p.title, p.body \
+         ORDER BY MAX(g.created_at) DESC",
+    )
+    .bind(org)
+    .fetch_all(e)
+    .await?)
+}
+
+/// The newest sign-up form of a kind (`volunteer`), for a call's page.
+pub async fn newest_form<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    kind: &str,
+) -> Result<Option<String>> {
+    Ok(sqlx::query_as::<_, (String,)>(
+        "SELECT public_id FROM forms WHERE organization_id = $1 AND kind = $2 \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(org)
+    .bind(kind)
+    .fetch_optional(e)
+    .await?
+    .map(|r| r.0))
+}

@@ -1019,3 +1019,138 @@ async fn reminders_and_a_thank_you_go_once_each_by_the_consent_given() {
     assert_eq!(tick(end + 30 * HOUR).await.unwrap(), 0);
     app.stop().await;
 }
+
+/// A donation appeal takes a pledge and sends the visitor on to the organization's payment
+/// page; a call for volunteers shows the volunteer sign-up form.
+#[tokio::test]
+async fn an_appeal_records_pledges_and_a_call_shows_its_form() {
+    for backend in backends() {
+        let app = TestApp::spawn_on(backend, |_| {}).await;
+        let (owner, _) = organization_with_posts(&app).await;
+        let token = owner.create_token("yad", "write").await;
+        let api = reqwest::Client::new();
+        let mut slugs = Vec::new();
+        for p in [
+            json!({"kind": "donation", "title": "מגבית חורף",
+                   "body": "עזרו לנו לקנות מעילים.",
+                   "details": {"url": "https://pay.example/yad?campaign=winter"}}),
+            json!({"kind": "volunteers", "title": "דרושים מתנדבים", "body": "בואו!"}),
+        ] {
+            let v: Value = api
+                .post(app.url("/api/v1/orgs/yad/posts"))
+                .bearer_auth(&token)
+                .json(&p)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            kehilla_db::sqlx::query(
+                "UPDATE posts SET status = 'published', published_at = $1 WHERE public_id = $2",
+            )
+            .bind(1_790_000_000_000_i64)
+            .bind(v["id"].as_str().unwrap())
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+            slugs.push(v["slug"].as_str().unwrap().to_string());
+        }
+        let visitor = app.browser();
+        let appeal = format!("/o/yad/p/{}", urlenc(&slugs[0]));
+        let (_, page) = visitor.get_text(&appeal).await;
+        assert!(page.contains("id=\"pledge-form\""));
+        let r = visitor
+            .post_form(
+                &format!("{appeal}/pledge"),
+                &[
+                    ("first_name", "רות"),
+                    ("email", "ruth@example.org"),
+                    ("amount", "₪1,800.50"),
+                    ("monthly", "1"),
+                    ("newsletter", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            crate::support::location(&r),
+            "https://pay.example/yad?campaign=winter"
+        );
+        for amount in ["0", "-3", "12.345", "a lot"] {
+            let r = visitor
+                .post_form(
+                    &format!("{appeal}/pledge"),
+                    &[
+                        ("first_name", "X"),
+                        ("email", "x@example.org"),
+                        ("amount", amount),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{amount}");
+        }
+        let (amount, monthly): (i64, i64) =
+            kehilla_db::sqlx::query_as("SELECT amount, monthly FROM pledges")
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!((amount, monthly), (180_050, 1));
+        let (n,): (i64,) = kehilla_db::sqlx::query_as(
+            "SELECT COUNT(*) FROM consents c JOIN people p ON p.id = c.person_id \
+             WHERE p.email = 'ruth@example.org' AND c.source = 'pledge' AND c.purpose = 'newsletter'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(n, 1);
+        let (_, admin) = owner.get_text("/orgs/yad/site").await;
+        assert!(admin.contains("₪1,800.50"), "{admin}");
+        // A pledge on a post that is not an appeal: not found.
+        let r = visitor
+            .post_form(
+                &format!("/o/yad/p/{}/pledge", urlenc(&slugs[1])),
+                &[
+                    ("first_name", "X"),
+                    ("email", "x@example.org"),
+                    ("amount", "5"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+        // The call shows the organization's volunteer form once there is one.
+        let call = format!("/o/yad/p/{}", urlenc(&slugs[1]));
+        let (_, page) = visitor.get_text(&call).await;
+        assert!(!page.contains("id=\"call-form\""));
+        let r = owner
+            .post_form(
+                "/orgs/yad/forms",
+                &[
+                    ("kind", "volunteer"),
+                    ("title", "מתנדבים"),
+                    ("lang", "he"),
+                    ("k0_channel", "email"),
+                    ("k0_purpose", "newsletter"),
+                    ("k0_wording", "כן"),
+                ],
+            )
+            .await;
+        let form = crate::support::location(&r)
+            .split('/')
+            .nth(4)
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+        let (_, page) = visitor.get_text(&call).await;
+        assert!(
+            page.contains(&format!("<iframe src=\"/f/{form}/embed\"")),
+            "{page}"
+        );
+        let r = visitor.get(&format!("/f/{form}/embed")).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        app.stop().await;
+    }
+}

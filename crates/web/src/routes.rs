@@ -725,6 +725,7 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .get("/o/{slug}", Public, pages::site::home)
         .get("/o/{slug}/p/{post}", Public, pages::site::post)
         .post("/o/{slug}/p/{post}/rsvp", Public, pages::site::rsvp)
+        .post("/o/{slug}/p/{post}/pledge", Public, pages::site::pledge)
         .get("/o/{slug}/p/{post}/event.ics", Public, pages::site::ics)
         .get("/o/{slug}/pages/{page}", Public, pages::site::page)
         .get("/o/{slug}/topics/{topic}", Public, pages::site::topic)

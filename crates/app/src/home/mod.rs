@@ -1,6 +1,7 @@
 //! Home: the organization's own site — the canonical home of everything it publishes — and its
 //! feeds.
 
+pub mod calls;
 pub mod events;
 pub mod feeds;
 pub mod site;

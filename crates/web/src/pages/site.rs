@@ -360,6 +360,8 @@ struct PostPage {
     event: Option<EventView>,
     /// What the visitor's RSVP came to (`going`, `waitlist`).
     rsvp: Option<String>,
+    /// A call for volunteers: the public id of the sign-up form it shows.
+    form: Option<String>,
 }
 
 impl PostPage {
@@ -393,6 +395,11 @@ pub async fn post(
     let p = site_uc::post(&st.db, &site, &st.settings.base_url(), &post).await?;
     let event = events_uc::view(&st.db, &p.post, &site.org.time_zone).await?;
     let rsvp = q.rsvp.filter(|r| r == "going" || r == "waitlist");
+    let form = if p.post.kind == "volunteers" {
+        kehilla_db::site::newest_form(&st.db.pool, site.org.id, "volunteer").await?
+    } else {
+        None
+    };
     let c = SiteChrome {
         lang: ctx.lang,
         csrf: ctx.csrf.clone(),
@@ -412,7 +419,13 @@ pub async fn post(
         on_domain: domain.is_some(),
         site,
     };
-    let r = render(&PostPage { c, p, event, rsvp });
+    let r = render(&PostPage {
+        c,
+        p,
+        event,
+        rsvp,
+        form,
+    });
     // A page with an RSVP form carries the visitor's CSRF token: not for shared caches.
     Ok(r)
 }
@@ -554,12 +567,27 @@ struct SettingsPage {
     editing: Option<Page>,
     /// Event posts: (public id, title, status).
     events: Vec<(String, String, String)>,
+    /// Pledges per appeal: (title, count, total as "₪1,234.50").
+    pledges: Vec<(String, i64, String)>,
 }
 
 impl SettingsPage {
     fn public_url(&self) -> String {
         self.site.url("")
     }
+}
+
+/// Agorot as "₪1,234.50".
+fn shekels(agorot: i64) -> String {
+    let whole = (agorot / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("₪{grouped}.{:02}", agorot % 100)
 }
 
 /// The host of the instance's own address (no organization may take it as its domain).
@@ -605,9 +633,22 @@ pub async fn settings_page(
             (id, t, status)
         })
         .collect();
+    let pledges = kehilla_db::site::pledge_totals(&st.db.pool, org.0.org.id)
+        .await?
+        .into_iter()
+        .map(|(_, title, body, n, total)| {
+            let t = if title.is_empty() {
+                site_uc::summary(&body, 60)
+            } else {
+                title
+            };
+            (t, n, shekels(total))
+        })
+        .collect();
     Ok(render(&SettingsPage {
         c,
         events,
+        pledges,
         links: site_uc::links_text(&site.links),
         pages: site.pages.clone(),
         instance_host: instance_host(&st),
@@ -885,4 +926,20 @@ pub async fn mark_rsvp(
         }
     }
     Ok(back_to_event(&org, &post, "rsvp-marked"))
+}
+
+/// A pledge on a donation appeal: recorded, then on to the organization's payment page.
+pub async fn pledge(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((slug, post)): Path<(String, String)>,
+    Form(f): Form<kehilla_app::home::calls::PledgeInput>,
+) -> WebResult<Response> {
+    st.forms_by_ip
+        .check(&ctx.ip)
+        .map_err(AppError::RateLimited)?;
+    let site = load(&st, &slug).await?;
+    let p = kehilla_db::site::post(&st.db.pool, site.org.id, &post).await?;
+    let pay = kehilla_app::home::calls::pledge(&st.db, &p, &f, ctx.lang).await?;
+    Ok(Redirect::to(&pay).into_response())
 }

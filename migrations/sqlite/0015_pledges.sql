@@ -1,0 +1,15 @@
+-- Pledges made on a donation appeal's page: the visitor then pays on the organization's own
+-- payment page; Kehilla never handles a card.
+CREATE TABLE pledges (
+    id INTEGER PRIMARY KEY,
+    public_id TEXT NOT NULL UNIQUE,
+    organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    -- In agorot (1/100 of a shekel).
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL DEFAULT 'ILS',
+    monthly INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX pledges_post ON pledges(organization_id, post_id);
