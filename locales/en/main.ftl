@@ -1285,3 +1285,39 @@ call-open-form = Open the form on its own page
 site-pledges = Pledges
 site-no-pledges = No pledges yet. A published donation appeal with a payment link takes them.
 site-pledge-count = { $count } pledges
+comments-title = Comments
+comments-title-admin = Discussions and moderation
+comments-replies = Replies
+comments-body = Your comment
+comments-name = Your name (shown)
+comments-email-help = Not shown. The first time, we send a link to confirm it.
+comments-submit = Send
+comment-posted-visible = Your comment is up.
+comment-posted-pending = Thanks! Your comment will appear once a moderator has read it.
+comment-posted-check-email = Almost there: we sent a link to your email address. Follow it, and your comment goes to the moderators.
+comment-posted-verified = Your address is confirmed. Your comment will appear once a moderator has read it; later comments appear at once.
+comment-verify-title = Confirm your address
+comment-verify-text = Confirm that this address is yours, so your comments can appear on the site.
+comment-verify-button = Confirm
+comment-verify-subject = Confirm your comment on { $org }'s site
+comment-verify-body = Hello,
+
+    Someone (we hope you) commented on { $org }'s site with this address. To confirm it, open:
+
+    { $link }
+
+    If it was not you, ignore this message: nothing will be shown.
+comments-queue = Waiting for moderation
+comments-queue-empty = Nothing is waiting.
+comments-approve = Approve
+comments-hide = Hide
+comments-ban = Ban the commenter
+boards-title = Discussions
+boards-none = No discussion boards yet.
+boards-no-threads = No discussions here yet. Start one!
+boards-new-thread = Start a discussion
+boards-description = Description
+done-comment-moderated = Done.
+done-board-created = The board is created.
+error-comment-banned = Comments from this address are not accepted.
+error-board-slug-taken = A board with this name already exists.

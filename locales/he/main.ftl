@@ -1296,3 +1296,39 @@ call-open-form = פתיחת הטופס בעמוד נפרד
 site-pledges = התחייבויות לתרומה
 site-no-pledges = עדיין אין התחייבויות. ערעור תרומה שפורסם עם קישור לתשלום מקבל אותן.
 site-pledge-count = { $count } התחייבויות
+comments-title = תגובות
+comments-title-admin = דיונים וניהול תגובות
+comments-replies = תגובות
+comments-body = התגובה שלך
+comments-name = השם שלך (יוצג)
+comments-email-help = לא יוצג. בפעם הראשונה נשלח קישור לאישור הכתובת.
+comments-submit = שליחה
+comment-posted-visible = התגובה שלך פורסמה.
+comment-posted-pending = תודה! התגובה תופיע אחרי שמנהל/ת הדיון יקרא אותה.
+comment-posted-check-email = כמעט: שלחנו קישור לכתובת המייל שלך. לחיצה עליו תעביר את התגובה לאישור.
+comment-posted-verified = הכתובת אושרה. התגובה תופיע אחרי אישור; התגובות הבאות יופיעו מיד.
+comment-verify-title = אישור הכתובת
+comment-verify-text = אשרו שהכתובת הזו שלכם, כדי שהתגובות שלכם יוכלו להופיע באתר.
+comment-verify-button = אישור
+comment-verify-subject = אישור התגובה שלך באתר של { $org }
+comment-verify-body = שלום,
+
+    מישהו (אנחנו מקווים שאת/ה) הגיב באתר של { $org } עם הכתובת הזו. לאישור, פתחו:
+
+    { $link }
+
+    אם זה לא היית את/ה, התעלמו מההודעה: דבר לא יוצג.
+comments-queue = ממתינות לאישור
+comments-queue-empty = אין תגובות ממתינות.
+comments-approve = אישור
+comments-hide = הסתרה
+comments-ban = חסימת המגיב/ה
+boards-title = דיונים
+boards-none = עדיין אין לוחות דיון.
+boards-no-threads = עדיין אין כאן דיונים. פתחו את הראשון!
+boards-new-thread = פתיחת דיון
+boards-description = תיאור
+done-comment-moderated = בוצע.
+done-board-created = הלוח נוצר.
+error-comment-banned = תגובות מהכתובת הזו אינן מתקבלות.
+error-board-slug-taken = כבר יש לוח בשם הזה.

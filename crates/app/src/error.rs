@@ -70,9 +70,9 @@ impl From<DbError> for AppError {
             DbError::Conflict("email") => AppError::Conflict("email-taken"),
             DbError::Conflict("slug") => AppError::Conflict("slug-taken"),
             DbError::Conflict("member") => AppError::Conflict("already-member"),
-            DbError::Conflict(c @ ("site-domain-taken" | "site-page-slug-taken")) => {
-                AppError::Conflict(c)
-            }
+            DbError::Conflict(
+                c @ ("site-domain-taken" | "site-page-slug-taken" | "board-slug-taken"),
+            ) => AppError::Conflict(c),
             DbError::Conflict(_) => AppError::Conflict("conflict"),
             other => AppError::Internal(other.to_string()),
         }

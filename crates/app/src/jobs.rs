@@ -90,6 +90,7 @@ impl Registry {
         r.add(crate::messaging::campaigns::TestSendJob);
         r.add(crate::messaging::send::SendJob);
         r.add(crate::home::events::EventMessageJob);
+        r.add(crate::home::discussions::VerifyMail);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

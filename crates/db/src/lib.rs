@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod automations;
 pub mod consent;
+pub mod discussions;
 pub mod events;
 pub mod forms;
 pub mod imports;

@@ -1154,3 +1154,252 @@ async fn an_appeal_records_pledges_and_a_call_shows_its_form() {
         app.stop().await;
     }
 }
+
+/// The verification link in a message the sink took.
+fn verify_link(sink: &crate::support::smtp::Sink, to: &str) -> String {
+    let mail = sink
+        .all()
+        .into_iter()
+        .rev()
+        .find(|m| m.to[0].contains(to))
+        .expect("a verification email");
+    let body = crate::people::mail_body_pub(&mail.data);
+    let line = body.lines().find(|l| l.contains("/c/verify/")).unwrap();
+    line[line.find("/c/verify/").unwrap()..].trim().to_string()
+}
+
+/// Comments: the address proved by email first, the first comment moderated, later ones at
+/// once; hostile text neutralised; a ban; boards with threads and replies.
+#[tokio::test]
+async fn visitors_discuss_after_proving_their_address_and_moderators_keep_order() {
+    let (sink, app) = crate::people::sink_app().await;
+    let (owner, p) = organization_with_posts(&app).await;
+    let post = format!("/o/yad/p/{}", urlenc(&p.he));
+    let visitor = app.browser();
+    let hostile = "<script>alert(1)</script> שלום \u{202e}evil\u{202c} https://spam.example";
+    let r = visitor
+        .post_form(
+            &format!("{post}/comments"),
+            &[
+                ("name", "רונית"),
+                ("email", "ronit@example.org"),
+                ("body", hostile),
+            ],
+        )
+        .await;
+    assert!(crate::support::location(&r).ends_with("?comment=check-email#comments"));
+    app.run_pending_jobs().await;
+    let (_, page) = visitor.get_text(&post).await;
+    assert!(
+        !page.contains("alert(1)"),
+        "nothing shows before the address is proved"
+    );
+    // The link: a button first (mail scanners open links), then the cookie.
+    let link = verify_link(&sink, "ronit@example.org");
+    let (s, confirm) = visitor.get_text(&link).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(confirm.contains("id=\"verify-form\""));
+    let r = visitor.post_form(&link, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(visitor.cookie("kehilla_commenter").is_some());
+    let (_, page) = visitor.get_text(&post).await;
+    assert!(
+        !page.contains("alert(1)"),
+        "the first comment waits for a moderator"
+    );
+    // The queue: approve.
+    let (_, queue) = owner.get_text("/orgs/yad/site/comments").await;
+    let marker = "data-comment=\"";
+    let i = queue.find(marker).unwrap() + marker.len();
+    let id = queue[i..i + queue[i..].find('"').unwrap()].to_string();
+    let r = owner
+        .post_form(
+            "/orgs/yad/site/comments",
+            &[("comment", &id), ("action", "approve")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = visitor.get_text(&post).await;
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt; שלום evil"),
+        "{page}"
+    );
+    assert!(!page.contains('\u{202e}'), "the bidi override is gone");
+    assert!(page.contains("rel=\"nofollow ugc noopener\""));
+    // Later comments from the proven browser show at once.
+    let r = visitor
+        .post_form(
+            &format!("{post}/comments"),
+            &[
+                ("name", "רונית"),
+                ("email", "ronit@example.org"),
+                ("body", "עוד תגובה"),
+            ],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("comment=visible"));
+    // Someone else typing her address is asked to prove it.
+    let other = app.browser();
+    let r = other
+        .post_form(
+            &format!("{post}/comments"),
+            &[
+                ("name", "רונית"),
+                ("email", "ronit@example.org"),
+                ("body", "מתחזה"),
+            ],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("comment=check-email"));
+    let (_, page) = other.get_text(&post).await;
+    assert!(page.contains("עוד תגובה") && !page.contains("מתחזה"));
+    // Bad input: too long, empty, a bot.
+    let long = "א".repeat(5001);
+    let r = other
+        .post_form(
+            &format!("{post}/comments"),
+            &[("name", "x"), ("email", "x@example.org"), ("body", &long)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = other
+        .post_form(
+            &format!("{post}/comments"),
+            &[
+                ("name", "x"),
+                ("email", "x@example.org"),
+                ("body", "\u{202e} "),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = other
+        .post_form(
+            &format!("{post}/comments"),
+            &[
+                ("name", "bot"),
+                ("email", "bot@example.org"),
+                ("body", "buy"),
+                ("website", "x"),
+            ],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("comment=check-email"));
+    let (n,): (i64,) = kehilla_db::sqlx::query_as(
+        "SELECT COUNT(*) FROM commenters WHERE email = 'bot@example.org'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(n, 0);
+
+    // Boards: a thread and a reply, shown at once for a proven commenter.
+    let r = owner
+        .post_form(
+            "/orgs/yad/site/boards",
+            &[("title", "שאלות ותשובות"), ("description", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let board = format!("/o/yad/boards/{}", urlenc("שאלות-ותשובות"));
+    let r = visitor
+        .post_form(
+            &board,
+            &[
+                ("name", "רונית"),
+                ("email", "ronit@example.org"),
+                ("title", "איך מתנדבים?"),
+                ("body", "מה צריך לעשות?"),
+            ],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("comment=visible"));
+    let (_, list) = visitor.get_text(&board).await;
+    assert!(list.contains("איך מתנדבים?"));
+    let marker = "/boards/";
+    let thread = list
+        .match_indices(marker)
+        .map(|(i, _)| &list[i..])
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .find(|s| s.matches('/').count() == 3)
+        .unwrap();
+    let r = visitor
+        .post_form(
+            &format!("/o/yad{thread}"),
+            &[
+                ("name", "רונית"),
+                ("email", "ronit@example.org"),
+                ("body", "תשובה ראשונה"),
+            ],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("comment=visible"));
+    let (_, t) = visitor.get_text(&format!("/o/yad{thread}")).await;
+    assert!(t.contains("מה צריך לעשות?") && t.contains("תשובה ראשונה"));
+
+    // A ban hides the commenter's comments and refuses new ones.
+    let spammer = app.browser();
+    spammer
+        .post_form(
+            &format!("{post}/comments"),
+            &[
+                ("name", "spam"),
+                ("email", "spam@example.org"),
+                ("body", "cheap pills"),
+            ],
+        )
+        .await;
+    app.run_pending_jobs().await;
+    let link = verify_link(&sink, "spam@example.org");
+    spammer.post_form(&link, &[]).await;
+    let (_, queue) = owner.get_text("/orgs/yad/site/comments").await;
+    let row = queue
+        .split("data-comment=\"")
+        .find(|r| r.contains("cheap pills"))
+        .unwrap();
+    let id = &row[..row.find('"').unwrap()];
+    owner
+        .post_form(
+            "/orgs/yad/site/comments",
+            &[("comment", id), ("action", "ban")],
+        )
+        .await;
+    let r = spammer
+        .post_form(
+            &format!("{post}/comments"),
+            &[
+                ("name", "spam"),
+                ("email", "spam@example.org"),
+                ("body", "again"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("תגובות מהכתובת הזו אינן מתקבלות")
+    );
+    let (status,): (String,) =
+        kehilla_db::sqlx::query_as("SELECT status FROM comments WHERE body = 'cheap pills'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "hidden", "kept, not deleted");
+
+    // Five in ten minutes from one address (the impostor's try counts too): the sixth waits.
+    let r = visitor
+        .post_form(
+            &format!("{post}/comments"),
+            &[
+                ("name", "רונית"),
+                ("email", "ronit@example.org"),
+                ("body", "שישית"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.headers()["retry-after"], "600");
+    app.stop().await;
+}

@@ -721,11 +721,42 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Org(Edit),
             pages::site::mark_rsvp,
         )
+        .get("/orgs/{org}/site/comments", Org(Read), pages::site::queue)
+        .post(
+            "/orgs/{org}/site/comments",
+            Org(Edit),
+            pages::site::moderate,
+        )
+        .post(
+            "/orgs/{org}/site/boards",
+            Org(Edit),
+            pages::site::create_board,
+        )
+        .get("/c/verify/{token}", Public, pages::site::verify_page)
+        .post("/c/verify/{token}", Public, pages::site::verify)
         // The organization's public site (also on its own domain: see site_hosts).
         .get("/o/{slug}", Public, pages::site::home)
         .get("/o/{slug}/p/{post}", Public, pages::site::post)
         .post("/o/{slug}/p/{post}/rsvp", Public, pages::site::rsvp)
         .post("/o/{slug}/p/{post}/pledge", Public, pages::site::pledge)
+        .post(
+            "/o/{slug}/p/{post}/comments",
+            Public,
+            pages::site::post_comment,
+        )
+        .get("/o/{slug}/boards", Public, pages::site::boards)
+        .get("/o/{slug}/boards/{board}", Public, pages::site::board)
+        .post("/o/{slug}/boards/{board}", Public, pages::site::post_thread)
+        .get(
+            "/o/{slug}/boards/{board}/{thread}",
+            Public,
+            pages::site::thread,
+        )
+        .post(
+            "/o/{slug}/boards/{board}/{thread}",
+            Public,
+            pages::site::post_reply,
+        )
         .get("/o/{slug}/p/{post}/event.ics", Public, pages::site::ics)
         .get("/o/{slug}/pages/{page}", Public, pages::site::page)
         .get("/o/{slug}/topics/{topic}", Public, pages::site::topic)

@@ -83,6 +83,8 @@ fn site_path(path: &str) -> bool {
         || path.starts_with("/p/")
         || path.starts_with("/pages/")
         || path.starts_with("/topics/")
+        || path == "/boards"
+        || path.starts_with("/boards/")
         || path.starts_with("/feed.")
 }
 

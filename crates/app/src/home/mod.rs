@@ -2,6 +2,7 @@
 //! feeds.
 
 pub mod calls;
+pub mod discussions;
 pub mod events;
 pub mod feeds;
 pub mod site;

@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use kehilla_app::AppError;
+use kehilla_app::home::discussions as disc;
 use kehilla_app::home::events::{self as events_uc, EventView};
 use kehilla_app::home::feeds::{self, Feed};
 use kehilla_app::home::site::{self as site_uc, PostView, Site};
@@ -77,6 +78,9 @@ impl SiteChrome {
     }
     pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
         i18n::t_args(self.lang, key, &[(name, value.to_string())])
+    }
+    pub fn day(&self, ms: &i64) -> String {
+        self.date(&Some(*ms))
     }
     pub fn iso_ms(&self, ms: &i64) -> String {
         self.iso(&Some(*ms))
@@ -362,6 +366,10 @@ struct PostPage {
     rsvp: Option<String>,
     /// A call for volunteers: the public id of the sign-up form it shows.
     form: Option<String>,
+    /// Visible comments: (name, HTML, when).
+    comments: Vec<(String, String, i64)>,
+    /// What became of the visitor's comment (`visible`, `pending`, `check-email`).
+    posted: Option<String>,
 }
 
 impl PostPage {
@@ -382,6 +390,7 @@ impl PostPage {
 #[derive(Deserialize, Default)]
 pub struct PostQuery {
     rsvp: Option<String>,
+    comment: Option<String>,
 }
 
 pub async fn post(
@@ -419,12 +428,22 @@ pub async fn post(
         on_domain: domain.is_some(),
         site,
     };
+    let comments = kehilla_db::discussions::of_post(&st.db.pool, p.post.organization_id, p.post.id)
+        .await?
+        .into_iter()
+        .map(|k| (k.name, disc::body_html(&k.body), k.created_at))
+        .collect();
+    let posted = q
+        .comment
+        .filter(|c| ["visible", "pending", "check-email"].contains(&c.as_str()));
     let r = render(&PostPage {
         c,
         p,
         event,
         rsvp,
         form,
+        comments,
+        posted,
     });
     // A page with an RSVP form carries the visitor's CSRF token: not for shared caches.
     Ok(r)
@@ -942,4 +961,422 @@ pub async fn pledge(
     let p = kehilla_db::site::post(&st.db.pool, site.org.id, &post).await?;
     let pay = kehilla_app::home::calls::pledge(&st.db, &p, &f, ctx.lang).await?;
     Ok(Redirect::to(&pay).into_response())
+}
+
+// Discussions: comments under posts, boards and their threads, the emailed link, moderation.
+
+pub const COMMENTER_COOKIE: &str = "kehilla_commenter";
+
+async fn known_commenter(st: &AppState, headers: &axum::http::HeaderMap) -> Option<String> {
+    let all = crate::ctx::cookies(headers);
+    let v = all.iter().find(|(k, _)| k == COMMENTER_COOKIE)?;
+    disc::commenter_of_cookie(&st.db, &v.1).await
+}
+
+fn posted_word(p: &disc::Posted) -> &'static str {
+    match p {
+        disc::Posted::Visible => "visible",
+        disc::Posted::Pending => "pending",
+        disc::Posted::CheckEmail => "check-email",
+    }
+}
+
+fn prefix(domain: bool, slug: &str) -> String {
+    if domain {
+        String::new()
+    } else {
+        format!("/o/{slug}")
+    }
+}
+
+pub async fn post_comment(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    domain: Option<Extension<OnDomain>>,
+    headers: axum::http::HeaderMap,
+    Path((slug, post)): Path<(String, String)>,
+    Form(f): Form<disc::CommentInput>,
+) -> WebResult<Response> {
+    st.forms_by_ip
+        .check(&ctx.ip)
+        .map_err(AppError::RateLimited)?;
+    let site = load(&st, &slug).await?;
+    let p = kehilla_db::site::post(&st.db.pool, site.org.id, &post).await?;
+    let known = known_commenter(&st, &headers).await;
+    let posted = disc::comment(
+        &st.db,
+        site.org.id,
+        disc::Target::Post(&p),
+        &f,
+        known.as_deref(),
+        ctx.lang,
+    )
+    .await?;
+    if let Some(w) = &st.worker {
+        w.wake();
+    }
+    Ok(Redirect::to(&format!(
+        "{}/p/{}?comment={}#comments",
+        prefix(domain.is_some(), &site.org.slug),
+        site_uc::path_segment(&p.slug),
+        posted_word(&posted)
+    ))
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "site/boards.html")]
+struct BoardsPage {
+    c: SiteChrome,
+    boards: Vec<kehilla_db::discussions::Board>,
+    /// The board shown, with its threads: (public id, title, name, when).
+    board: Option<kehilla_db::discussions::Board>,
+    threads: Vec<kehilla_db::discussions::Comment>,
+    /// The thread shown: its first comment's HTML and its replies (name, HTML, when).
+    thread: Option<(kehilla_db::discussions::Comment, String)>,
+    replies: Vec<(String, String, i64)>,
+    posted: Option<String>,
+}
+
+impl BoardsPage {
+    fn board_link(&self, b: &kehilla_db::discussions::Board) -> String {
+        self.c
+            .link(&format!("/boards/{}", site_uc::path_segment(&b.slug)))
+    }
+    fn here_post(&self) -> String {
+        self.c.link(&self.c.here)
+    }
+    fn thread_link(&self, k: &kehilla_db::discussions::Comment) -> String {
+        match &self.board {
+            Some(b) => self.c.link(&format!(
+                "/boards/{}/{}",
+                site_uc::path_segment(&b.slug),
+                k.public_id
+            )),
+            None => String::new(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct BoardQuery {
+    comment: Option<String>,
+}
+
+async fn boards_page(
+    st: &AppState,
+    ctx: &Ctx,
+    domain: bool,
+    slug: &str,
+    board: Option<&str>,
+    thread: Option<&str>,
+    posted: Option<String>,
+) -> WebResult<Response> {
+    let site = load(st, slug).await?;
+    let org = site.org.id;
+    let boards = kehilla_db::discussions::boards(&st.db.pool, org).await?;
+    let board = match board {
+        Some(b) => Some(kehilla_db::discussions::board(&st.db.pool, org, b).await?),
+        None => None,
+    };
+    let threads = match (&board, thread) {
+        (Some(b), None) => kehilla_db::discussions::threads(&st.db.pool, org, b.id).await?,
+        _ => Vec::new(),
+    };
+    let (thread, replies) = match (&board, thread) {
+        (Some(b), Some(t)) => {
+            let k = kehilla_db::discussions::comment(&st.db.pool, org, t).await?;
+            if k.board_id != Some(b.id) || k.parent_id.is_some() || k.status != "visible" {
+                return Err(AppError::NotFound.into());
+            }
+            let replies = kehilla_db::discussions::replies(&st.db.pool, org, k.id)
+                .await?
+                .into_iter()
+                .map(|r| (r.name, disc::body_html(&r.body), r.created_at))
+                .collect();
+            let html = disc::body_html(&k.body);
+            (Some((k, html)), replies)
+        }
+        _ => (None, Vec::new()),
+    };
+    let here = match (&board, &thread) {
+        (Some(b), Some((k, _))) => {
+            format!("/boards/{}/{}", site_uc::path_segment(&b.slug), k.public_id)
+        }
+        (Some(b), None) => format!("/boards/{}", site_uc::path_segment(&b.slug)),
+        _ => "/boards".into(),
+    };
+    let title = match (&board, &thread) {
+        (_, Some((k, _))) => k.title.clone(),
+        (Some(b), None) => b.title.clone(),
+        _ => i18n::t(ctx.lang, "boards-title"),
+    };
+    let content_lang = site_uc::language_of(&title);
+    let c = SiteChrome {
+        lang: ctx.lang,
+        csrf: ctx.csrf.clone(),
+        canonical: site.url(&here),
+        here,
+        og_title: title.clone(),
+        title: format!("{title} · {}", site.org.name),
+        description: board
+            .as_ref()
+            .map(|b| b.description.clone())
+            .unwrap_or_default(),
+        og_type: "website",
+        image: site.logo_url.clone().map(|u| (u, site.org.name.clone())),
+        json_ld: ld(&ngo(&site)),
+        content_lang,
+        on_domain: domain,
+        site,
+    };
+    Ok(render(&BoardsPage {
+        c,
+        boards,
+        board,
+        threads,
+        thread,
+        replies,
+        posted: posted
+            .filter(|c| ["visible", "pending", "check-email", "verified"].contains(&c.as_str())),
+    }))
+}
+
+pub async fn boards(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    domain: Option<Extension<OnDomain>>,
+    Path(slug): Path<String>,
+    Query(q): Query<BoardQuery>,
+) -> WebResult<Response> {
+    boards_page(&st, &ctx, domain.is_some(), &slug, None, None, q.comment).await
+}
+
+pub async fn board(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    domain: Option<Extension<OnDomain>>,
+    Path((slug, board)): Path<(String, String)>,
+    Query(q): Query<BoardQuery>,
+) -> WebResult<Response> {
+    boards_page(
+        &st,
+        &ctx,
+        domain.is_some(),
+        &slug,
+        Some(&board),
+        None,
+        q.comment,
+    )
+    .await
+}
+
+pub async fn thread(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    domain: Option<Extension<OnDomain>>,
+    Path((slug, board, thread)): Path<(String, String, String)>,
+    Query(q): Query<BoardQuery>,
+) -> WebResult<Response> {
+    boards_page(
+        &st,
+        &ctx,
+        domain.is_some(),
+        &slug,
+        Some(&board),
+        Some(&thread),
+        q.comment,
+    )
+    .await
+}
+
+pub async fn post_thread(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    domain: Option<Extension<OnDomain>>,
+    headers: axum::http::HeaderMap,
+    Path((slug, board)): Path<(String, String)>,
+    Form(f): Form<disc::CommentInput>,
+) -> WebResult<Response> {
+    st.forms_by_ip
+        .check(&ctx.ip)
+        .map_err(AppError::RateLimited)?;
+    let site = load(&st, &slug).await?;
+    let b = kehilla_db::discussions::board(&st.db.pool, site.org.id, &board).await?;
+    let known = known_commenter(&st, &headers).await;
+    let posted = disc::comment(
+        &st.db,
+        site.org.id,
+        disc::Target::Board(b.id),
+        &f,
+        known.as_deref(),
+        ctx.lang,
+    )
+    .await?;
+    if let Some(w) = &st.worker {
+        w.wake();
+    }
+    Ok(Redirect::to(&format!(
+        "{}/boards/{}?comment={}",
+        prefix(domain.is_some(), &site.org.slug),
+        site_uc::path_segment(&b.slug),
+        posted_word(&posted)
+    ))
+    .into_response())
+}
+
+pub async fn post_reply(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    domain: Option<Extension<OnDomain>>,
+    headers: axum::http::HeaderMap,
+    Path((slug, board, thread)): Path<(String, String, String)>,
+    Form(f): Form<disc::CommentInput>,
+) -> WebResult<Response> {
+    st.forms_by_ip
+        .check(&ctx.ip)
+        .map_err(AppError::RateLimited)?;
+    let site = load(&st, &slug).await?;
+    let b = kehilla_db::discussions::board(&st.db.pool, site.org.id, &board).await?;
+    let k = kehilla_db::discussions::comment(&st.db.pool, site.org.id, &thread).await?;
+    if k.board_id != Some(b.id) || k.parent_id.is_some() || k.status != "visible" {
+        return Err(AppError::NotFound.into());
+    }
+    let known = known_commenter(&st, &headers).await;
+    let posted = disc::comment(
+        &st.db,
+        site.org.id,
+        disc::Target::Thread {
+            board: b.id,
+            parent: k.id,
+        },
+        &f,
+        known.as_deref(),
+        ctx.lang,
+    )
+    .await?;
+    if let Some(w) = &st.worker {
+        w.wake();
+    }
+    Ok(Redirect::to(&format!(
+        "{}/boards/{}/{}?comment={}#replies",
+        prefix(domain.is_some(), &site.org.slug),
+        site_uc::path_segment(&b.slug),
+        k.public_id,
+        posted_word(&posted)
+    ))
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "site/verify.html")]
+struct VerifyPage {
+    lang: Lang,
+    title: String,
+    text: String,
+    csrf: String,
+    action: String,
+    button: String,
+}
+
+/// The emailed link: a button, so that mail scanners that open links change nothing.
+pub async fn verify_page(
+    Extension(ctx): Extension<Ctx>,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    Ok(render(&VerifyPage {
+        title: i18n::t(ctx.lang, "comment-verify-title"),
+        text: i18n::t(ctx.lang, "comment-verify-text"),
+        csrf: ctx.csrf.clone(),
+        action: format!("/c/verify/{token}"),
+        button: i18n::t(ctx.lang, "comment-verify-button"),
+        lang: ctx.lang,
+    }))
+}
+
+pub async fn verify(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    let c = disc::verify(&st.db, &token).await?;
+    let org = kehilla_db::orgs::by_id(&st.db.pool, c.organization_id).await?;
+    let value = disc::cookie_for(&st.db, &c.public_id).await?;
+    let mut r = Redirect::to(&format!("/o/{}/boards?comment=verified", org.slug)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&ctx.cookie(COMMENTER_COOKIE, &value, Some(365 * 86_400)))
+    {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "site_comments.html")]
+struct QueuePage {
+    c: Chrome,
+    queue: Vec<(kehilla_db::discussions::Comment, String)>,
+    boards: Vec<kehilla_db::discussions::Board>,
+}
+
+pub async fn queue(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Query(q): Query<AdminQuery>,
+) -> WebResult<Response> {
+    let c = Chrome::new(&st, &ctx, Some(&org), "site", "comments-title")
+        .await?
+        .with_notice(q.done.as_deref());
+    let queue = kehilla_db::discussions::queue(&st.db.pool, org.0.org.id)
+        .await?
+        .into_iter()
+        .map(|k| {
+            let html = disc::body_html(&k.body);
+            (k, html)
+        })
+        .collect();
+    let boards = kehilla_db::discussions::boards(&st.db.pool, org.0.org.id).await?;
+    Ok(render(&QueuePage { c, queue, boards }))
+}
+
+#[derive(Deserialize)]
+pub struct ModerateForm {
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    action: String,
+}
+
+pub async fn moderate(
+    State(st): State<AppState>,
+    Extension(org): Extension<OrgCtx>,
+    Form(f): Form<ModerateForm>,
+) -> WebResult<Response> {
+    disc::moderate(&st.db, &org.0, &f.comment, &f.action).await?;
+    Ok(Redirect::to(&format!(
+        "/orgs/{}/site/comments?done=comment-moderated",
+        org.0.org.slug
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct BoardForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+}
+
+pub async fn create_board(
+    State(st): State<AppState>,
+    Extension(org): Extension<OrgCtx>,
+    Form(f): Form<BoardForm>,
+) -> WebResult<Response> {
+    disc::create_board(&st.db, &org.0, &f.title, &f.description).await?;
+    Ok(Redirect::to(&format!(
+        "/orgs/{}/site/comments?done=board-created",
+        org.0.org.slug
+    ))
+    .into_response())
 }
