@@ -188,7 +188,129 @@ async fn site_demo(tx: &mut kehilla_db::Tx, main: &orgs::Organization, by: i64) 
             site::save_page(&mut **tx, org, None, &slug, title, body, position).await?;
         }
     }
-    event_demo(tx, main, by).await
+    event_demo(tx, main, by).await?;
+    discussion_demo(tx, main.id).await
+}
+
+/// A discussion on the demo site: a board with a thread and replies, a comment under the newest
+/// post, and one comment waiting for a moderator.
+async fn discussion_demo(tx: &mut kehilla_db::Tx, org: i64) -> Result<()> {
+    use kehilla_db::discussions::{self as d, NewComment};
+    let board = d::create_board(
+        &mut **tx,
+        org,
+        "שאלות-ותשובות",
+        "שאלות ותשובות",
+        "שאלו אותנו ואת הקהילה על התנדבות, תרומות וחלוקה.",
+    )
+    .await?;
+    let mut people = Vec::new();
+    for (email, name) in [
+        ("shira.demo@example.org", "שירה"),
+        ("david.demo@example.org", "דוד"),
+        ("maya.demo@example.org", "Maya"),
+    ] {
+        let c = d::create_commenter(&mut **tx, org, email, name, None, "").await?;
+        d::mark_verified(&mut **tx, c.id).await?;
+        d::count_approved(&mut **tx, c.id).await?;
+        people.push(c.id);
+    }
+    let who = |i: usize| {
+        people
+            .get(i)
+            .copied()
+            .ok_or(AppError::Internal("demo".into()))
+    };
+    let comment = |post: Option<i64>,
+                   parent: Option<i64>,
+                   title: &'static str,
+                   by: i64,
+                   body: &'static str,
+                   status: &'static str| NewComment {
+        post_id: post,
+        board_id: if post.is_some() { None } else { Some(board.id) },
+        parent_id: parent,
+        title,
+        commenter_id: by,
+        body,
+        status,
+    };
+    let thread = d::add_comment(
+        &mut **tx,
+        org,
+        &comment(
+            None,
+            None,
+            "אפשר להתנדב עם ילדים?",
+            who(0)?,
+            "יש לי שני ילדים בני 9 ו־12. אפשר להגיע איתם לאריזה?",
+            "visible",
+        ),
+    )
+    .await?;
+    let thread_id = d::comment(&mut **tx, org, &thread).await?.id;
+    d::add_comment(
+        &mut **tx,
+        org,
+        &comment(
+            None,
+            Some(thread_id),
+            "",
+            who(1)?,
+            "בטח! באתי עם הבת שלי בחנוכה, היא עדיין מדברת על זה.",
+            "visible",
+        ),
+    )
+    .await?;
+    d::add_comment(
+        &mut **tx,
+        org,
+        &comment(
+            None,
+            Some(thread_id),
+            "",
+            who(2)?,
+            "Kids are welcome from age 8 with a parent — see you Friday!",
+            "visible",
+        ),
+    )
+    .await?;
+    let newest: Option<(i64,)> = kehilla_db::sqlx::query_as(
+        "SELECT id FROM posts WHERE organization_id = $1 AND status = 'published' \
+         ORDER BY published_at DESC LIMIT 1",
+    )
+    .bind(org)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some((post,)) = newest {
+        d::add_comment(
+            &mut **tx,
+            org,
+            &comment(
+                Some(post),
+                None,
+                "",
+                who(1)?,
+                "כל הכבוד לכל המתנדבים! 👏",
+                "visible",
+            ),
+        )
+        .await?;
+        d::add_comment(
+            &mut **tx,
+            org,
+            &comment(
+                Some(post),
+                None,
+                "",
+                who(2)?,
+                "Where can I drop off winter coats?",
+                "pending",
+            ),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// An upcoming event on the demo site, announced two days ago: a food-packing day in twelve

@@ -579,6 +579,11 @@ async fn the_demo_organization_has_a_site_with_posts_pages_and_feeds() {
     assert!(event.contains("id=\"places-left\""), "{event}");
     let r = visitor.get(&format!("{path}/event.ics")).await;
     assert_eq!(r.status(), StatusCode::OK);
+    // A discussion.
+    let (_, board) = visitor
+        .get_text(&format!("/o/yad-beyad/boards/{}", urlenc("שאלות-ותשובות")))
+        .await;
+    assert!(board.contains("אפשר להתנדב עם ילדים?"));
     app.stop().await;
 }
 
