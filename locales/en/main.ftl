@@ -812,7 +812,6 @@ done-channel-saved = The channel was saved.
 done-channel-deleted = The channel was deleted.
 done-studio-settings-saved = The Studio settings were saved.
 error-post-wrong-status = The post is not in a state that allows this (someone may have acted on it first). Reload the page.
-error-post-no-channels = Choose at least one channel first.
 error-post-needs-approval = This post must be approved before it is scheduled.
 error-post-has-problems = A channel's version has problems (see the red notes). Fix them before scheduling.
 error-approve-own-post = You cannot approve your own post; another editor must.

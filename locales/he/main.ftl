@@ -818,7 +818,6 @@ done-channel-saved = הערוץ נשמר.
 done-channel-deleted = הערוץ נמחק.
 done-studio-settings-saved = הגדרות הסטודיו נשמרו.
 error-post-wrong-status = הפוסט לא במצב שמאפשר את זה (ייתכן שמישהו אחר פעל עליו קודם). טענו את העמוד מחדש.
-error-post-no-channels = בחרו קודם לפחות ערוץ אחד.
 error-post-needs-approval = צריך לאשר את הפוסט לפני שמתזמנים אותו.
 error-post-has-problems = בגרסה של אחד הערוצים יש בעיות (ראו את ההערות באדום). תקנו אותן לפני התזמון.
 error-approve-own-post = אי אפשר לאשר פוסט שכתבת; עורך אחר צריך לאשר.

@@ -635,6 +635,15 @@ pub async fn dispatch_round(db: &crate::Db, now: i64, limit: i64, kind: &str) ->
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
+    // A post for no network is published on the organization's own site alone, at its time.
+    sqlx::query(crate::sql!(
+        "UPDATE posts SET status = 'published', published_at = $1, updated_at = $1 \
+         WHERE id IN ({ids}) AND status = 'scheduled' \
+         AND NOT EXISTS (SELECT 1 FROM post_variants v WHERE v.post_id = posts.id)"
+    ))
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
     let made: Vec<(i64, i64)> = sqlx::query_as(crate::sql!(
         "SELECT id, organization_id FROM publications WHERE post_id IN ({ids}) AND state = 'pending'"
     ))

@@ -1408,3 +1408,48 @@ async fn visitors_discuss_after_proving_their_address_and_moderators_keep_order(
     assert_eq!(r.headers()["retry-after"], "600");
     app.stop().await;
 }
+
+/// A post for no network is the site's alone: scheduled, it is published there at its time.
+#[tokio::test]
+async fn a_post_for_no_network_is_published_on_the_site_at_its_time() {
+    let app = TestApp::spawn().await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let token = owner.create_token("yad", "write").await;
+    let api = reqwest::Client::new();
+    let v: Value = api
+        .post(app.url("/api/v1/orgs/yad/posts"))
+        .bearer_auth(&token)
+        .json(
+            &json!({"kind": "story", "title": "רק באתר", "body": "פוסט לאתר בלבד.",
+                      "scheduled_at": "2099-03-01T10:00"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = v["id"].as_str().unwrap();
+    let r = api
+        .post(app.url(&format!("/api/v1/orgs/yad/posts/{id}/actions")))
+        .bearer_auth(&token)
+        .json(&json!({"action": "schedule"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let path = format!("/o/yad/p/{}", urlenc(v["slug"].as_str().unwrap()));
+    assert_eq!(
+        app.browser().get(&path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // Its time comes (2099-03-01 10:00 in Jerusalem).
+    let later = 4_076_060_400_000_i64 + 86_400_000;
+    kehilla_app::publishing::dispatch_due(&app.db, later)
+        .await
+        .unwrap();
+    let (s, page) = app.browser().get_text(&path).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("פוסט לאתר בלבד."));
+    app.stop().await;
+}

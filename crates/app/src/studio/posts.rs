@@ -538,12 +538,6 @@ pub async fn submit(db: &Db, by: &OrgMember, public_id: &str) -> Result<String> 
     if !can_edit(by, &p) {
         return Err(AppError::Forbidden);
     }
-    if studio::variants(&db.pool, by.org.id, p.id)
-        .await?
-        .is_empty()
-    {
-        return Err(AppError::Conflict("post-no-channels"));
-    }
     let needs = needs_approval(db, &p).await?;
     let mut tx = db.begin().await?;
     let to = if needs { "review" } else { "approved" };
@@ -675,12 +669,6 @@ pub async fn schedule(db: &Db, by: &OrgMember, public_id: &str, at: Option<i64>)
     } else {
         &["draft", "changes", "approved", "scheduled"]
     };
-    if studio::variants(&db.pool, by.org.id, p.id)
-        .await?
-        .is_empty()
-    {
-        return Err(AppError::Conflict("post-no-channels"));
-    }
     if !check(db, &p).await?.iter().all(VariantCheck::ok) {
         return Err(AppError::Conflict("post-has-problems"));
     }
