@@ -226,12 +226,12 @@ async fn load(st: &AppState, slug: &str) -> WebResult<Site> {
     Ok(site_uc::load(&st.db, &st.settings.base_url(), slug).await?)
 }
 
-/// The site's pages are public and the same for everyone in a language: caches may keep
-/// them a minute.
+/// The site's pages may be kept a minute by the visitor's browser; not by shared caches, since
+/// each carries the visitor's CSRF token (the language switch).
 fn public(mut r: Response) -> Response {
     r.headers_mut().insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=60"),
+        HeaderValue::from_static("private, max-age=60"),
     );
     r.headers_mut().insert(
         header::VARY,
