@@ -91,6 +91,7 @@ impl Registry {
         r.add(crate::messaging::send::SendJob);
         r.add(crate::home::events::EventMessageJob);
         r.add(crate::home::discussions::VerifyMail);
+        r.add(crate::home::activitypub::DeliverJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

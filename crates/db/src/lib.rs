@@ -9,6 +9,7 @@
 //! Errors: every function returns [`DbError`]; the web layer maps `NotFound`/`Conflict` to 404/409
 //! and logs everything else as an internal error without showing it.
 
+pub mod activitypub;
 pub mod audit;
 pub mod automations;
 pub mod consent;

@@ -187,7 +187,12 @@ pub async fn start(
         .map_err(|e| StartError(format!("cannot read the listening address: {e}")))?;
     let (tx, rx) = watch::channel(false);
     if let Some(w) = &worker {
-        tokio::spawn(dispatcher(state.db.clone(), w.clone(), rx.clone()));
+        tokio::spawn(dispatcher(
+            state.db.clone(),
+            w.clone(),
+            state.settings.base_url(),
+            rx.clone(),
+        ));
     }
     let worker_task = worker.map(|w| tokio::spawn(w.run(rx.clone(), grace)));
     if let Some(addr) = settings_inbound.as_deref().filter(|a| !a.trim().is_empty()) {
@@ -233,7 +238,7 @@ pub async fn start(
 /// Every few seconds, hands the scheduled posts whose time has come to publishing, and wakes
 /// the worker. Every server runs it; publications and job keys are unique, so a post is
 /// handed over once whichever server gets there first.
-async fn dispatcher(db: Db, worker: Worker, mut stop: watch::Receiver<bool>) {
+async fn dispatcher(db: Db, worker: Worker, base: String, mut stop: watch::Receiver<bool>) {
     let mut tick: u64 = 0;
     loop {
         // Once a minute: tokens about to expire are renewed, the team is warned about channels
@@ -258,6 +263,12 @@ async fn dispatcher(db: Db, worker: Worker, mut stop: watch::Receiver<bool>) {
                 Ok(n) if n > 0 => worker.wake(),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "running automations failed"),
+            }
+            // Newly published posts go to the organizations' fediverse followers.
+            match kehilla_app::home::activitypub::tick(&db, &base).await {
+                Ok(n) if n > 0 => worker.wake(),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "queueing fediverse deliveries failed"),
             }
             // Event reminders and thank-yous that are due.
             match kehilla_app::home::events::tick(&db, now).await {

@@ -14,6 +14,7 @@
 mod support;
 
 mod accounts;
+mod activitypub;
 mod api;
 mod bluesky;
 mod browser;

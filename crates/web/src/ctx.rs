@@ -205,8 +205,9 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
     // Public forms (posted from the organization's own site), the preference centre and
     // one-click unsubscribe (RFC 8058: no cookie) act on a form id or a signed link, never on
     // the session, so there is nothing for another site to forge. Gateway webhooks (`/hooks/`)
-    // are signed or carry their secret in the address.
-    let cookieless = ["/f/", "/p/", "/u/", "/hooks/"]
+    // are signed or carry their secret in the address; ActivityPub deliveries (`/ap/`) carry
+    // HTTP signatures.
+    let cookieless = ["/f/", "/p/", "/u/", "/hooks/", "/ap/"]
         .iter()
         .any(|p| path.starts_with(p));
     let mut req = req;

@@ -734,6 +734,31 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         )
         .get("/c/verify/{token}", Public, pages::site::verify_page)
         .post("/c/verify/{token}", Public, pages::site::verify)
+        .post(
+            "/orgs/{org}/site/fediverse/follow",
+            Org(Admin),
+            pages::activitypub::follow,
+        )
+        // ActivityPub and WebFinger: for other servers; deliveries are signed.
+        .get(
+            "/.well-known/webfinger",
+            Public,
+            pages::activitypub::webfinger,
+        )
+        .get("/ap/o/{slug}", Public, pages::activitypub::actor)
+        .get(
+            "/ap/o/{slug}/followers",
+            Public,
+            pages::activitypub::followers,
+        )
+        .get("/ap/o/{slug}/outbox", Public, pages::activitypub::outbox)
+        .get(
+            "/ap/o/{slug}/posts/{post}",
+            Public,
+            pages::activitypub::object,
+        )
+        .post("/ap/o/{slug}/inbox", Public, pages::activitypub::inbox)
+        .post("/ap/inbox", Public, pages::activitypub::inbox)
         // The organization's public site (also on its own domain: see site_hosts).
         .get("/o/{slug}", Public, pages::site::home)
         .get("/o/{slug}/p/{post}", Public, pages::site::post)

@@ -2,6 +2,7 @@
 //! `base.html` and carries a [`Chrome`]: language, CSRF token, the user's organizations.
 
 pub mod accounts;
+pub mod activitypub;
 pub mod areas;
 pub mod automations;
 pub mod calendar;

@@ -588,6 +588,9 @@ struct SettingsPage {
     events: Vec<(String, String, String)>,
     /// Pledges per appeal: (title, count, total as "₪1,234.50").
     pledges: Vec<(String, i64, String)>,
+    /// The organization on the fediverse: its handle and how many follow it.
+    handle: String,
+    followers: i64,
 }
 
 impl SettingsPage {
@@ -664,8 +667,17 @@ pub async fn settings_page(
             (t, n, shekels(total))
         })
         .collect();
+    let base = st.settings.base_url();
+    let handle = format!(
+        "@{}@{}",
+        org.0.org.slug,
+        kehilla_app::home::activitypub::host(&base)
+    );
+    let followers = kehilla_db::activitypub::follower_count(&st.db.pool, org.0.org.id).await?;
     Ok(render(&SettingsPage {
         c,
+        handle,
+        followers,
         events,
         pledges,
         links: site_uc::links_text(&site.links),

@@ -1,0 +1,344 @@
+//! ActivityPub between two Kehilla instances on loopback, with real HTTP signatures: one
+//! organization follows another, is accepted, receives its post, replies, sees the edit and
+//! the deletion; forged, replayed and misdirected deliveries are refused.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{Backend, TestApp};
+
+async fn instance(slug: &str) -> (TestApp, crate::support::Browser) {
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
+    let owner = app.set_up(slug, &format!("owner@{slug}.example")).await;
+    (app, owner)
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let (n,): (i64,) = kehilla_db::sqlx::query_as(kehilla_db::sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    n
+}
+
+/// A signed POST of `activity` to `inbox`, as `org` of `from` signs it (optionally spoiled).
+async fn deliver_signed(
+    from: &TestApp,
+    org: i64,
+    slug: &str,
+    inbox: &str,
+    activity: &Value,
+    spoil: bool,
+) -> reqwest::Response {
+    let (_, key) = kehilla_app::home::activitypub::keys(&from.db, &from.settings, org)
+        .await
+        .unwrap();
+    let body = serde_json::to_vec(activity).unwrap();
+    let key_id = format!(
+        "{}#main-key",
+        kehilla_app::home::activitypub::actor_url(&from.base, slug)
+    );
+    let mut headers =
+        kehilla_app::home::activitypub::sign(&key, &key_id, "POST", inbox, Some(&body)).unwrap();
+    if spoil {
+        for (k, v) in headers.iter_mut() {
+            if k == "signature" {
+                *v = v.replace("signature=\"", "signature=\"AAAA");
+            }
+        }
+    }
+    let mut req = reqwest::Client::new()
+        .post(inbox)
+        .header("content-type", "application/activity+json");
+    for (k, v) in &headers {
+        req = req.header(k.as_str(), v.as_str());
+    }
+    req.body(body).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn two_instances_federate_follow_deliver_reply_edit_and_delete() {
+    let (a, a_owner) = instance("yad").await;
+    let (b, b_owner) = instance("green").await;
+    let a_host = kehilla_app::home::activitypub::host(&a.base);
+
+    // WebFinger and the actor.
+    let wf: Value = reqwest::get(a.url(&format!(
+        "/.well-known/webfinger?resource=acct:yad@{a_host}"
+    )))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let actor = a.url("/ap/o/yad");
+    assert_eq!(wf["links"][0]["href"], actor.as_str());
+    let doc: Value = reqwest::Client::new()
+        .get(&actor)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["type"], "Organization");
+    assert_eq!(doc["preferredUsername"], "yad");
+    assert!(
+        doc["publicKey"]["publicKeyPem"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----")
+    );
+    let r = reqwest::get(a.url(&format!(
+        "/.well-known/webfinger?resource=acct:nobody@{a_host}"
+    )))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // B's organization follows A's: Follow → Accept, both signed, no approval.
+    let r = b_owner
+        .post_form(
+            "/orgs/green/site/fediverse/follow",
+            &[("handle", &format!("@yad@{a_host}"))],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    b.run_pending_jobs().await;
+    assert_eq!(count(&a, "SELECT COUNT(*) FROM ap_followers").await, 1);
+    a.run_pending_jobs().await;
+    assert_eq!(
+        count(&b, "SELECT COUNT(*) FROM ap_following WHERE accepted = 1").await,
+        1
+    );
+    let (_, admin) = a_owner.get_text("/orgs/yad/site").await;
+    assert!(
+        admin.contains("id=\"fedi-followers\">1 עוקבים"),
+        "the follower count"
+    );
+
+    // A publishes: the post reaches B, signed.
+    let token = a_owner.create_token("yad", "write").await;
+    let v: Value = reqwest::Client::new()
+        .post(a.url("/api/v1/orgs/yad/posts"))
+        .bearer_auth(&token)
+        .json(&json!({"kind": "story", "title": "300 סלי מזון",
+                      "body": "120 מתנדבים ארזו 300 סלי מזון. #התנדבות #חיפה"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let post_id = v["id"].as_str().unwrap().to_string();
+    kehilla_db::sqlx::query(
+        "UPDATE posts SET status = 'published', published_at = $1 WHERE public_id = $2",
+    )
+    .bind(kehilla_db::now_ms())
+    .bind(&post_id)
+    .execute(&a.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        kehilla_app::home::activitypub::tick(&a.db, &a.base)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        kehilla_app::home::activitypub::tick(&a.db, &a.base)
+            .await
+            .unwrap(),
+        0,
+        "sent once"
+    );
+    a.run_pending_jobs().await;
+    let items = kehilla_db::activitypub::items(&b.db.pool, 1).await.unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0].kind, "post");
+    assert!(items[0].content.contains("120 מתנדבים ארזו"));
+    let object_id = items[0].object_id.clone();
+    // The object as A serves it: a Note with its hashtags and language.
+    let note: Value = reqwest::Client::new()
+        .get(&object_id)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(note["type"], "Note");
+    assert!(note["contentMap"]["he"].is_string());
+    let tags: Vec<&str> = note["tag"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, vec!["#התנדבות", "#חיפה"]);
+
+    // B replies: the reply reaches A, for its Inbox.
+    let green = kehilla_db::orgs::by_slug(&b.db.pool, "green")
+        .await
+        .unwrap()
+        .unwrap();
+    kehilla_app::home::activitypub::reply(
+        &b.db,
+        &b.settings,
+        &b.base,
+        &green,
+        &object_id,
+        &actor,
+        "כל הכבוד! <b>תודה</b>",
+    )
+    .await
+    .unwrap();
+    b.run_pending_jobs().await;
+    let yad = kehilla_db::orgs::by_slug(&a.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    let a_items = kehilla_db::activitypub::items(&a.db.pool, yad.id)
+        .await
+        .unwrap();
+    assert_eq!(a_items.len(), 1);
+    assert_eq!(a_items[0].kind, "reply");
+    assert!(a_items[0].post_id.is_some());
+    assert_eq!(a_items[0].content, "כל הכבוד! <b>תודה</b>");
+
+    // An edit and a deletion follow.
+    kehilla_db::sqlx::query(
+        "UPDATE posts SET body = '120 מתנדבים ארזו 320 סלי מזון.', updated_at = updated_at + 1000 \
+         WHERE public_id = $1",
+    )
+    .bind(&post_id)
+    .execute(&a.db.pool)
+    .await
+    .unwrap();
+    let p = kehilla_db::studio::post(&a.db.pool, yad.id, &post_id)
+        .await
+        .unwrap();
+    kehilla_app::home::activitypub::send_post(&a.db, &a.base, &yad, &p, "Update")
+        .await
+        .unwrap();
+    a.run_pending_jobs().await;
+    let items = kehilla_db::activitypub::items(&b.db.pool, green.id)
+        .await
+        .unwrap();
+    assert!(items[0].content.contains("320 סלי מזון"), "{items:?}");
+    kehilla_app::home::activitypub::send_post(&a.db, &a.base, &yad, &p, "Delete")
+        .await
+        .unwrap();
+    a.run_pending_jobs().await;
+    let items = kehilla_db::activitypub::items(&b.db.pool, green.id)
+        .await
+        .unwrap();
+    assert_eq!(items[0].deleted, 1);
+    assert!(items[0].content.is_empty());
+
+    // A like, signed by B: counted once; the same again is a replay; a spoiled signature, a
+    // like of nothing here and an activity in someone else's name are refused.
+    let inbox = a.url("/ap/inbox");
+    let like = json!({"@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#likes/1", b.url("/ap/o/green")), "type": "Like",
+        "actor": b.url("/ap/o/green"), "object": object_id});
+    let r = deliver_signed(&b, green.id, "green", &inbox, &like, false).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    assert_eq!(
+        count(&a, "SELECT COUNT(*) FROM ap_items WHERE kind = 'like'").await,
+        1
+    );
+    let r = deliver_signed(&b, green.id, "green", &inbox, &like, false).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "a replay");
+    let mut other = like.clone();
+    other["id"] = json!(format!("{}#likes/2", b.url("/ap/o/green")));
+    let r = deliver_signed(&b, green.id, "green", &inbox, &other, true).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "a spoiled signature");
+    let mut nothing = other.clone();
+    nothing["object"] = json!(a.url("/ap/o/yad/posts/nothing"));
+    let r = deliver_signed(&b, green.id, "green", &inbox, &nothing, false).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "a like of nothing here");
+    let mut impostor = other.clone();
+    impostor["id"] = json!(format!("{}#likes/3", b.url("/ap/o/green")));
+    impostor["actor"] = json!(a.url("/ap/o/yad"));
+    let r = deliver_signed(&b, green.id, "green", &inbox, &impostor, false).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "in someone else's name"
+    );
+    let r = reqwest::Client::new()
+        .post(&inbox)
+        .header("content-type", "application/activity+json")
+        .body(serde_json::to_vec(&other).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "unsigned");
+
+    // Undo Follow: B no longer follows.
+    let undo = json!({"@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#undo/1", b.url("/ap/o/green")), "type": "Undo",
+        "actor": b.url("/ap/o/green"),
+        "object": {"type": "Follow", "actor": b.url("/ap/o/green"), "object": actor}});
+    let r = deliver_signed(&b, green.id, "green", &inbox, &undo, false).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    assert_eq!(count(&a, "SELECT COUNT(*) FROM ap_followers").await, 0);
+    a.stop().await;
+    b.stop().await;
+}
+
+/// A server that keeps failing is paused: its deliveries end at once instead of retrying.
+#[tokio::test]
+async fn a_paused_server_is_not_retried() {
+    let (a, _owner) = instance("yad").await;
+    let yad = kehilla_db::orgs::by_slug(&a.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    kehilla_db::activitypub::add_follower(
+        &a.db.pool,
+        yad.id,
+        "http://127.0.0.1:9/ap/o/gone",
+        "http://127.0.0.1:9/ap/o/gone/inbox",
+        "",
+    )
+    .await
+    .unwrap();
+    for _ in 0..kehilla_app::home::activitypub::PAUSE_AFTER {
+        kehilla_db::activitypub::server_failed(
+            &a.db.pool,
+            "127.0.0.1:9",
+            "connection refused",
+            kehilla_app::home::activitypub::PAUSE_AFTER,
+            kehilla_db::now_ms() + 3_600_000,
+        )
+        .await
+        .unwrap();
+    }
+    let activity = json!({"id": "http://x/1", "type": "Create"});
+    kehilla_app::home::activitypub::deliver(
+        &a.db,
+        yad.id,
+        &activity,
+        &["http://127.0.0.1:9/ap/o/gone/inbox".to_string()],
+    )
+    .await
+    .unwrap();
+    a.run_pending_jobs().await;
+    let (status, error): (String, String) =
+        kehilla_db::sqlx::query_as("SELECT status, last_error FROM jobs WHERE kind = 'ap.deliver'")
+            .fetch_one(&a.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "dead");
+    assert!(error.contains("paused"), "{error}");
+    a.stop().await;
+}
