@@ -397,3 +397,24 @@ pub async fn server_ok<'c, E: Executor<'c, Database = Any>>(e: E, host: &str) ->
     .await?;
     Ok(())
 }
+
+/// What the fediverse and the site's visitors did with a post: (likes, boosts, replies,
+/// visible comments on the site).
+pub async fn post_figures<'c, E: Executor<'c, Database = Any> + Copy>(
+    e: E,
+    post: i64,
+) -> Result<(i64, i64, i64, i64)> {
+    let count = |sql: &'static str| async move {
+        let (n,): (i64,) = sqlx::query_as(sql).bind(post).fetch_one(e).await?;
+        Ok::<i64, crate::DbError>(n)
+    };
+    Ok((
+        count("SELECT COUNT(*) FROM ap_items WHERE post_id = $1 AND kind = 'like'").await?,
+        count("SELECT COUNT(*) FROM ap_items WHERE post_id = $1 AND kind = 'boost'").await?,
+        count(
+            "SELECT COUNT(*) FROM ap_items WHERE post_id = $1 AND kind = 'reply' AND deleted = 0",
+        )
+        .await?,
+        count("SELECT COUNT(*) FROM comments WHERE post_id = $1 AND status = 'visible'").await?,
+    ))
+}

@@ -238,6 +238,9 @@ struct EditPage {
     next_slots: Vec<(String, String)>,
     /// Each channel's publication: (channel name, channel id, can be removed, publication).
     publications: Vec<(String, String, bool, kehilla_db::publishing::Publication)>,
+    /// A published post on the organization's own site: its address and figures (fediverse
+    /// likes, boosts, replies; site comments).
+    on_site: Option<(String, (i64, i64, i64, i64))>,
     error: Option<String>,
 }
 
@@ -442,8 +445,16 @@ async fn edit_page(
             publications.push((ch.name.clone(), ch.public_id.clone(), removable, x));
         }
     }
+    let mut on_site = None;
+    if let Some(p) = post.as_ref().filter(|p| p.status == "published") {
+        let site =
+            kehilla_app::home::site::load(&st.db, &st.settings.base_url(), &o.org.slug).await?;
+        let figures = kehilla_db::activitypub::post_figures(&st.db.pool, p.id).await?;
+        on_site = Some((site.post_url(p), figures));
+    }
     Ok(render(&EditPage {
         publications,
+        on_site,
         c,
         f,
         post,
