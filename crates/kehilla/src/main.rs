@@ -346,12 +346,20 @@ enum Command {
     /// Background jobs
     #[command(subcommand)]
     Jobs(JobsCommand),
-    /// Import people from a CSV or XLSX file into an organization, columns guessed from the headers
-    Import {
-        file: PathBuf,
+    /// Write an organization's archive (data, media files, a static copy of its site) to FILE
+    Export {
         /// The organization's short name
         #[arg(long)]
         org: String,
+        file: PathBuf,
+    },
+    /// Import an organization's archive (made by `kehilla export`), or people from a CSV or XLSX
+    /// file into an organization (`--org`), columns guessed from the headers
+    Import {
+        file: PathBuf,
+        /// The organization's short name: where people go; for an archive, a new short name
+        #[arg(long)]
+        org: Option<String>,
         /// Record consent for this channel (email, sms, whatsapp) …
         #[arg(long, requires_all = ["consent_purpose", "consent_basis"])]
         consent_channel: Option<String>,
@@ -460,6 +468,24 @@ async fn run(cli: Cli) -> Result<(), StartError> {
             println!("restored from {}", file.display());
             Ok(())
         }
+        Command::Export { org, file } => {
+            let db = open_and_migrate(&settings).await?;
+            let storage = kehilla_app::studio::media::Storage::from_settings(&settings);
+            let (rows, files) = kehilla_app::home::archive::export(
+                &db,
+                &storage,
+                &settings.base_url(),
+                &org,
+                &file,
+            )
+            .await
+            .map_err(|e| StartError(format!("the export failed: {e}")))?;
+            println!(
+                "archive of {org} written to {}: {rows} rows, {files} files",
+                file.display()
+            );
+            Ok(())
+        }
         Command::Import {
             file,
             org,
@@ -468,6 +494,18 @@ async fn run(cli: Cli) -> Result<(), StartError> {
             consent_basis,
         } => {
             let db = open_and_migrate(&settings).await?;
+            if kehilla_app::home::archive::is_archive(&file) {
+                let storage = kehilla_app::studio::media::Storage::from_settings(&settings);
+                let (slug, rows) =
+                    kehilla_app::home::archive::import(&db, &storage, &file, org.as_deref())
+                        .await
+                        .map_err(|e| StartError(format!("the archive was not imported: {e}")))?;
+                println!("imported {} as {slug}: {rows} rows", file.display());
+                return Ok(());
+            }
+            let org = org.ok_or_else(|| {
+                StartError("--org names the organization the people go to".into())
+            })?;
             let basis = consent_channel.map(|channel| kehilla_app::people::import::Basis {
                 channel,
                 purpose: consent_purpose.unwrap_or_default(),

@@ -16,6 +16,7 @@ mod support;
 mod accounts;
 mod activitypub;
 mod api;
+mod archive;
 mod bluesky;
 mod browser;
 mod isolation;

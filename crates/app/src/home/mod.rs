@@ -2,6 +2,7 @@
 //! feeds.
 
 pub mod activitypub;
+pub mod archive;
 pub mod calls;
 pub mod discussions;
 pub mod events;
