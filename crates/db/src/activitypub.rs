@@ -418,3 +418,27 @@ pub async fn post_figures<'c, E: Executor<'c, Database = Any> + Copy>(
         count("SELECT COUNT(*) FROM comments WHERE post_id = $1 AND status = 'visible'").await?,
     ))
 }
+
+/// Posts sent before and corrected since (their newest version not sent): (organization, post).
+pub async fn corrected<'c, E: Executor<'c, Database = Any>>(e: E) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT p.organization_id, p.id FROM posts p JOIN ap_outbox c ON c.post_id = p.id \
+         AND c.activity = 'Create' WHERE p.status = 'published' AND p.updated_at > c.created_at \
+         AND NOT EXISTS (SELECT 1 FROM ap_outbox u WHERE u.post_id = p.id \
+         AND u.activity = 'Update' AND u.version = p.updated_at) ORDER BY p.id LIMIT 500",
+    )
+    .fetch_all(e)
+    .await?)
+}
+
+/// Posts sent before and withdrawn since, not yet deleted: (organization, post).
+pub async fn withdrawn<'c, E: Executor<'c, Database = Any>>(e: E) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT p.organization_id, p.id FROM posts p WHERE p.status = 'withdrawn' \
+         AND EXISTS (SELECT 1 FROM ap_outbox c WHERE c.post_id = p.id AND c.activity = 'Create') \
+         AND NOT EXISTS (SELECT 1 FROM ap_outbox d WHERE d.post_id = p.id AND d.activity = 'Delete') \
+         ORDER BY p.id LIMIT 500",
+    )
+    .fetch_all(e)
+    .await?)
+}

@@ -213,36 +213,45 @@ async fn two_instances_federate_follow_deliver_reply_edit_and_delete() {
     assert!(a_items[0].post_id.is_some());
     assert_eq!(a_items[0].content, "כל הכבוד! <b>תודה</b>");
 
-    // An edit and a deletion follow.
-    kehilla_db::sqlx::query(
-        "UPDATE posts SET body = '120 מתנדבים ארזו 320 סלי מזון.', updated_at = updated_at + 1000 \
-         WHERE public_id = $1",
-    )
-    .bind(&post_id)
-    .execute(&a.db.pool)
-    .await
-    .unwrap();
-    let p = kehilla_db::studio::post(&a.db.pool, yad.id, &post_id)
-        .await
-        .unwrap();
-    kehilla_app::home::activitypub::send_post(&a.db, &a.base, &yad, &p, "Update")
-        .await
-        .unwrap();
+    // A correction and a withdrawal, made in the Studio, follow.
+    let r = a_owner
+        .post_form(
+            &format!("/orgs/yad/studio/posts/{post_id}/action"),
+            &[
+                ("action", "correct"),
+                ("title", "300 סלי מזון"),
+                ("body", "120 מתנדבים ארזו 320 סלי מזון."),
+            ],
+        )
+        .await;
+    assert!(
+        crate::support::location(&r).contains("done=post-corrected"),
+        "{}",
+        crate::support::location(&r)
+    );
+    assert_eq!(
+        kehilla_app::home::activitypub::tick(&a.db, &a.base)
+            .await
+            .unwrap(),
+        1,
+        "an Update"
+    );
     a.run_pending_jobs().await;
     let items = kehilla_db::activitypub::items(&b.db.pool, green.id)
         .await
         .unwrap();
     assert!(items[0].content.contains("320 סלי מזון"), "{items:?}");
-    kehilla_app::home::activitypub::send_post(&a.db, &a.base, &yad, &p, "Delete")
-        .await
-        .unwrap();
-    a.run_pending_jobs().await;
-    let items = kehilla_db::activitypub::items(&b.db.pool, green.id)
-        .await
-        .unwrap();
-    assert_eq!(items[0].deleted, 1);
-    assert!(items[0].content.is_empty());
-
+    let (_, page) = a
+        .browser()
+        .get_text(&format!(
+            "/o/yad/p/{}",
+            crate::support::urlenc(v["slug"].as_str().unwrap())
+        ))
+        .await;
+    assert!(
+        page.contains("320 סלי מזון"),
+        "the site shows the correction"
+    );
     // A like, signed by B: counted once; the same again is a replay; a spoiled signature, a
     // like of nothing here and an activity in someone else's name are refused.
     let inbox = a.url("/ap/inbox");
@@ -282,6 +291,36 @@ async fn two_instances_federate_follow_deliver_reply_edit_and_delete() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "unsigned");
+
+    // Withdrawn: gone from the site, deleted on the fediverse.
+    let r = a_owner
+        .post_form(
+            &format!("/orgs/yad/studio/posts/{post_id}/action"),
+            &[("action", "withdraw")],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("done=post-withdrawn"));
+    assert_eq!(
+        kehilla_app::home::activitypub::tick(&a.db, &a.base)
+            .await
+            .unwrap(),
+        1,
+        "a Delete"
+    );
+    a.run_pending_jobs().await;
+    let items = kehilla_db::activitypub::items(&b.db.pool, green.id)
+        .await
+        .unwrap();
+    assert_eq!(items[0].deleted, 1);
+    assert!(items[0].content.is_empty());
+    let r = a
+        .browser()
+        .get(&format!(
+            "/o/yad/p/{}",
+            crate::support::urlenc(v["slug"].as_str().unwrap())
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
     // Undo Follow: B no longer follows.
     let undo = json!({"@context": "https://www.w3.org/ns/activitystreams",

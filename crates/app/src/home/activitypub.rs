@@ -754,14 +754,20 @@ pub async fn send_post(
     deliver(db, org.id, &activity, &inboxes).await
 }
 
-/// Once a minute: newly published posts go to followers. Returns how many deliveries were
-/// queued.
+/// Once a minute: newly published posts go to followers, corrected ones as `Update`, withdrawn
+/// ones as `Delete`. Returns how many deliveries were queued.
 pub async fn tick(db: &Db, base: &str) -> Result<usize> {
     let mut n = 0;
-    for (org, post) in db::unsent(&db.pool).await? {
-        let o = kehilla_db::orgs::by_id(&db.pool, org).await?;
-        let p = kehilla_db::studio::post_by_id(&db.pool, post).await?;
-        n += send_post(db, base, &o, &p, "Create").await?;
+    for (kind, due) in [
+        ("Create", db::unsent(&db.pool).await?),
+        ("Update", db::corrected(&db.pool).await?),
+        ("Delete", db::withdrawn(&db.pool).await?),
+    ] {
+        for (org, post) in due {
+            let o = kehilla_db::orgs::by_id(&db.pool, org).await?;
+            let p = kehilla_db::studio::post_by_id(&db.pool, post).await?;
+            n += send_post(db, base, &o, &p, kind).await?;
+        }
     }
     Ok(n)
 }

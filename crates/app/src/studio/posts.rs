@@ -787,6 +787,69 @@ pub async fn comment(db: &Db, by: &OrgMember, public_id: &str, text: &str) -> Re
     Ok(())
 }
 
+/// Corrects a published post's words where Kehilla publishes them itself — the organization's
+/// site and its fediverse account (an `Update` follows) — (editors). The networks keep what
+/// they published; the correction is on the post's history.
+pub async fn correct(
+    db: &Db,
+    by: &OrgMember,
+    public_id: &str,
+    title: &str,
+    body: &str,
+) -> Result<()> {
+    if by.role < Role::Editor {
+        return Err(AppError::Forbidden);
+    }
+    let p = studio::post(&db.pool, by.org.id, public_id).await?;
+    if p.status != "published" {
+        return Err(wrong_status());
+    }
+    let title = crate::people::person::short("title", title, 200)?;
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::Input {
+            field: "body",
+            error: InputError::Required,
+        });
+    }
+    if body.chars().count() > 20_000 {
+        return Err(AppError::Input {
+            field: "body",
+            error: InputError::TooLong,
+        });
+    }
+    let mut tx = db.begin().await?;
+    studio::update_post(
+        &mut *tx,
+        by.org.id,
+        p.id,
+        &studio::PostData {
+            kind: &p.kind,
+            title: &title,
+            body,
+            details: &p.details,
+        },
+    )
+    .await?;
+    studio::add_history(&mut *tx, by.org.id, p.id, Some(by.user.id), "corrected", "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Withdraws a published post from the organization's site and its fediverse account (a
+/// `Delete` follows) (editors). Removing it from a network is that network's own action.
+pub async fn withdraw(db: &Db, by: &OrgMember, public_id: &str) -> Result<()> {
+    if by.role < Role::Editor {
+        return Err(AppError::Forbidden);
+    }
+    let p = studio::post(&db.pool, by.org.id, public_id).await?;
+    let mut tx = db.begin().await?;
+    moved(&mut tx, by.org.id, p.id, &["published"], "withdrawn").await?;
+    studio::add_history(&mut *tx, by.org.id, p.id, Some(by.user.id), "withdrawn", "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn delete(db: &Db, by: &OrgMember, public_id: &str) -> Result<()> {
     let p = studio::post(&db.pool, by.org.id, public_id).await?;
     if !can_edit(by, &p) {

@@ -245,6 +245,23 @@ struct EditPage {
 }
 
 impl EditPage {
+    fn editor(&self) -> bool {
+        self.c
+            .role
+            .is_some_and(|r| r >= kehilla_domain::Role::Editor)
+    }
+    fn current_title(&self) -> String {
+        self.post
+            .as_ref()
+            .map(|p| p.title.clone())
+            .unwrap_or_default()
+    }
+    fn current_body(&self) -> String {
+        self.post
+            .as_ref()
+            .map(|p| p.body.clone())
+            .unwrap_or_default()
+    }
     fn post_id(&self) -> String {
         self.post
             .as_ref()
@@ -670,6 +687,10 @@ pub struct ActionForm {
     #[serde(default)]
     action: String,
     #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
     note: String,
     #[serde(default)]
     scheduled_at: String,
@@ -723,6 +744,11 @@ pub async fn action(
             kehilla_app::publishing::remove::request(&st.db, o, &post, &f.channel).await,
             "removal-requested",
         ),
+        "correct" => (
+            post_uc::correct(&st.db, o, &post, &f.title, &f.body).await,
+            "post-corrected",
+        ),
+        "withdraw" => (post_uc::withdraw(&st.db, o, &post).await, "post-withdrawn"),
         "track" => (
             kehilla_app::studio::links::track_post(&st.db, o, &post, &st.settings.base_url())
                 .await
