@@ -442,3 +442,14 @@ pub async fn withdrawn<'c, E: Executor<'c, Database = Any>>(e: E) -> Result<Vec<
     .fetch_all(e)
     .await?)
 }
+
+/// Whether an activity's id was received before.
+pub async fn seen<'c, E: Executor<'c, Database = Any>>(e: E, id: &str) -> Result<bool> {
+    Ok(
+        sqlx::query_as::<_, (i64,)>("SELECT 1 FROM ap_seen WHERE activity_id = $1")
+            .bind(id)
+            .fetch_optional(e)
+            .await?
+            .is_some(),
+    )
+}

@@ -374,10 +374,12 @@ pub async fn due<'c, E: Executor<'c, Database = Any>>(
     Ok(sqlx::query_as(crate::sql!(
         "SELECT r.organization_id, r.public_id FROM rsvps r JOIN events e ON e.id = r.event_id \
          JOIN posts p ON p.id = e.post_id WHERE p.status = 'published' AND r.status = 'going' \
-         AND {window} ORDER BY r.id LIMIT 5000"
+         AND {window} AND NOT EXISTS (SELECT 1 FROM jobs j \
+         WHERE j.unique_key = 'event-' || $3 || '-' || r.public_id) ORDER BY r.id LIMIT 5000"
     ))
     .bind(from)
     .bind(to)
+    .bind(kind)
     .fetch_all(e)
     .await?)
 }

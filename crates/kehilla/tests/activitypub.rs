@@ -322,6 +322,37 @@ async fn two_instances_federate_follow_deliver_reply_edit_and_delete() {
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
+    // A delivery signed for another server, replayed here: refused.
+    let (_, key) = kehilla_app::home::activitypub::keys(&b.db, &b.settings, green.id)
+        .await
+        .unwrap();
+    let mut elsewhere = like.clone();
+    elsewhere["id"] = json!(format!("{}#likes/9", b.url("/ap/o/green")));
+    let body = serde_json::to_vec(&elsewhere).unwrap();
+    let headers = kehilla_app::home::activitypub::sign(
+        &key,
+        &format!("{}#main-key", b.url("/ap/o/green")),
+        "POST",
+        "http://other.example/ap/inbox",
+        Some(&body),
+    )
+    .unwrap();
+    let mut req = reqwest::Client::new()
+        .post(&inbox)
+        .header("host", "other.example")
+        .header("content-type", "application/activity+json");
+    for (k, v) in &headers {
+        req = req.header(k.as_str(), v.as_str());
+    }
+    let r = req.body(body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("not signed for this server")
+    );
+
     // Undo Follow: B no longer follows.
     let undo = json!({"@context": "https://www.w3.org/ns/activitystreams",
         "id": format!("{}#undo/1", b.url("/ap/o/green")), "type": "Undo",
@@ -334,7 +365,8 @@ async fn two_instances_federate_follow_deliver_reply_edit_and_delete() {
     b.stop().await;
 }
 
-/// A server that keeps failing is paused: its deliveries end at once instead of retrying.
+/// A server that keeps failing is paused: its deliveries wait for the pause to end instead of
+/// being retried (and they spend no attempt while waiting).
 #[tokio::test]
 async fn a_paused_server_is_not_retried() {
     let (a, _owner) = instance("yad").await;
@@ -371,13 +403,20 @@ async fn a_paused_server_is_not_retried() {
     )
     .await
     .unwrap();
+    let before = kehilla_db::now_ms();
     a.run_pending_jobs().await;
-    let (status, error): (String, String) =
-        kehilla_db::sqlx::query_as("SELECT status, last_error FROM jobs WHERE kind = 'ap.deliver'")
-            .fetch_one(&a.db.pool)
-            .await
-            .unwrap();
-    assert_eq!(status, "dead");
+    let (status, error, run_at, attempts): (String, String, i64, i64) = kehilla_db::sqlx::query_as(
+        "SELECT status, last_error, run_at, attempts FROM jobs WHERE kind = 'ap.deliver'",
+    )
+    .fetch_one(&a.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "queued");
     assert!(error.contains("paused"), "{error}");
+    assert!(
+        run_at >= before + 3_500_000,
+        "it waits for the pause to end"
+    );
+    assert_eq!(attempts, 0);
     a.stop().await;
 }

@@ -7,6 +7,10 @@ use serde_json::Value;
 
 use crate::support::{Backend, TestApp, backends};
 
+fn kb_same(a: &[String], b: &[String]) -> bool {
+    a.iter().any(|k| b.contains(k))
+}
+
 fn read_zip(path: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
     use std::io::Read;
     let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
@@ -143,9 +147,22 @@ async fn an_exported_organization_comes_back_whole_in_another_instance() {
                 assert_eq!(x, y, "{backend:?} {table} row {i}");
             }
         }
-        for (name, bytes) in one.iter().filter(|(k, _)| k.starts_with("media/")) {
-            assert_eq!(Some(bytes), two.get(name), "{name}");
+        // Every file, row by row (each instance keeps them under its own keys).
+        let files_of = |data: &Value| -> Vec<String> {
+            data["tables"]["media_files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| format!("media/{}", f["storage_key"].as_str().unwrap()))
+                .collect()
+        };
+        let (fa, fb) = (files_of(&data_a), files_of(&data_b));
+        assert_eq!(fa.len(), fb.len());
+        for (ka, kb) in fa.iter().zip(&fb) {
+            assert_eq!(one.get(ka), two.get(kb), "{ka} / {kb}");
+            assert!(one.contains_key(ka));
         }
+        assert!(!kb_same(&fa, &fb), "new keys in the new instance");
         assert_eq!(one["site/index.html"], two["site/index.html"]);
         // The site answers in the new instance.
         let (s, home) = b.browser().get_text("/o/yad-beyad").await;
@@ -153,6 +170,39 @@ async fn an_exported_organization_comes_back_whole_in_another_instance() {
         assert!(home.contains("300 סלי מזון לחג"));
         b.stop().await;
     }
+    // A crafted archive: a column this instance does not have is refused before anything is
+    // written (names from the file never reach SQL unchecked).
+    let mut data: Value = data_a.clone();
+    data["organization"]["description = (SELECT email FROM users), website"] = Value::from("x");
+    data["organization"]["slug"] = Value::from("crafted");
+    let crafted = dir.join("crafted.zip");
+    {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&crafted).unwrap());
+        z.start_file(
+            "kehilla-archive.json",
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored),
+        )
+        .unwrap();
+        z.write_all(&serde_json::to_vec(&data).unwrap()).unwrap();
+        z.finish().unwrap();
+    }
+    let c0 = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let storage = kehilla_app::studio::media::Storage::from_settings(&c0.settings);
+    let r = kehilla_app::home::archive::import(&c0.db, &storage, &crafted, None).await;
+    assert!(
+        matches!(r, Err(kehilla_app::AppError::Conflict("archive-invalid"))),
+        "{r:?}"
+    );
+    assert!(
+        kehilla_db::orgs::by_slug(&c0.db.pool, "crafted")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing written"
+    );
+    c0.stop().await;
     // Not an archive: a clear refusal.
     let junk = dir.join("junk.zip");
     std::fs::write(&junk, b"not a zip").unwrap();

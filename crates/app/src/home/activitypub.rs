@@ -286,14 +286,36 @@ async fn fetch_json(settings: &crate::Settings, url: &str) -> std::result::Resul
         .send()
         .await
         .map_err(|e| e.to_string())?;
+    let mut r = r;
     if !r.status().is_success() {
-        return Err(format!("{url} answered {}", r.status()));
+        return Err(format!("answered {}", r.status()));
     }
-    let bytes = r.bytes().await.map_err(|e| e.to_string())?;
-    if bytes.len() > 1_000_000 {
-        return Err("document too large".into());
+    // Read as it comes, and stop at the limit: a hostile server cannot fill our memory.
+    let mut bytes = Vec::new();
+    while let Some(chunk) = r.chunk().await.map_err(|e| e.to_string())? {
+        if bytes.len() + chunk.len() > MAX_DOCUMENT {
+            return Err("document too large".into());
+        }
+        bytes.extend_from_slice(&chunk);
     }
     serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+}
+
+/// The largest remote document read (an actor, a WebFinger answer).
+const MAX_DOCUMENT: usize = 1_000_000;
+/// A cached actor is fetched again (for a changed key) at most this often.
+const REFETCH_MS: i64 = 60_000;
+
+/// The host (with its port) of an address.
+fn origin(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .map(|u| match u.port() {
+            Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
+            None => u.host_str().unwrap_or_default().to_string(),
+        })
+        .unwrap_or_default()
+        .to_ascii_lowercase()
 }
 
 /// A remote actor: from the cache, or fetched (again when `fresh`).
@@ -303,12 +325,15 @@ async fn remote_actor(
     id: &str,
     fresh: bool,
 ) -> std::result::Result<RemoteActor, Refused> {
-    if !fresh && let Ok(Some(a)) = db::actor(&db.pool, id).await {
+    if let Ok(Some(a)) = db::actor(&db.pool, id).await
+        && (!fresh || now_ms() - a.fetched_at < REFETCH_MS)
+    {
         return Ok(a);
     }
-    let doc = fetch_json(settings, id)
-        .await
-        .map_err(|e| refused(401, format!("cannot fetch the actor: {e}")))?;
+    let doc = fetch_json(settings, id).await.map_err(|e| {
+        tracing::info!(actor = id, error = %e, "cannot fetch a remote actor");
+        refused(401, "cannot fetch the actor")
+    })?;
     let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
     if s(at(&doc, "/id")) != id {
         return Err(refused(401, "the actor document names another id"));
@@ -324,6 +349,11 @@ async fn remote_actor(
     };
     if a.inbox.is_empty() || a.public_pem.is_empty() {
         return Err(refused(401, "the actor has no inbox or key"));
+    }
+    // Its inboxes are on its own server: a follow cannot point our deliveries elsewhere.
+    let home = origin(id);
+    if origin(&a.inbox) != home || (!a.shared_inbox.is_empty() && origin(&a.shared_inbox) != home) {
+        return Err(refused(401, "the actor's inbox is on another server"));
     }
     db::put_actor(&db.pool, &a)
         .await
@@ -344,11 +374,26 @@ fn verify_with(pem_text: &str, message: &[u8], sig: &[u8]) -> bool {
 pub async fn verify_request(
     db: &Db,
     settings: &crate::Settings,
+    base: &str,
     path_and_query: &str,
     header: &(dyn Fn(&str) -> Option<String> + Sync),
     body: &[u8],
 ) -> std::result::Result<String, Refused> {
     let sig_header = header("signature").ok_or_else(|| refused(401, "no Signature header"))?;
+    // Signed for this server: ours, or one of its organizations' own domains.
+    let host_header = header("host").unwrap_or_default().to_ascii_lowercase();
+    let ours = host_header == host(base).to_ascii_lowercase()
+        || kehilla_db::site::slug_by_domain(
+            &db.pool,
+            host_header.split(':').next().unwrap_or_default(),
+        )
+        .await
+        .ok()
+        .flatten()
+        .is_some();
+    if !ours {
+        return Err(refused(401, "the request was not signed for this server"));
+    }
     let p = signature_params(&sig_header);
     let get = |k: &str| {
         p.iter()
@@ -492,12 +537,56 @@ pub async fn receive(
     if id.is_empty() {
         return Err(refused(400, "the activity has no id"));
     }
-    if !db::first_sight(&db.pool, id)
+    // An actor names its own activities: another server's ids cannot be taken in advance.
+    if origin(id) != origin(&actor) {
+        return Err(refused(
+            400,
+            "the activity's id is not on its actor's server",
+        ));
+    }
+    if db::seen(&db.pool, id)
         .await
         .map_err(|e| internal(e.into()))?
     {
         return Err(refused(409, "this activity was received already"));
     }
+    handle(db, settings, base, &actor, kind, id, activity).await?;
+    // Recorded once handled: a delivery that failed half-way is taken again when retried.
+    db::first_sight(&db.pool, id)
+        .await
+        .map_err(|e| internal(e.into()))?;
+    Ok(())
+}
+
+/// Whether an activity (or its object) is addressed to `target` (`to`, `cc`, `bto`, `bcc`).
+fn addressed(activity: &Value, target: &dyn Fn(&str) -> bool) -> bool {
+    let object = at(activity, "/object");
+    [activity, object].iter().any(|v| {
+        ["/to", "/cc", "/bto", "/bcc"]
+            .iter()
+            .any(|f| match at(v, f) {
+                Value::String(s) => target(s),
+                Value::Array(a) => a.iter().filter_map(Value::as_str).any(target),
+                _ => false,
+            })
+    })
+}
+
+fn is_public(s: &str) -> bool {
+    s == PUBLIC || s == "as:Public" || s == "Public"
+}
+
+async fn handle(
+    db: &Db,
+    settings: &crate::Settings,
+    base: &str,
+    actor: &str,
+    kind: &str,
+    id: &str,
+    activity: &Value,
+) -> std::result::Result<(), Refused> {
+    let internal = |e: AppError| refused(503, e.to_string());
+    let actor = actor.to_string();
     let object = at(activity, "/object");
     let object_id = id_of(object);
     match kind {
@@ -646,9 +735,15 @@ pub async fn receive(
                     }
                 }
             }
+            // A post of an account we follow, when it is public or for its followers — never a
+            // message addressed to someone else.
+            let followers = format!("{actor}/followers");
+            let for_followers = addressed(activity, &|s| is_public(s) || s == followers);
             for org in db::followers_of_remote(&db.pool, &actor)
                 .await
                 .map_err(|e| internal(e.into()))?
+                .into_iter()
+                .filter(|_| for_followers)
             {
                 db::put_item(
                     &db.pool,
@@ -728,9 +823,6 @@ pub async fn send_post(
     let me = actor_url(base, &org.slug);
     let object_id = object_url(base, &org.slug, &post.public_id);
     let version = if kind == "Update" { post.updated_at } else { 0 };
-    if !db::sent_once(&db.pool, org.id, post.id, kind, version).await? {
-        return Ok(0);
-    }
     let object = if kind == "Delete" {
         json!({ "id": object_id, "type": "Tombstone" })
     } else {
@@ -750,7 +842,11 @@ pub async fn send_post(
         "cc": [format!("{me}/followers")],
         "object": object,
     });
+    // Made first, then recorded and queued (each delivery's unique key makes a repeat harmless).
     let inboxes = db::delivery_inboxes(&db.pool, org.id).await?;
+    if !db::sent_once(&db.pool, org.id, post.id, kind, version).await? {
+        return Ok(0);
+    }
     deliver(db, org.id, &activity, &inboxes).await
 }
 
@@ -766,7 +862,13 @@ pub async fn tick(db: &Db, base: &str) -> Result<usize> {
         for (org, post) in due {
             let o = kehilla_db::orgs::by_id(&db.pool, org).await?;
             let p = kehilla_db::studio::post_by_id(&db.pool, post).await?;
-            n += send_post(db, base, &o, &p, kind).await?;
+            // One post's trouble does not hold up the others.
+            match send_post(db, base, &o, &p, kind).await {
+                Ok(k) => n += k,
+                Err(e) => {
+                    tracing::warn!(post = p.public_id, error = %e, "a post could not go to the fediverse")
+                }
+            }
         }
     }
     Ok(n)
@@ -884,8 +986,17 @@ impl JobHandler for DeliverJob {
                 .ok_or_else(|| JobError::Permanent("no organization".into()))?;
             let host = crate::home::site::host_of(&inbox);
             let (_, paused) = db::server(&ctx.db.pool, &host).await?;
-            if paused.is_some_and(|t| t > now_ms()) {
-                return Err(JobError::Permanent(format!("{host} is paused")));
+            match paused {
+                // Paused: the delivery waits for the pause to end (its attempts are not spent).
+                Some(t) if t > now_ms() => {
+                    return Err(JobError::Later {
+                        at: t,
+                        reason: format!("{host} is paused"),
+                    });
+                }
+                // The pause is over: the server starts again with a clean count.
+                Some(_) => db::server_ok(&ctx.db.pool, &host).await?,
+                None => {}
             }
             let org = kehilla_db::orgs::by_id(&ctx.db.pool, org_id).await?;
             let (_, key) = keys(&ctx.db, &ctx.settings, org_id)

@@ -21,6 +21,9 @@ use serde_json::{Map, Value, json};
 use crate::{AppError, Result};
 
 pub const FORMAT: i64 = 1;
+/// The largest entry of an archive read, and the largest archive.
+const MAX_ENTRY: u64 = 512 * 1024 * 1024;
+const MAX_TOTAL: u64 = 8 * 1024 * 1024 * 1024;
 pub const MANIFEST: &str = "kehilla-archive.json";
 
 /// A field of a JSON document by its path (`/a/b`), or null.
@@ -240,6 +243,15 @@ pub const TABLES: &[Table] = &[
     t("ap_items", true, Scope::Org, &[("post_id", "posts")]),
     t("ap_outbox", true, Scope::Org, &[("post_id", "posts")]),
     t("memberships", true, Scope::Org, &[("user_id", "users")]),
+];
+
+/// References the schema does not enforce (the row named may be gone): an unknown one becomes
+/// empty on import instead of refusing the archive.
+const SOFT: &[(&str, &str)] = &[
+    ("rsvps", "shift_id"),
+    ("clicks", "post_id"),
+    ("clicks", "channel_id"),
+    ("clicks", "campaign_id"),
 ];
 
 /// Tables that belong to an organization but stay behind, and why (a test checks that every
@@ -595,6 +607,7 @@ pub async fn import(
         let mut zip = zip::ZipArchive::new(f).map_err(|_| AppError::Conflict("archive-invalid"))?;
         let mut data = Value::Null;
         let mut files = Vec::new();
+        let mut total = 0u64;
         for i in 0..zip.len() {
             let mut entry = zip
                 .by_index(i)
@@ -603,10 +616,22 @@ pub async fn import(
                 .name()
                 .map_err(|_| AppError::Conflict("archive-invalid"))?
                 .to_string();
+            // A declared size is checked first and the read is capped too: no zip bomb.
+            if entry.size() > MAX_ENTRY {
+                return Err(AppError::Conflict("archive-invalid"));
+            }
+            total += entry.size();
+            if total > MAX_TOTAL {
+                return Err(AppError::Conflict("archive-invalid"));
+            }
             let mut bytes = Vec::new();
-            entry
+            (&mut entry)
+                .take(MAX_ENTRY + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|_| AppError::Conflict("archive-invalid"))?;
+            if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_ENTRY {
+                return Err(AppError::Conflict("archive-invalid"));
+            }
             if name == MANIFEST {
                 data = serde_json::from_slice(&bytes)
                     .map_err(|_| AppError::Conflict("archive-invalid"))?;
@@ -643,22 +668,22 @@ pub async fn import(
         .unwrap_or(&slug)
         .to_string();
     let org = kehilla_db::orgs::create(&mut *tx, &slug, &name).await?;
-    // The organization's own settings: every column but its id, public id, slug and creation.
+    // The organization's own settings: the columns this instance has, but its id, public id,
+    // slug, creation and own domain (a domain is this instance's to give: set it again here).
     let kinds = column_kinds(db, "organizations").await?;
     for (col, v) in &org_row {
         if matches!(
             col.as_str(),
-            "id" | "public_id" | "slug" | "name" | "created_at"
+            "id" | "public_id" | "slug" | "name" | "created_at" | "site_domain"
         ) || v.is_null()
         {
             continue;
         }
+        let Some(kind) = kinds.get(col).copied() else {
+            return Err(AppError::Conflict("archive-invalid"));
+        };
         let sql = format!("UPDATE organizations SET {col} = $1 WHERE id = $2");
-        let q = bind(
-            sqlx::query(sqlx::AssertSqlSafe(sql)),
-            v,
-            kinds.get(col).copied().unwrap_or('t'),
-        );
+        let q = bind(sqlx::query(sqlx::AssertSqlSafe(sql)), v, kind);
         q.bind(org.id).execute(&mut *tx).await?;
     }
     // Members and authors, by email.
@@ -683,6 +708,9 @@ pub async fn import(
         map.entry("users".into()).or_default().insert(old, id);
     }
     let mut written = 0;
+    // Media files are stored under new keys of this organization (an archive cannot name, or
+    // overwrite, another organization's files): old key → new key.
+    let mut keys: HashMap<String, String> = HashMap::new();
     for t in TABLES {
         let kinds = column_kinds(db, t.name).await?;
         for row in at(&data, &format!("/tables/{}", t.name))
@@ -704,16 +732,31 @@ pub async fn import(
                 let mut v = v.clone();
                 if col == "organization_id" {
                     v = Value::from(org.id);
+                } else if t.name == "media_files" && col == "storage_key" {
+                    let old = v.as_str().unwrap_or_default().to_string();
+                    let new = format!(
+                        "media/{}/imported-{}",
+                        org.public_id,
+                        kehilla_db::random_hex(16)
+                    );
+                    keys.insert(old, new.clone());
+                    v = Value::from(new);
                 } else if let Some((_, target)) = t.refs.iter().find(|(c, _)| c == col)
                     && let Some(old) = v.as_i64()
                     && !(t.name == "rsvps" && old == 0)
                 {
-                    let new = map
-                        .get(*target)
-                        .and_then(|m| m.get(&old))
-                        .copied()
-                        .ok_or(AppError::Conflict("archive-invalid"))?;
-                    v = Value::from(new);
+                    match map.get(*target).and_then(|m| m.get(&old)).copied() {
+                        Some(new) => v = Value::from(new),
+                        // A reference the schema does not enforce may name a row that is gone.
+                        None if SOFT.contains(&(t.name, col.as_str())) => {
+                            v = if t.name == "rsvps" {
+                                Value::from(0)
+                            } else {
+                                Value::Null
+                            };
+                        }
+                        None => return Err(AppError::Conflict("archive-invalid")),
+                    }
                 }
                 cols.push(col.clone());
                 vals.push((v, kinds.get(col).copied().unwrap_or('t')));
@@ -744,9 +787,20 @@ pub async fn import(
             written += 1;
         }
     }
+    // Automations look at person events after their cursor: the imported ones are history.
+    sqlx::query(
+        "UPDATE automations SET event_cursor = (SELECT COALESCE(MAX(id), 0) FROM person_events) \
+         WHERE organization_id = $1",
+    )
+    .bind(org.id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     for (key, bytes) in files {
-        storage.put(&key, &bytes).await?;
+        // Only the files the archive's own media rows name.
+        if let Some(new) = keys.get(&key) {
+            storage.put(new, &bytes).await?;
+        }
     }
     Ok((slug, written))
 }
@@ -807,6 +861,10 @@ pub fn normalized(data: &Value) -> BTreeMap<String, Vec<Value>> {
             let mut r = r.clone();
             if let Some(o) = r.as_object_mut() {
                 o.remove("organization_id");
+                // Files are compared by their contents; their keys are each instance's own.
+                if t.name == "media_files" {
+                    o.insert("storage_key".into(), Value::from(""));
+                }
                 if t.has_id
                     && let Some(id) = o.get("id").and_then(Value::as_i64)
                 {

@@ -179,7 +179,8 @@ pub async fn comment(
         .is_some_and(|c| c.verified_at.is_some() && known == Some(c.public_id.as_str()));
     if let Some(c) = &existing {
         let (n,): (i64,) = kehilla_db::sqlx::query_as(
-            "SELECT COUNT(*) FROM comments WHERE commenter_id = $1 AND created_at > $2",
+            "SELECT COUNT(*) FROM comments WHERE commenter_id = $1 AND created_at > $2 \
+             AND status <> 'unverified'",
         )
         .bind(c.id)
         .bind(now_ms() - 600_000)
@@ -254,12 +255,9 @@ pub async fn verify(db: &Db, token: &str) -> Result<Commenter> {
         .ok_or(AppError::NotFound)?;
     let mut tx = db.begin().await?;
     db::mark_verified(&mut *tx, c.id).await?;
-    let to = if c.approved_count > 0 {
-        "visible"
-    } else {
-        "pending"
-    };
-    db::move_comments(&mut *tx, c.id, "unverified", to).await?;
+    // Comments sent with the address but not from the proven browser go to a moderator, even
+    // for a commenter whose comments appear at once: someone else may have typed the address.
+    db::move_comments(&mut *tx, c.id, "unverified", "pending").await?;
     tx.commit().await?;
     Ok(c)
 }

@@ -65,6 +65,11 @@ pub async fn view(db: &Db, post: &Post, zone: &str) -> Result<Option<EventView>>
         ),
         None => (None, true, true, 120, String::new()),
     };
+    let online = if crate::studio::posts::is_web_address(&online) {
+        online
+    } else {
+        String::new()
+    };
     let mut left = None;
     let mut shifts = Vec::new();
     if let Some(e) = &event {

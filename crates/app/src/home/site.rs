@@ -71,7 +71,16 @@ pub async fn load(db: &Db, base: &str, slug: &str) -> Result<Site> {
         .await?
         .ok_or(AppError::NotFound)?;
     let settings = db::settings(&db.pool, org.id).await?;
-    let links: Vec<SiteLink> = serde_json::from_str(&settings.site_links).unwrap_or_default();
+    // Only web addresses become links (whatever a restored archive or an old row holds).
+    let links: Vec<SiteLink> = serde_json::from_str::<Vec<SiteLink>>(&settings.site_links)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|l| crate::studio::posts::is_web_address(&l.url))
+        .collect();
+    let mut settings = settings;
+    if !crate::studio::posts::is_web_address(&settings.website) {
+        settings.website = String::new();
+    }
     let keywords = settings
         .site_keywords
         .split(',')
@@ -144,7 +153,10 @@ impl PostView {
 }
 
 pub async fn view(db: &Db, site: &Site, base: &str, p: Post) -> Result<PostView> {
-    let details = crate::studio::posts::details_of(&p);
+    let mut details = crate::studio::posts::details_of(&p);
+    if !crate::studio::posts::is_web_address(&details.url) {
+        details.url = String::new();
+    }
     let media = studio::post_media(&db.pool, p.organization_id, p.id).await?;
     let base = base.trim_end_matches('/');
     let images = media

@@ -180,14 +180,15 @@ pub async fn inbox(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
-    let signer = match ap::verify_request(&st.db, &st.settings, &path, &header, &body).await {
+    let base = st.settings.base_url();
+    let signer = match ap::verify_request(&st.db, &st.settings, &base, &path, &header, &body).await
+    {
         Ok(s) => s,
         Err(ap::Refused(status, why)) => return refusal(status, &why),
     };
     let Ok(activity) = serde_json::from_slice::<Value>(&body) else {
         return refusal(400, "the body is not JSON");
     };
-    let base = st.settings.base_url();
     match ap::receive(&st.db, &st.settings, &base, &signer, &activity).await {
         Ok(()) => {
             if let Some(w) = &st.worker {
