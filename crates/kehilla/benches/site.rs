@@ -25,35 +25,9 @@ use std::time::{Duration, Instant};
 
 use kehilla_db::Db;
 
-fn clock_ticks() -> f64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(100.0)
-}
-
-/// CPU seconds (user + system) a process used so far.
-fn cpu_seconds(pid: &str, ticks: f64) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let at = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (at(11) + at(12)) / ticks
-}
-
-/// A memory field of /proc/PID/status, in bytes.
-fn memory(pid: &str, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
-        .unwrap_or(0)
-        * 1024
-}
+#[path = "support/proc.rs"]
+mod proc;
+use proc::{clock_ticks, cpu_seconds, memory};
 
 const BODY: &str = "ביום שישי האחרון 120 מתנדבים ארזו וחילקו 300 סלי מזון למשפחות בהדר ובנווה שאנן. \
     תודה ענקית לכל מי שהגיע — ולבית הספר שאירח אותנו.\n\nרוצים להצטרף? כל הפרטים כאן: \

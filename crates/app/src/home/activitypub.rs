@@ -306,16 +306,9 @@ const MAX_DOCUMENT: usize = 1_000_000;
 /// A cached actor is fetched again (for a changed key) at most this often.
 const REFETCH_MS: i64 = 60_000;
 
-/// The host (with its port) of an address.
+/// The host (with its port) of an address, lower-cased.
 fn origin(url: &str) -> String {
-    reqwest::Url::parse(url)
-        .ok()
-        .map(|u| match u.port() {
-            Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
-            None => u.host_str().unwrap_or_default().to_string(),
-        })
-        .unwrap_or_default()
-        .to_ascii_lowercase()
+    host(url).to_ascii_lowercase()
 }
 
 /// A remote actor: from the cache, or fetched (again when `fresh`).

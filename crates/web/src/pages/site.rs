@@ -1001,6 +1001,32 @@ fn prefix(domain: bool, slug: &str) -> String {
     }
 }
 
+/// Takes a visitor's comment (any target): the per-address limit, the browser's proof, the
+/// worker woken for the verification mail. Returns what became of it, as the page's word.
+async fn take_comment(
+    st: &AppState,
+    ctx: &Ctx,
+    headers: &axum::http::HeaderMap,
+    org: i64,
+    target: disc::Target<'_>,
+    f: &disc::CommentInput,
+) -> WebResult<&'static str> {
+    st.forms_by_ip
+        .check(&ctx.ip)
+        .map_err(AppError::RateLimited)?;
+    let known = known_commenter(st, headers).await;
+    let posted = disc::comment(&st.db, org, target, f, known.as_deref(), ctx.lang).await?;
+    if let Some(w) = &st.worker {
+        w.wake();
+    }
+    Ok(posted_word(&posted))
+}
+
+/// Whether a comment is a visible thread of the board.
+fn is_thread_of(k: &kehilla_db::discussions::Comment, b: &kehilla_db::discussions::Board) -> bool {
+    k.board_id == Some(b.id) && k.parent_id.is_none() && k.status == "visible"
+}
+
 pub async fn post_comment(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -1009,29 +1035,13 @@ pub async fn post_comment(
     Path((slug, post)): Path<(String, String)>,
     Form(f): Form<disc::CommentInput>,
 ) -> WebResult<Response> {
-    st.forms_by_ip
-        .check(&ctx.ip)
-        .map_err(AppError::RateLimited)?;
     let site = load(&st, &slug).await?;
     let p = kehilla_db::site::post(&st.db.pool, site.org.id, &post).await?;
-    let known = known_commenter(&st, &headers).await;
-    let posted = disc::comment(
-        &st.db,
-        site.org.id,
-        disc::Target::Post(&p),
-        &f,
-        known.as_deref(),
-        ctx.lang,
-    )
-    .await?;
-    if let Some(w) = &st.worker {
-        w.wake();
-    }
+    let word = take_comment(&st, &ctx, &headers, site.org.id, disc::Target::Post(&p), &f).await?;
     Ok(Redirect::to(&format!(
-        "{}/p/{}?comment={}#comments",
+        "{}/p/{}?comment={word}#comments",
         prefix(domain.is_some(), &site.org.slug),
         site_uc::path_segment(&p.slug),
-        posted_word(&posted)
     ))
     .into_response())
 }
@@ -1098,7 +1108,7 @@ async fn boards_page(
     let (thread, replies) = match (&board, thread) {
         (Some(b), Some(t)) => {
             let k = kehilla_db::discussions::comment(&st.db.pool, org, t).await?;
-            if k.board_id != Some(b.id) || k.parent_id.is_some() || k.status != "visible" {
+            if !is_thread_of(&k, b) {
                 return Err(AppError::NotFound.into());
             }
             let replies = kehilla_db::discussions::replies(&st.db.pool, org, k.id)
@@ -1210,29 +1220,21 @@ pub async fn post_thread(
     Path((slug, board)): Path<(String, String)>,
     Form(f): Form<disc::CommentInput>,
 ) -> WebResult<Response> {
-    st.forms_by_ip
-        .check(&ctx.ip)
-        .map_err(AppError::RateLimited)?;
     let site = load(&st, &slug).await?;
     let b = kehilla_db::discussions::board(&st.db.pool, site.org.id, &board).await?;
-    let known = known_commenter(&st, &headers).await;
-    let posted = disc::comment(
-        &st.db,
+    let word = take_comment(
+        &st,
+        &ctx,
+        &headers,
         site.org.id,
         disc::Target::Board(b.id),
         &f,
-        known.as_deref(),
-        ctx.lang,
     )
     .await?;
-    if let Some(w) = &st.worker {
-        w.wake();
-    }
     Ok(Redirect::to(&format!(
-        "{}/boards/{}?comment={}",
+        "{}/boards/{}?comment={word}",
         prefix(domain.is_some(), &site.org.slug),
         site_uc::path_segment(&b.slug),
-        posted_word(&posted)
     ))
     .into_response())
 }
@@ -1245,37 +1247,22 @@ pub async fn post_reply(
     Path((slug, board, thread)): Path<(String, String, String)>,
     Form(f): Form<disc::CommentInput>,
 ) -> WebResult<Response> {
-    st.forms_by_ip
-        .check(&ctx.ip)
-        .map_err(AppError::RateLimited)?;
     let site = load(&st, &slug).await?;
     let b = kehilla_db::discussions::board(&st.db.pool, site.org.id, &board).await?;
     let k = kehilla_db::discussions::comment(&st.db.pool, site.org.id, &thread).await?;
-    if k.board_id != Some(b.id) || k.parent_id.is_some() || k.status != "visible" {
+    if !is_thread_of(&k, &b) {
         return Err(AppError::NotFound.into());
     }
-    let known = known_commenter(&st, &headers).await;
-    let posted = disc::comment(
-        &st.db,
-        site.org.id,
-        disc::Target::Thread {
-            board: b.id,
-            parent: k.id,
-        },
-        &f,
-        known.as_deref(),
-        ctx.lang,
-    )
-    .await?;
-    if let Some(w) = &st.worker {
-        w.wake();
-    }
+    let target = disc::Target::Thread {
+        board: b.id,
+        parent: k.id,
+    };
+    let word = take_comment(&st, &ctx, &headers, site.org.id, target, &f).await?;
     Ok(Redirect::to(&format!(
-        "{}/boards/{}/{}?comment={}#replies",
+        "{}/boards/{}/{}?comment={word}#replies",
         prefix(domain.is_some(), &site.org.slug),
         site_uc::path_segment(&b.slug),
         k.public_id,
-        posted_word(&posted)
     ))
     .into_response())
 }
