@@ -511,8 +511,8 @@ fn is_ours(base: &str, id: &str) -> bool {
     id.starts_with(&format!("{}/ap/", base.trim_end_matches('/')))
 }
 
-/// Takes one verified activity from `signer`. `to_org` is the organization whose own inbox it
-/// came to (none for the shared inbox).
+/// Takes one verified activity from `signer` (at the shared inbox or an actor's own: the
+/// organization is always found from our own addresses in the activity).
 pub async fn receive(
     db: &Db,
     settings: &crate::Settings,
