@@ -1341,3 +1341,139 @@ done-post-withdrawn = The post is withdrawn from the site; the fediverse follows
 post-status-withdrawn = Withdrawn
 history-corrected = Corrected on the site
 history-withdrawn = Withdrawn from the site
+
+## Inbox
+inbox-title = Inbox
+inbox-settings-title = Inbox settings
+inbox-times-title = Response times
+inbox-mine = Assigned to me
+inbox-new-count = { $count ->
+    [one] one new conversation
+   *[other] { $count } new conversations
+}
+inbox-mine-count = { $count ->
+    [one] one open for you
+   *[other] { $count } open for you
+}
+inbox-status = Status
+inbox-status-active = Not done
+inbox-status-new = New
+inbox-status-open = Open
+inbox-status-waiting = Waiting for them
+inbox-status-done = Done
+inbox-status-flagged = Flagged
+inbox-status-all = All
+inbox-source = Source
+inbox-source-any = Any source
+inbox-source-site = Site
+inbox-source-fediverse = Fediverse
+inbox-source-email = Email
+inbox-source-sms = SMS
+inbox-label = Label
+inbox-labels = Labels
+inbox-search = Search the inbox
+inbox-filter = Show
+inbox-keys = Keys: j/k next and previous, Enter opens, / search; in a conversation: r answer, e done, a assign to me.
+inbox-empty = Nothing here. Comments, replies and mentions arrive here from every connected channel, the site, the fediverse, email and SMS.
+inbox-on-post = On:
+inbox-flagged = Flagged
+inbox-flag-word = Flagged: “{ $word }”
+inbox-flag-links = Flagged: { $count } links
+inbox-newer = Newer
+inbox-older = Older
+inbox-priority = Priority
+inbox-priority-0 = Normal
+inbox-priority-1 = High
+inbox-priority-2 = Urgent
+inbox-state-shown = Shown
+inbox-state-hidden = Hidden
+inbox-state-approval = Waiting for approval
+inbox-state-queued = Sending
+inbox-state-sending = Sending
+inbox-state-sent = Sent
+inbox-state-failed = Not sent
+inbox-state-unknown = Outcome unknown: check the network
+inbox-state-declined = Declined
+inbox-state-deleted = Deleted
+inbox-liked = Liked
+inbox-open-on-network = Open on the network
+inbox-answer-this = Answer this
+inbox-like = Like
+inbox-hide = Hide
+inbox-delete = Delete on the network
+inbox-delete-confirm = Delete this answer on the network? It stays here, marked as deleted.
+inbox-approve = Approve and send
+inbox-decline = Decline
+inbox-answer = Answer
+inbox-answer-label = Your answer (sent through the network it came from)
+inbox-saved-replies = Saved replies
+inbox-send = Send
+inbox-triage = Triage
+inbox-mark-done = Done
+inbox-assignee = Assigned to
+inbox-nobody = Nobody
+inbox-person = Person
+inbox-person-history = Their messages
+inbox-make-person-as = Add as
+inbox-make-person = Add to people
+inbox-link-person = Or link to a person by email or phone
+inbox-link = Link
+inbox-person-no-consent = Adding a person gives no consent: they subscribe themselves.
+inbox-notes = Internal notes
+inbox-note-label = A note for the team (never sent)
+inbox-add-note = Add note
+inbox-digest = My email digest
+inbox-digest-label = A daily email with what is new and open
+inbox-digest-daily = Daily
+inbox-digest-off = Off
+inbox-saved-help = Variables: {"{{ name }}"}, {"{{ first_name }}"} and {"{{ org }}"} are filled in when a reply is used.
+inbox-saved-body = Text
+inbox-saved-delete-confirm = Delete this saved reply?
+inbox-moderation = Moderation and approval
+inbox-approval = Contributors' answers wait for an editor's approval
+inbox-flag-words = Words that flag a message for review
+inbox-hide-words = Words that hide a message (from the public too, where the network allows)
+inbox-words-help = One word or phrase per line, Hebrew or English. Hebrew words also match behind ו ה ב כ ל מ ש; niqqud and final letters do not matter. Nothing is deleted: hidden messages stay here, marked.
+inbox-max-links = Flag messages with more links than (0: no limit)
+inbox-hooks = Webhooks
+inbox-hooks-meta = Facebook, Instagram and Threads push comments to:
+inbox-hooks-poll = Every connected channel is also read every five minutes (respecting the networks' limits).
+inbox-telegram-connect = Receive comments and messages from Telegram
+inbox-times-help = Conversations that began in the last 30 days: how soon the first answer went out, and how soon they were done.
+inbox-times-by-channel = By channel
+inbox-times-by-member = By member (first answer)
+inbox-times-group = Channel or member
+inbox-times-conversations = Conversations
+inbox-times-answered = Answered
+inbox-times-first = Mean first response
+inbox-times-resolved = Done
+inbox-times-resolution = Mean time to done
+inbox-minutes = { $count ->
+    [one] one minute
+   *[other] { $count } minutes
+}
+inbox-hours = { $count ->
+    [one] one hour
+   *[other] { $count } hours
+}
+inbox-digest-subject = { $org }: { $new } new in the inbox
+inbox-digest-intro = The inbox of { $org }: { $new } new conversations, { $mine } open and assigned to you. The newest:
+inbox-digest-footer = Turn this digest off: { $link }
+done-inbox-answered = Your answer is on its way.
+done-inbox-saved = Saved.
+done-inbox-noted = Note added.
+done-inbox-linked = Linked.
+done-inbox-person-made = Added to people.
+done-inbox-reviewed = Done.
+done-inbox-acted = On its way to the network.
+done-inbox-settings-saved = Settings saved.
+done-inbox-saved-reply = Saved reply kept.
+done-inbox-saved-reply-deleted = Saved reply deleted.
+done-inbox-telegram-connected = Telegram will send comments and messages here.
+error-inbox-answer-exists = This answer was already written.
+error-inbox-not-waiting = This answer is not waiting for approval.
+error-inbox-already-linked = This author is already linked to a person.
+error-inbox-telegram-failed = Telegram did not accept the webhook. Check the bot's token and that this server is reachable over HTTPS.
+error-inbox-outcome-unknown = The network did not say whether it went out: check there before answering again.
+notify-inbox-assigned-subject = { $actor } assigned you a conversation in the inbox
+notify-inbox-assigned-body = { $actor } assigned you a conversation in the inbox of { $org }.

@@ -1352,3 +1352,143 @@ done-post-withdrawn = הפוסט הוסר מהאתר; הפדיברס יתעדכ�
 post-status-withdrawn = הוסר
 history-corrected = תוקן באתר
 history-withdrawn = הוסר מהאתר
+
+## Inbox
+inbox-title = תיבת הודעות
+inbox-settings-title = הגדרות התיבה
+inbox-times-title = זמני תגובה
+inbox-mine = מוקצות לי
+inbox-new-count = { $count ->
+    [one] שיחה חדשה אחת
+    [two] שתי שיחות חדשות
+   *[other] { $count } שיחות חדשות
+}
+inbox-mine-count = { $count ->
+    [one] אחת פתוחה אצלך
+    [two] שתיים פתוחות אצלך
+   *[other] { $count } פתוחות אצלך
+}
+inbox-status = סטטוס
+inbox-status-active = לא טופלו
+inbox-status-new = חדשה
+inbox-status-open = פתוחה
+inbox-status-waiting = ממתינה להם
+inbox-status-done = טופלה
+inbox-status-flagged = מסומנות
+inbox-status-all = הכול
+inbox-source = מקור
+inbox-source-any = כל המקורות
+inbox-source-site = האתר
+inbox-source-fediverse = פדיברס
+inbox-source-email = דוא״ל
+inbox-source-sms = SMS
+inbox-label = תווית
+inbox-labels = תוויות
+inbox-search = חיפוש בתיבה
+inbox-filter = הצגה
+inbox-keys = מקשים: j/k הבאה והקודמת, Enter פותח, / חיפוש; בשיחה: r תשובה, e טופלה, a הקצאה אליי.
+inbox-empty = אין כאן כלום. תגובות, תשובות ואזכורים מגיעים לכאן מכל ערוץ מחובר, מהאתר, מהפדיברס, מדוא״ל ומ־SMS.
+inbox-on-post = על:
+inbox-flagged = מסומנת
+inbox-flag-word = סומנה: „{ $word }”
+inbox-flag-links = סומנה: { $count } קישורים
+inbox-newer = חדשות יותר
+inbox-older = ישנות יותר
+inbox-priority = עדיפות
+inbox-priority-0 = רגילה
+inbox-priority-1 = גבוהה
+inbox-priority-2 = דחופה
+inbox-state-shown = מוצגת
+inbox-state-hidden = מוסתרת
+inbox-state-approval = ממתינה לאישור
+inbox-state-queued = נשלחת
+inbox-state-sending = נשלחת
+inbox-state-sent = נשלחה
+inbox-state-failed = לא נשלחה
+inbox-state-unknown = לא ידוע אם נשלחה: יש לבדוק ברשת
+inbox-state-declined = נדחתה
+inbox-state-deleted = נמחקה
+inbox-liked = סומן בלייק
+inbox-open-on-network = פתיחה ברשת
+inbox-answer-this = לענות על זו
+inbox-like = לייק
+inbox-hide = הסתרה
+inbox-delete = מחיקה ברשת
+inbox-delete-confirm = למחוק את התשובה הזו ברשת? היא נשארת כאן, מסומנת כמחוקה.
+inbox-approve = אישור ושליחה
+inbox-decline = דחייה
+inbox-answer = תשובה
+inbox-answer-label = התשובה שלך (נשלחת דרך הרשת שממנה הגיעה ההודעה)
+inbox-saved-replies = תשובות שמורות
+inbox-send = שליחה
+inbox-triage = טיפול
+inbox-mark-done = טופלה
+inbox-assignee = מוקצית ל
+inbox-nobody = אף אחד
+inbox-person = איש קשר
+inbox-person-history = ההודעות שלהם
+inbox-make-person-as = הוספה בתור
+inbox-make-person = הוספה לאנשי הקשר
+inbox-link-person = או קישור לאיש קשר לפי דוא״ל או טלפון
+inbox-link = קישור
+inbox-person-no-consent = הוספת איש קשר אינה נותנת הסכמה: הם נרשמים בעצמם.
+inbox-notes = הערות פנימיות
+inbox-note-label = הערה לצוות (לא נשלחת)
+inbox-add-note = הוספת הערה
+inbox-digest = הסיכום שלי בדוא״ל
+inbox-digest-label = דוא״ל יומי עם מה שחדש ופתוח
+inbox-digest-daily = יומי
+inbox-digest-off = כבוי
+inbox-saved-help = משתנים: {"{{ name }}"}‏, {"{{ first_name }}"} ו־{"{{ org }}"} מתמלאים כשמשתמשים בתשובה.
+inbox-saved-body = טקסט
+inbox-saved-delete-confirm = למחוק את התשובה השמורה?
+inbox-moderation = סינון ואישור
+inbox-approval = תשובות של כותבים ממתינות לאישור עורך
+inbox-flag-words = מילים שמסמנות הודעה לבדיקה
+inbox-hide-words = מילים שמסתירות הודעה (גם מהציבור, כשהרשת מאפשרת)
+inbox-words-help = מילה או ביטוי בכל שורה, בעברית או באנגלית. מילים בעברית נמצאות גם אחרי ו ה ב כ ל מ ש; ניקוד ואותיות סופיות לא משנים. שום דבר לא נמחק: הודעות מוסתרות נשארות כאן, מסומנות.
+inbox-max-links = סימון הודעות עם יותר קישורים מ־ (0: ללא הגבלה)
+inbox-hooks = Webhooks
+inbox-hooks-meta = פייסבוק, אינסטגרם ו־Threads שולחים תגובות אל:
+inbox-hooks-poll = כל ערוץ מחובר נקרא גם כל חמש דקות (בכבוד למגבלות הרשתות).
+inbox-telegram-connect = קבלת תגובות והודעות מטלגרם
+inbox-times-help = שיחות שהתחילו ב־30 הימים האחרונים: כמה מהר יצאה התשובה הראשונה, וכמה מהר טופלו.
+inbox-times-by-channel = לפי ערוץ
+inbox-times-by-member = לפי חבר צוות (תשובה ראשונה)
+inbox-times-group = ערוץ או חבר צוות
+inbox-times-conversations = שיחות
+inbox-times-answered = נענו
+inbox-times-first = זמן ממוצע לתשובה ראשונה
+inbox-times-resolved = טופלו
+inbox-times-resolution = זמן ממוצע עד טיפול
+inbox-minutes = { $count ->
+    [one] דקה אחת
+    [two] שתי דקות
+   *[other] { $count } דקות
+}
+inbox-hours = { $count ->
+    [one] שעה אחת
+    [two] שעתיים
+   *[other] { $count } שעות
+}
+inbox-digest-subject = { $org }: { $new } חדשות בתיבה
+inbox-digest-intro = תיבת ההודעות של { $org }: { $new } שיחות חדשות, { $mine } פתוחות ומוקצות לך. האחרונות:
+inbox-digest-footer = לכיבוי הסיכום: { $link }
+done-inbox-answered = התשובה בדרך.
+done-inbox-saved = נשמר.
+done-inbox-noted = ההערה נוספה.
+done-inbox-linked = קושר.
+done-inbox-person-made = נוסף לאנשי הקשר.
+done-inbox-reviewed = בוצע.
+done-inbox-acted = בדרך לרשת.
+done-inbox-settings-saved = ההגדרות נשמרו.
+done-inbox-saved-reply = התשובה השמורה נשמרה.
+done-inbox-saved-reply-deleted = התשובה השמורה נמחקה.
+done-inbox-telegram-connected = טלגרם ישלח לכאן תגובות והודעות.
+error-inbox-answer-exists = התשובה הזו כבר נכתבה.
+error-inbox-not-waiting = התשובה הזו לא ממתינה לאישור.
+error-inbox-already-linked = הכותב כבר מקושר לאיש קשר.
+error-inbox-telegram-failed = טלגרם לא קיבל את ה־webhook. יש לבדוק את הטוקן של הבוט ושהשרת זמין ב־HTTPS.
+error-inbox-outcome-unknown = הרשת לא אמרה אם התשובה יצאה: יש לבדוק שם לפני שעונים שוב.
+notify-inbox-assigned-subject = { $actor } הקצה לך שיחה בתיבת ההודעות
+notify-inbox-assigned-body = { $actor } הקצה לך שיחה בתיבת ההודעות של { $org }.

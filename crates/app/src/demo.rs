@@ -136,6 +136,7 @@ pub async fn load(db: &Db) -> Result<bool> {
     tx.commit().await?;
     // Clicks are appended in their own transaction, like the redirect's writer does.
     kehilla_db::studio::record_clicks(db, &clicks).await?;
+    crate::inbox::demo::load(db, main.id, (team.dana, team.noa, team.amir)).await?;
     Ok(true)
 }
 

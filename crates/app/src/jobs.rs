@@ -92,6 +92,10 @@ impl Registry {
         r.add(crate::home::events::EventMessageJob);
         r.add(crate::home::discussions::VerifyMail);
         r.add(crate::home::activitypub::DeliverJob);
+        r.add(crate::inbox::poll::PollJob);
+        r.add(crate::inbox::send::SendJob);
+        r.add(crate::inbox::send::ModerateJob);
+        r.add(crate::inbox::digest::DigestJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod home;
 pub mod i18n;
+pub mod inbox;
 pub mod jobs;
 pub mod mail;
 pub mod members;

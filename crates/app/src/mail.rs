@@ -120,6 +120,61 @@ impl Mailer {
     }
 }
 
+impl Mailer {
+    /// An answer from the inbox: from the organization's name at the server's address, with
+    /// our own `Message-ID` (kept, so that a reply to it finds its conversation), threaded under
+    /// the message it answers, and `Reply-To` the inbox's address when there is one.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send_answer(
+        &self,
+        to: &str,
+        from_name: &str,
+        reply_to: Option<&str>,
+        subject: &str,
+        body: &str,
+        message_id: &str,
+        in_reply_to: &str,
+    ) -> Result<Delivery> {
+        let Some(transport) = &self.transport else {
+            tracing::warn!(
+                target: "kehilla::mail",
+                to,
+                subject,
+                "no SMTP relay configured; the message follows:\n{body}"
+            );
+            return Ok(Delivery::Logged);
+        };
+        let to: Mailbox = to.parse().map_err(|_| AppError::MailFailed)?;
+        let from = Mailbox::new(Some(from_name.to_string()), self.from.email.clone());
+        let mut b = Message::builder()
+            .from(from)
+            .to(to)
+            .subject(subject)
+            .message_id(Some(format!("<{message_id}>")));
+        if let Some(r) = reply_to.and_then(|r| r.parse::<Mailbox>().ok()) {
+            b = b.reply_to(r);
+        }
+        if !in_reply_to.is_empty() {
+            b = b
+                .in_reply_to(format!("<{in_reply_to}>"))
+                .references(format!("<{in_reply_to}>"));
+        }
+        let msg = b
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .header(ContentTransferEncoding::Base64)
+                    .body(body.to_string()),
+            )
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        transport.send(msg).await.map_err(|e| {
+            tracing::error!(error = %e, "sending mail failed");
+            AppError::MailFailed
+        })?;
+        Ok(Delivery::Sent)
+    }
+}
+
 /// The `Content-Language` header (RFC 3282).
 #[derive(Debug, Clone)]
 struct ContentLanguage(String);

@@ -111,6 +111,9 @@ pub struct OauthApp {
     /// Sends every call of this network (sign-in pages, tokens, API) to this address instead of
     /// the network's own hosts, keeping the paths. For tests against local fakes only.
     pub base_url: Option<String>,
+    /// Facebook, Instagram, Threads: the token Meta sends when the webhook is subscribed
+    /// (`/hooks/meta/{network}`); the app secret signs the deliveries.
+    pub webhook_verify_token: Option<Secret>,
 }
 
 /// The networks whose sign-in uses an app of the instance.

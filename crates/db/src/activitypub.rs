@@ -208,6 +208,8 @@ pub struct NewItem<'a> {
     pub post_id: Option<i64>,
     pub content: &'a str,
     pub url: &'a str,
+    /// What a reply or mention answers (a note's id), or empty.
+    pub in_reply_to: &'a str,
 }
 
 /// Keeps what arrived (a second copy changes its content: an edit).
@@ -219,7 +221,7 @@ pub async fn put_item<'c, E: Executor<'c, Database = Any>>(
     let now = now_ms();
     sqlx::query(
         "INSERT INTO ap_items (organization_id, kind, actor, object_id, post_id, content, url, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+         created_at, updated_at, in_reply_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) \
          ON CONFLICT (organization_id, kind, actor, object_id) DO UPDATE SET content = $6, \
          url = $7, deleted = 0, updated_at = $8",
     )
@@ -231,9 +233,26 @@ pub async fn put_item<'c, E: Executor<'c, Database = Any>>(
     .bind(i.content)
     .bind(i.url)
     .bind(now)
+    .bind(i.in_reply_to)
     .execute(e)
     .await?;
     Ok(())
+}
+
+/// The organizations whose inbox holds this fediverse note (a reply to it continues their
+/// conversation).
+pub async fn inbox_orgs_of_note<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    note: &str,
+) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT DISTINCT organization_id FROM inbox_messages WHERE source = 'fediverse' \
+         AND remote_id = $1",
+    )
+    .bind(note)
+    .fetch_all(e)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// Updates the content of what an actor sent before (an edit); false when there is none.

@@ -17,6 +17,7 @@ pub mod discussions;
 pub mod events;
 pub mod forms;
 pub mod imports;
+pub mod inbox;
 pub mod jobs;
 pub mod messaging;
 pub mod orgs;

@@ -180,6 +180,19 @@ pub async fn channels<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Re
     .await?)
 }
 
+/// A channel's organization and id, by its public id alone (webhooks carry no organization).
+pub async fn channel_ids<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    public_id: &str,
+) -> Result<Option<(i64, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT organization_id, id FROM channels WHERE public_id = $1")
+            .bind(public_id)
+            .fetch_optional(e)
+            .await?,
+    )
+}
+
 /// A channel's network, by its id.
 pub async fn channel_network<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> Result<String> {
     let (n,): (String,) = sqlx::query_as("SELECT network FROM channels WHERE id = $1")

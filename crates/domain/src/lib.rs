@@ -1,6 +1,7 @@
 //! Pure types and rules of Kehilla. Nothing here does I/O; everything here is unit-tested.
 
 pub mod hebcal;
+pub mod moderation;
 pub mod people;
 pub mod role;
 pub mod text;

@@ -276,6 +276,12 @@ async fn dispatcher(db: Db, worker: Worker, base: String, mut stop: watch::Recei
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "queueing event reminders failed"),
             }
+            // The inbox: the site's and the fediverse's new messages taken, channels polled,
+            // digests due.
+            match kehilla_app::inbox::send::tick(&db, now).await {
+                Ok(()) => worker.wake(),
+                Err(e) => tracing::warn!(error = %e, "the inbox's round failed"),
+            }
             // A campaign that should be sending has its job queued.
             match kehilla_app::messaging::send::enqueue_due(&db).await {
                 Ok(n) if n > 0 => worker.wake(),

@@ -287,7 +287,8 @@ impl SettingsArgs {
                 return Err(StartError(format!("campaign_relays: {e}")));
             }
         }
-        // The networks' apps: KEHILLA_OAUTH_<NETWORK>_CLIENT_ID and _CLIENT_SECRET.
+        // The networks' apps: KEHILLA_OAUTH_<NETWORK>_CLIENT_ID, _CLIENT_SECRET and (Meta's
+        // webhooks) _WEBHOOK_VERIFY_TOKEN.
         for network in kehilla_app::settings::OAUTH_NETWORKS {
             let var = |what: &str| {
                 std::env::var(format!("KEHILLA_OAUTH_{}_{what}", network.to_uppercase()))
@@ -301,6 +302,11 @@ impl SettingsArgs {
             if let Some(secret) = var("CLIENT_SECRET") {
                 let app = s.oauth_apps.entry(network.to_string()).or_default();
                 app.client_secret = kehilla_app::settings::Secret(secret.trim().to_string());
+            }
+            if let Some(token) = var("WEBHOOK_VERIFY_TOKEN") {
+                let app = s.oauth_apps.entry(network.to_string()).or_default();
+                app.webhook_verify_token =
+                    Some(kehilla_app::settings::Secret(token.trim().to_string()));
             }
         }
         if let Some(bad) = s

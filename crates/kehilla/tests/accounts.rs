@@ -508,15 +508,15 @@ async fn every_area_says_what_will_be_there_in_both_languages() {
         let (s, html) = owner.get_text(&format!("/orgs/yad/{area}")).await;
         assert_eq!(s, StatusCode::OK, "{area}");
         assert!(html.contains(r#"aria-current="page""#), "{area}");
-        // Studio, Calendar and Site are built; the others still say what will be there.
-        if !["settings", "studio", "calendar", "site"].contains(&area) {
+        // Studio, Calendar, Inbox and Site are built; the others still say what will be there.
+        if !["settings", "studio", "calendar", "site", "inbox"].contains(&area) {
             assert!(html.contains("מה יהיה כאן"), "{area}");
         }
     }
     owner.post_form("/lang", &[("lang", "en")]).await;
-    let (_, html) = owner.get_text("/orgs/yad/inbox").await;
+    let (_, html) = owner.get_text("/orgs/yad/measure").await;
     assert!(
-        html.contains("What will be here") && html.contains("Comments, replies and mentions"),
+        html.contains("What will be here") && html.contains("forecast and chart"),
         "{html}"
     );
     app.stop().await;

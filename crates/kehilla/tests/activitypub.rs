@@ -197,6 +197,7 @@ async fn two_instances_federate_follow_deliver_reply_edit_and_delete() {
         &object_id,
         &actor,
         "כל הכבוד! <b>תודה</b>",
+        "first-reply",
     )
     .await
     .unwrap();
@@ -212,6 +213,69 @@ async fn two_instances_federate_follow_deliver_reply_edit_and_delete() {
     assert_eq!(a_items[0].kind, "reply");
     assert!(a_items[0].post_id.is_some());
     assert_eq!(a_items[0].content, "כל הכבוד! <b>תודה</b>");
+
+    // The reply is in A's inbox, under the post, once; A answers from there and the answer
+    // reaches B as a reply to B's note.
+    assert_eq!(kehilla_app::inbox::poll::sweep(&a.db).await.unwrap(), 1);
+    assert_eq!(kehilla_app::inbox::poll::sweep(&a.db).await.unwrap(), 0);
+    let (conversation, post_of): (String, Option<i64>) = kehilla_db::sqlx::query_as(
+        "SELECT public_id, post_id FROM inbox_conversations WHERE source = 'fediverse'",
+    )
+    .fetch_one(&a.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(post_of, a_items[0].post_id);
+    let (_, list) = a_owner.get_text("/orgs/yad/inbox").await;
+    assert!(list.contains("כל הכבוד!"), "{list}");
+    let r = a_owner
+        .post_form(
+            &format!("/orgs/yad/inbox/{conversation}/answer"),
+            &[("body", "תודה רבה! נתראה בחלוקה")],
+        )
+        .await;
+    assert!(crate::support::location(&r).contains("done=inbox-answered"));
+    a.run_pending_jobs().await;
+    let to_green = kehilla_db::activitypub::items(&b.db.pool, green.id)
+        .await
+        .unwrap();
+    let answer = to_green
+        .iter()
+        .find(|i| i.kind == "reply")
+        .expect("the answer reached B");
+    assert!(
+        answer.content.contains("תודה רבה! נתראה בחלוקה"),
+        "{to_green:?}"
+    );
+    let (state, remote): (String, String) = kehilla_db::sqlx::query_as(
+        "SELECT state, remote_id FROM inbox_messages WHERE direction = 'out'",
+    )
+    .fetch_one(&a.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(state, "sent");
+    assert!(remote.starts_with(&a.url("/ap/o/yad/replies/")), "{remote}");
+    // B's own answer to it continues the same conversation on A.
+    kehilla_app::home::activitypub::reply(
+        &b.db,
+        &b.settings,
+        &b.base,
+        &green,
+        &remote,
+        &actor,
+        "ונתראה!",
+        "second-reply",
+    )
+    .await
+    .unwrap();
+    b.run_pending_jobs().await;
+    assert_eq!(kehilla_app::inbox::poll::sweep(&a.db).await.unwrap(), 1);
+    let (conversations, messages): (i64, i64) = kehilla_db::sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM inbox_conversations), (SELECT COUNT(*) FROM inbox_messages)",
+    )
+    .fetch_one(&a.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((conversations, messages), (1, 3));
 
     // A correction and a withdrawal, made in the Studio, follow.
     let r = a_owner

@@ -268,6 +268,7 @@ async fn isolation_on(backend: Backend) {
                 "ערוץ סודי",
                 "פוסט סודי",
                 "תמונה סודית",
+                "הודעה סודית",
             ] {
                 assert!(
                     !body.contains(secret),
@@ -345,7 +346,36 @@ async fn fixtures(app: &TestApp, org: i64) -> HashMap<&'static str, String> {
         .unwrap()[0]
         .public_id
         .clone();
+    let got = kehilla_app::inbox::ingest(
+        &app.db,
+        &kehilla_app::inbox::Incoming {
+            org,
+            source: "site",
+            kind: "comment",
+            remote_id: "secret-comment",
+            author_id: "secret-person@example.org",
+            handle: "secret-person@example.org",
+            name: "x",
+            body: "הודעה סודית",
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let kehilla_app::inbox::Ingested::New { message, .. } = got else {
+        panic!("the inbox fixture was kept before")
+    };
+    let (conversation, message): (String, String) = kehilla_db::sqlx::query_as(
+        "SELECT c.public_id, m.public_id FROM inbox_messages m \
+         JOIN inbox_conversations c ON c.id = m.conversation_id WHERE m.id = $1",
+    )
+    .bind(message)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     HashMap::from([
+        ("conversation", conversation),
+        ("message", message),
         ("campaign", campaign),
         ("automation", automation),
         ("channel", channel[0].public_id.clone()),

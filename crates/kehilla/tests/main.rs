@@ -19,6 +19,7 @@ mod api;
 mod archive;
 mod bluesky;
 mod browser;
+mod inbox;
 mod isolation;
 mod jobs;
 mod messaging;

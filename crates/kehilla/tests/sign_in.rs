@@ -23,6 +23,7 @@ fn app_of(server: &str, id: &str, secret: &str) -> OauthApp {
         client_id: id.into(),
         client_secret: Secret(secret.into()),
         base_url: Some(server.into()),
+        webhook_verify_token: None,
     }
 }
 

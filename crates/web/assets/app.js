@@ -187,3 +187,71 @@ document.addEventListener("click", (ev) => {
     }).catch(() => {});
   });
 })();
+
+// Inbox: the unread count in the navigation stays live; keyboard triage; saved replies and
+// "answer this" fill the answer box.
+(() => {
+  const badge = document.getElementById("inbox-unread");
+  if (badge) {
+    const refresh = () => {
+      fetch(badge.getAttribute("data-url"), { headers: { accept: "application/json" } })
+        .then((r) => r.ok ? r.json() : null).then((j) => {
+          if (!j) return;
+          badge.textContent = j.new >= 100 ? "99+" : String(j.new);
+          badge.hidden = j.new === 0;
+        }).catch(() => {});
+    };
+    setInterval(refresh, 60000);
+  }
+  const typing = (el) => el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+  const list = document.getElementById("conversations");
+  const conversation = document.getElementById("conversation");
+  let current = -1;
+  const items = () => list ? Array.from(list.querySelectorAll("li[data-conversation]")) : [];
+  const focusItem = (i) => {
+    const all = items();
+    if (all.length === 0) return;
+    current = Math.max(0, Math.min(all.length - 1, i));
+    all.forEach((li, j) => li.classList.toggle("current", j === current));
+    const a = all[current].querySelector("a.open");
+    if (a) a.focus();
+  };
+  document.addEventListener("keydown", (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) return;
+    const click = (id) => { const el = document.getElementById(id); if (el) { ev.preventDefault(); el.click(); } };
+    const focus = (id) => { const el = document.getElementById(id); if (el) { ev.preventDefault(); el.focus(); } };
+    if (list) {
+      if (ev.key === "j") { ev.preventDefault(); focusItem(current + 1); }
+      else if (ev.key === "k") { ev.preventDefault(); focusItem(current - 1); }
+      else if (ev.key === "/") focus("f-q");
+    }
+    if (conversation) {
+      if (ev.key === "r") focus("answer-body");
+      else if (ev.key === "e") click("mark-done");
+      else if (ev.key === "a") {
+        const me = document.getElementById("t-assignee");
+        const form = document.getElementById("triage-form");
+        const mine = me && me.getAttribute("data-me");
+        if (me && form && mine) { ev.preventDefault(); me.value = mine; form.requestSubmit(); }
+      }
+      else if (ev.key === "u") click("back-to-inbox");
+    }
+  });
+  const saved = document.getElementById("saved-reply");
+  const body = document.getElementById("answer-body");
+  if (saved && body) {
+    saved.addEventListener("change", () => {
+      const opt = saved.selectedOptions[0];
+      if (opt && opt.getAttribute("data-body")) {
+        body.value = opt.getAttribute("data-body");
+        body.dispatchEvent(new Event("input"));
+        body.focus();
+      }
+    });
+  }
+  document.querySelectorAll("button.answer-to").forEach((b) => b.addEventListener("click", () => {
+    const to = document.getElementById("answer-to");
+    if (to) to.value = b.getAttribute("data-to");
+    if (body) body.focus();
+  }));
+})();

@@ -686,7 +686,83 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             pages::studio_media::demo_post,
         )
         .get("/-/redirect", Public, pages::studio_media::bare_redirect)
-        .get("/orgs/{org}/inbox", Org(Read), pages::areas::inbox)
+        // Inbox.
+        .get("/orgs/{org}/inbox", Org(Read), pages::inbox::list)
+        .get("/orgs/{org}/inbox/unread", Org(Read), pages::inbox::unread)
+        .get("/orgs/{org}/inbox/times", Org(Read), pages::inbox::times)
+        .get(
+            "/orgs/{org}/inbox/settings",
+            Org(Read),
+            pages::inbox::settings_page,
+        )
+        .post(
+            "/orgs/{org}/inbox/settings",
+            Org(Admin),
+            pages::inbox::save_settings,
+        )
+        .post(
+            "/orgs/{org}/inbox/saved",
+            Org(Contribute),
+            pages::inbox::saved,
+        )
+        .post("/orgs/{org}/inbox/digest", Org(Read), pages::inbox::digest)
+        .post(
+            "/orgs/{org}/inbox/telegram",
+            Org(Admin),
+            pages::inbox::telegram,
+        )
+        .get(
+            "/orgs/{org}/inbox/{conversation}",
+            Org(Read),
+            pages::inbox::show,
+        )
+        .post(
+            "/orgs/{org}/inbox/{conversation}/answer",
+            Org(Contribute),
+            pages::inbox::answer,
+        )
+        .post(
+            "/orgs/{org}/inbox/{conversation}/triage",
+            Org(Contribute),
+            pages::inbox::triage,
+        )
+        .post(
+            "/orgs/{org}/inbox/{conversation}/status",
+            Org(Contribute),
+            pages::inbox::status,
+        )
+        .post(
+            "/orgs/{org}/inbox/{conversation}/note",
+            Org(Contribute),
+            pages::inbox::note,
+        )
+        .post(
+            "/orgs/{org}/inbox/{conversation}/link",
+            Org(Contribute),
+            pages::inbox::link,
+        )
+        .post(
+            "/orgs/{org}/inbox/{conversation}/person",
+            Org(Contribute),
+            pages::inbox::make_person,
+        )
+        .post(
+            "/orgs/{org}/inbox/messages/{message}/review",
+            Org(Edit),
+            pages::inbox::review,
+        )
+        .post(
+            "/orgs/{org}/inbox/messages/{message}/act",
+            Org(Contribute),
+            pages::inbox::act,
+        )
+        .get("/hooks/meta/{network}", Public, pages::inbox::meta_verify)
+        .post("/hooks/meta/{network}", Public, pages::inbox::meta_hook)
+        .post(
+            "/hooks/telegram/{channel}",
+            Public,
+            pages::inbox::telegram_hook,
+        )
         .get("/orgs/{org}/measure", Org(Read), pages::areas::measure)
         .get("/orgs/{org}/site", Org(Read), pages::site::settings_page)
         .post("/orgs/{org}/site", Org(Admin), pages::site::save_settings)

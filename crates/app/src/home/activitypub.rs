@@ -665,6 +665,7 @@ async fn handle(
                     post_id: Some(post.id),
                     content: "",
                     url: "",
+                    in_reply_to: "",
                 },
             )
             .await
@@ -680,25 +681,57 @@ async fn handle(
                 .unwrap_or(&object_id)
                 .to_string();
             let in_reply_to = id_of(at(object, "/inReplyTo"));
-            if !in_reply_to.is_empty() && is_ours(base, &in_reply_to) {
-                let Some((org, post)) = our_post(db, base, &in_reply_to).await.map_err(internal)?
-                else {
+            // A reply to one of our posts, or to a note in an organization's inbox (one of its
+            // answers, or a comment it holds): kept for the inbox's thread.
+            let mut answered: Vec<(i64, Option<i64>)> = Vec::new();
+            if !in_reply_to.is_empty() {
+                if is_ours(base, &in_reply_to)
+                    && let Some((org, post)) =
+                        our_post(db, base, &in_reply_to).await.map_err(internal)?
+                {
+                    answered.push((org.id, Some(post.id)));
+                } else {
+                    for org in db::inbox_orgs_of_note(&db.pool, &in_reply_to)
+                        .await
+                        .map_err(|e| internal(e.into()))?
+                    {
+                        answered.push((org, None));
+                    }
+                    // A reply to one of our own replies (`…/ap/o/{slug}/replies/{key}`).
+                    if answered.is_empty()
+                        && let Some(slug) = in_reply_to
+                            .strip_prefix(&format!("{}/ap/o/", base.trim_end_matches('/')))
+                            .and_then(|rest| rest.split_once("/replies/"))
+                            .map(|(slug, _)| slug)
+                        && let Some(org) = kehilla_db::orgs::by_slug(&db.pool, slug)
+                            .await
+                            .map_err(|e| internal(e.into()))?
+                    {
+                        answered.push((org.id, None));
+                    }
+                }
+                if answered.is_empty() && is_ours(base, &in_reply_to) {
                     return Err(refused(404, "the reply answers no object here"));
-                };
+                }
+            }
+            for (org, post_id) in &answered {
                 db::put_item(
                     &db.pool,
-                    org.id,
+                    *org,
                     &NewItem {
                         kind: "reply",
                         actor: &actor,
                         object_id: &object_id,
-                        post_id: Some(post.id),
+                        post_id: *post_id,
                         content: &content,
                         url: &url,
+                        in_reply_to: &in_reply_to,
                     },
                 )
                 .await
                 .map_err(|e| internal(e.into()))?;
+            }
+            if !answered.is_empty() {
                 return Ok(());
             }
             let mut orgs: Vec<i64> = Vec::new();
@@ -720,6 +753,7 @@ async fn handle(
                                 post_id: None,
                                 content: &content,
                                 url: &url,
+                                in_reply_to: &in_reply_to,
                             },
                         )
                         .await
@@ -748,6 +782,7 @@ async fn handle(
                         post_id: None,
                         content: &content,
                         url: &url,
+                        in_reply_to: &in_reply_to,
                     },
                 )
                 .await
@@ -921,6 +956,7 @@ pub async fn follow(
 
 /// The organization replies to a fediverse post (`in_reply_to` is its id); returns the reply's
 /// id. (The Inbox answers through this.)
+#[allow(clippy::too_many_arguments)]
 pub async fn reply(
     db: &Db,
     settings: &crate::Settings,
@@ -929,13 +965,15 @@ pub async fn reply(
     in_reply_to: &str,
     author: &str,
     text: &str,
+    key: &str,
 ) -> Result<String> {
     let a = remote_actor(db, settings, author, false)
         .await
         .map_err(|_| AppError::NotFound)?;
     keys(db, settings, org.id).await?;
     let me = actor_url(base, &org.slug);
-    let id = format!("{me}/replies/{}", kehilla_db::random_hex(12));
+    // The same key makes the same id: the delivery job's unique key drops a repeat.
+    let id = format!("{me}/replies/{}", crate::home::site::path_segment(key));
     let html = crate::home::site::paragraphs(text);
     let activity = json!({
         "@context": context(),

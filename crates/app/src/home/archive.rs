@@ -242,6 +242,46 @@ pub const TABLES: &[Table] = &[
     t("ap_following", true, Scope::Org, &[]),
     t("ap_items", true, Scope::Org, &[("post_id", "posts")]),
     t("ap_outbox", true, Scope::Org, &[("post_id", "posts")]),
+    t(
+        "inbox_identities",
+        true,
+        Scope::Org,
+        &[("person_id", "people")],
+    ),
+    t(
+        "inbox_conversations",
+        true,
+        Scope::Org,
+        &[
+            ("channel_id", "channels"),
+            ("post_id", "posts"),
+            ("identity_id", "inbox_identities"),
+            ("assignee_id", "users"),
+            ("first_responder_id", "users"),
+            ("done_by", "users"),
+        ],
+    ),
+    t(
+        "inbox_messages",
+        true,
+        Scope::Org,
+        &[
+            ("conversation_id", "inbox_conversations"),
+            ("identity_id", "inbox_identities"),
+            ("user_id", "users"),
+        ],
+    ),
+    t(
+        "inbox_notes",
+        true,
+        Scope::Org,
+        &[
+            ("conversation_id", "inbox_conversations"),
+            ("user_id", "users"),
+        ],
+    ),
+    t("inbox_saved_replies", true, Scope::Org, &[]),
+    t("inbox_settings", false, Scope::Org, &[]),
     t("memberships", true, Scope::Org, &[("user_id", "users")]),
 ];
 
@@ -275,6 +315,14 @@ pub const LEFT_BEHIND: &[(&str, &str)] = &[
     (
         "ap_keys",
         "the fediverse key does not travel; a new one is made",
+    ),
+    (
+        "inbox_cursors",
+        "where this instance's polling stopped (tokens do not travel)",
+    ),
+    (
+        "inbox_digests",
+        "members' own digest choices on this instance",
     ),
 ];
 

@@ -129,6 +129,139 @@ pub fn read(raw: &[u8]) -> (Report, Option<String>) {
     (report, token)
 }
 
+/// What a recipient address of the listener is: a bounce address, or the inbox's replies
+/// address (`replies@…`, or `replies+{token}@…` with the campaign recipient's token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rcpt {
+    Bounce(String),
+    Reply(String),
+}
+
+/// Reads a recipient address of the listener.
+pub fn rcpt(address: &str) -> Option<Rcpt> {
+    if let Some(t) = verp_token(address) {
+        return Some(Rcpt::Bounce(t.to_string()));
+    }
+    let local = address.trim().trim_matches(['<', '>']).split('@').next()?;
+    let token = match local.to_ascii_lowercase().as_str() {
+        "replies" => String::new(),
+        l => l.strip_prefix("replies+")?.to_string(),
+    };
+    (token.len() <= 40 && token.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then_some(Rcpt::Reply(token))
+}
+
+/// A reply to a campaign message or to an inbox answer: kept in the inbox. The author is the
+/// `From` address; the conversation is the one of the message it answers (`In-Reply-To` /
+/// `References`), else the author's last email conversation. Auto-replies are left out.
+pub async fn take_reply(database: &Db, token: &str, raw: &[u8]) -> crate::Result<&'static str> {
+    let Some(msg) = MessageParser::default().parse(raw) else {
+        return Ok("unreadable");
+    };
+    let auto = msg
+        .header_raw("Auto-Submitted")
+        .is_some_and(|v| !v.trim().eq_ignore_ascii_case("no"))
+        || msg.header_raw("X-Autoreply").is_some()
+        || msg
+            .content_type()
+            .is_some_and(|c| c.ctype() == "multipart" && c.subtype() == Some("report"));
+    if auto {
+        return Ok("auto-reply");
+    }
+    let Some(from) = msg.from().and_then(|a| a.first()) else {
+        return Ok("no-sender");
+    };
+    let Ok(address) = kehilla_domain::people::normalize_email(from.address().unwrap_or_default())
+    else {
+        return Ok("no-sender");
+    };
+    let name = from.name().unwrap_or_default().to_string();
+    let key = token_key(database).await?;
+    let mut refs: Vec<String> = Vec::new();
+    if let Some(v) = msg.in_reply_to().as_text_list() {
+        refs.extend(v.iter().map(|s| s.to_string()));
+    }
+    if let Some(v) = msg.references().as_text_list() {
+        refs.extend(v.iter().rev().map(|s| s.to_string()));
+    }
+    // The campaign recipient: by the address's token, else by the Message-ID it answers.
+    let recipient = recipient_of(&key, token).or_else(|| {
+        refs.iter()
+            .find_map(|r| recipient_of(&key, r.split('@').next().unwrap_or_default()))
+    });
+    let org = match recipient {
+        Some(id) => match db::recipient(&database.pool, id).await {
+            Ok((org, _, _, _)) => Some(org),
+            Err(kehilla_db::DbError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    // Or an answer of ours that it answers.
+    let mut parent = String::new();
+    let mut org = org;
+    for r in &refs {
+        if let Some((o, _)) = kehilla_db::inbox::email_answer(&database.pool, r).await? {
+            org = org.or(Some(o));
+            parent.clone_from(r);
+            break;
+        }
+    }
+    let Some(org) = org else {
+        return Ok("unknown-recipient");
+    };
+    let id = msg
+        .message_id()
+        .map(str::to_string)
+        .unwrap_or_else(|| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(raw)));
+    let text = msg.body_text(0).map(|t| t.to_string()).unwrap_or_default();
+    let subject = msg.subject().unwrap_or_default().to_string();
+    crate::inbox::ingest(
+        database,
+        &crate::inbox::Incoming {
+            org,
+            source: "email",
+            kind: "message",
+            remote_id: &id,
+            parent_remote_id: &parent,
+            author_id: &address,
+            handle: &address,
+            name: &name,
+            email: Some(&address),
+            subject: &subject,
+            body: &strip_quoted(&text),
+            at: msg.date().map(|d| d.to_timestamp() * 1000).unwrap_or(0),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok("reply")
+}
+
+/// A reply's own words: the quoted message below it (lines starting with `>` and the
+/// "On … wrote:" line before them, in Hebrew or English) left out.
+pub fn strip_quoted(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut end = lines.len();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim();
+        let intro = (t.starts_with("On ") && t.ends_with("wrote:"))
+            || (t.starts_with("ב-") || t.starts_with("בתאריך")) && t.ends_with(":")
+            || t == "-----Original Message-----";
+        if t.starts_with('>') || intro {
+            end = i;
+            break;
+        }
+    }
+    let kept = lines.get(..end).unwrap_or_default().join("\n");
+    let kept = kept.trim();
+    if kept.is_empty() {
+        text.trim().to_string()
+    } else {
+        kept.to_string()
+    }
+}
+
 /// The token of a bounce address (`bounces+{token}@…`), if it is one.
 pub fn verp_token(address: &str) -> Option<&str> {
     let local = address.trim().trim_matches(['<', '>']).split('@').next()?;
@@ -215,7 +348,7 @@ async fn session(stream: tokio::net::TcpStream, database: &Db) -> std::io::Resul
     let (r, mut w) = stream.into_split();
     let mut r = BufReader::new(r);
     reply(&mut w, "220 kehilla ESMTP ready").await?;
-    let mut rcpts: Vec<Option<String>> = Vec::new();
+    let mut rcpts: Vec<Option<Rcpt>> = Vec::new();
     let mut from_seen = false;
     loop {
         let mut line = Vec::new();
@@ -260,9 +393,9 @@ async fn session(stream: tokio::net::TcpStream, database: &Db) -> std::io::Resul
                     .next()
                     .unwrap_or("")
                     .to_string();
-                match verp_token(&addr) {
+                match rcpt(&addr) {
                     Some(t) if rcpts.len() < 100 => {
-                        rcpts.push(Some(t.to_string()));
+                        rcpts.push(Some(t));
                         reply(&mut w, "250 2.1.5 OK").await?;
                     }
                     Some(_) => reply(&mut w, "452 4.5.3 too many recipients").await?,
@@ -304,7 +437,12 @@ async fn session(stream: tokio::net::TcpStream, database: &Db) -> std::io::Resul
                 } else {
                     let mut failed = false;
                     for t in &rcpts {
-                        match handle(database, t.as_deref(), &data).await {
+                        let done = match t {
+                            Some(Rcpt::Bounce(t)) => handle(database, Some(t), &data).await,
+                            Some(Rcpt::Reply(t)) => take_reply(database, t, &data).await,
+                            None => handle(database, None, &data).await,
+                        };
+                        match done {
                             Ok(what) => tracing::info!(target: "kehilla::bounces", what, "report"),
                             Err(e) => {
                                 tracing::error!(error = %e, "handling a report failed");

@@ -280,6 +280,9 @@ pub struct Prepared {
     footer: Footer,
     from: Mailbox,
     reply_to: Option<Mailbox>,
+    /// Replies go to the inbox (`replies+{token}@{bounce domain}`) when the sender names no
+    /// reply address of its own and the inbound listener runs.
+    inbox_replies: bool,
     dkim: Option<super::dkim::Signer>,
     /// The host of Message-IDs and of the VERP address.
     bounce_domain: String,
@@ -414,6 +417,12 @@ pub async fn prepare(
         campaign: c,
         templates,
         from,
+        inbox_replies: reply_to.is_none()
+            && settings.inbound_smtp_listen.is_some()
+            && settings
+                .bounce_domain
+                .as_ref()
+                .is_some_and(|d| !d.trim().is_empty()),
         reply_to,
         dkim,
         bounce_domain: bounce_domain(settings),
@@ -523,6 +532,10 @@ impl Prepared {
             .envelope(envelope.clone());
         if let Some(r) = &self.reply_to {
             b = b.reply_to(r.clone());
+        } else if self.inbox_replies
+            && let Ok(a) = format!("replies+{token}@{}", self.bounce_domain).parse::<Address>()
+        {
+            b = b.reply_to(Mailbox::new(self.from.name.clone(), a));
         }
         let language = if c.lang == "en" { "en" } else { "he" };
         let alternative = MultiPart::alternative()

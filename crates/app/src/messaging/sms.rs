@@ -398,10 +398,39 @@ pub async fn gateway_of_hook(
 }
 
 /// A reply from a phone: a stop word withdraws every SMS consent of the person with that number
-/// at once. Returns whether consent was withdrawn.
-pub async fn inbound(db: &Db, g: &SmsGateway, from: &str, body: &str) -> Result<bool> {
+/// at once; anything else goes to the inbox (once per gateway id). Returns whether consent was
+/// withdrawn.
+pub async fn inbound(db: &Db, g: &SmsGateway, id: &str, from: &str, body: &str) -> Result<bool> {
     if !is_stop(body) {
-        // Other replies belong to the inbox (a later part of the product).
+        let phone = kehilla_domain::people::normalize_phone(from)
+            .unwrap_or_else(|_| from.trim().to_string());
+        if phone.is_empty() || phone.len() > 20 || body.trim().is_empty() {
+            return Ok(false);
+        }
+        // A gateway without ids: the same text from the same number within a minute is one.
+        let id = if id.trim().is_empty() {
+            let minute = now_ms() / 60_000;
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+                format!("{phone} {minute} {body}").as_bytes(),
+            ))
+        } else {
+            id.trim().to_string()
+        };
+        crate::inbox::ingest(
+            db,
+            &crate::inbox::Incoming {
+                org: g.organization_id,
+                source: "sms",
+                kind: "message",
+                remote_id: &id,
+                author_id: &phone,
+                handle: &phone,
+                phone: Some(&phone),
+                body,
+                ..Default::default()
+            },
+        )
+        .await?;
         return Ok(false);
     }
     // Gateways send E.164; the stored number is E.164 too, or as it was imported.

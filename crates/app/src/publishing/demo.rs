@@ -169,6 +169,47 @@ impl Adapter for Demo {
         })
     }
 
+    fn mentions<'a>(
+        &'a self,
+        _access: &'a Access,
+        cursor: &'a str,
+    ) -> BoxFuture<'a, Result<(Vec<Comment>, String), PublishError>> {
+        // One mention a day: the demo inbox keeps coming alive.
+        Box::pin(async move {
+            let day = kehilla_db::now_ms() / 86_400_000;
+            let id = format!("{}-mention-{day}", self.network);
+            if cursor == id {
+                return Ok((Vec::new(), id));
+            }
+            let said = [
+                ("noa", "@יד ביד מתי החלוקה הבאה בחיפה?"),
+                ("ari", "Shout-out to the volunteers of יד ביד 🙌"),
+            ];
+            let (who, text) = said
+                .get(usize::try_from(day % 2).unwrap_or(0))
+                .copied()
+                .unwrap_or(("noa", ""));
+            let c = Comment {
+                id: id.clone(),
+                parent_id: String::new(),
+                author_id: format!("demo-{who}"),
+                author: format!("@{who}"),
+                text: text.to_string(),
+                created_at: String::new(),
+                url: String::new(),
+            };
+            Ok((vec![c], id))
+        })
+    }
+
+    fn like<'a>(&'a self, _: &'a Access, _: &'a str) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move { Ok(()) })
+    }
+
+    fn hide<'a>(&'a self, _: &'a Access, _: &'a str) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move { Ok(()) })
+    }
+
     fn push_profile<'a>(
         &'a self,
         _: &'a Access,

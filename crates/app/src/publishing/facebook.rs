@@ -237,6 +237,32 @@ impl Adapter for Facebook {
         })
     }
 
+    fn like<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move {
+            self.graph
+                .post(access, &format!("{id}/likes"), &[])
+                .await
+                .map(|_| ())
+        })
+    }
+
+    fn hide<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move {
+            self.graph
+                .post(access, id, &[("is_hidden", "true")])
+                .await
+                .map(|_| ())
+        })
+    }
+
     fn push_profile<'a>(
         &'a self,
         access: &'a Access,

@@ -210,6 +210,19 @@ impl Adapter for Instagram {
         })
     }
 
+    fn hide<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move {
+            self.graph
+                .post(access, id, &[("hide", "true")])
+                .await
+                .map(|_| ())
+        })
+    }
+
     fn reply<'a>(
         &'a self,
         access: &'a Access,

@@ -357,6 +357,75 @@ impl Adapter for Mastodon {
         Box::pin(async move { self.status(access, text, Some(to), Vec::new(), key).await })
     }
 
+    fn mentions<'a>(
+        &'a self,
+        access: &'a Access,
+        cursor: &'a str,
+    ) -> BoxFuture<'a, Result<(Vec<Comment>, String), PublishError>> {
+        Box::pin(async move {
+            let mut url = format!(
+                "{}/api/v1/notifications?types[]=mention&limit=40",
+                access.server_url
+            );
+            if !cursor.is_empty() {
+                url.push_str(&format!(
+                    "&since_id={}",
+                    crate::home::site::path_segment(cursor)
+                ));
+            }
+            let r = self
+                .client
+                .get(url)
+                .bearer_auth(&access.token)
+                .send()
+                .await
+                .map_err(|e| super::transport("the server", &e))?;
+            let v = json(r).await?;
+            let items = v.as_array().cloned().unwrap_or_default();
+            // Newest first: the first notification's id is where to go on from.
+            let next = items
+                .first()
+                .map(|n| text_at(n, "/id"))
+                .unwrap_or_else(|| cursor.to_string());
+            let mut out: Vec<Comment> = items
+                .iter()
+                .filter_map(|n| n.get("status"))
+                .map(|s| Comment {
+                    id: text_at(s, "/id"),
+                    parent_id: text_at(s, "/in_reply_to_id"),
+                    author_id: text_at(s, "/account/id"),
+                    author: format!("@{}", text_at(s, "/account/acct")),
+                    text: plain(&text_at(s, "/content")),
+                    created_at: text_at(s, "/created_at"),
+                    url: text_at(s, "/url"),
+                })
+                .collect();
+            out.reverse();
+            Ok((out, next))
+        })
+    }
+
+    fn like<'a>(
+        &'a self,
+        access: &'a Access,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<(), PublishError>> {
+        Box::pin(async move {
+            let r = self
+                .client
+                .post(format!(
+                    "{}/api/v1/statuses/{}/favourite",
+                    access.server_url,
+                    crate::home::site::path_segment(id)
+                ))
+                .bearer_auth(&access.token)
+                .send()
+                .await
+                .map_err(|e| super::transport("the server", &e))?;
+            json(r).await.map(|_| ())
+        })
+    }
+
     fn push_profile<'a>(
         &'a self,
         access: &'a Access,

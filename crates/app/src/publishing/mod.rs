@@ -283,6 +283,31 @@ pub trait Adapter: Send + Sync {
     ) -> BoxFuture<'a, std::result::Result<Published, PublishError>> {
         unsupported("reply")
     }
+    /// Mentions of the account since `cursor` (empty: the recent ones), oldest first, and the
+    /// cursor to ask from next time.
+    fn mentions<'a>(
+        &'a self,
+        _access: &'a Access,
+        _cursor: &'a str,
+    ) -> BoxFuture<'a, std::result::Result<(Vec<Comment>, String), PublishError>> {
+        unsupported("mentions")
+    }
+    /// Likes a post or comment in the organization's name.
+    fn like<'a>(
+        &'a self,
+        _access: &'a Access,
+        _id: &'a str,
+    ) -> BoxFuture<'a, std::result::Result<(), PublishError>> {
+        unsupported("like")
+    }
+    /// Hides a comment on the organization's post from the public (it stays for its author).
+    fn hide<'a>(
+        &'a self,
+        _access: &'a Access,
+        _id: &'a str,
+    ) -> BoxFuture<'a, std::result::Result<(), PublishError>> {
+        unsupported("hide")
+    }
     /// The rate limits the network announced in the headers of the calls made so far (each
     /// once): the publisher waits them out before its next call instead of failing.
     fn take_limits(&self) -> Vec<Limit> {
@@ -756,7 +781,7 @@ async fn publish(
 
 /// Keeps the limits the network announced: the account's on the connection, the app's for
 /// every connection of the network.
-async fn keep_limits(
+pub(crate) async fn keep_limits(
     db: &Db,
     network: &str,
     connection: i64,

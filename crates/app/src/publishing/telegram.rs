@@ -34,6 +34,30 @@ impl Telegram {
     }
 }
 
+/// Asks Telegram to push the bot's updates (messages of the discussion group, private chats)
+/// to `url`, with `secret` in each request's `X-Telegram-Bot-Api-Secret-Token`.
+pub async fn set_webhook(
+    access: &Access,
+    url: &str,
+    secret: &str,
+    allow_private: bool,
+) -> Result<(), PublishError> {
+    let t =
+        Telegram::new(allow_private).ok_or_else(|| PublishError::Retry("no HTTP client".into()))?;
+    let body = serde_json::json!({
+        "url": url, "secret_token": secret, "allowed_updates": ["message"],
+    });
+    answer(
+        t.client
+            .post(Telegram::url(access, "setWebhook"))
+            .json(&body)
+            .send()
+            .await,
+    )
+    .await
+    .map(|_| ())
+}
+
 /// Reads a Bot API answer: `{ok: true, result}` or `{ok: false, error_code, description,
 /// parameters: {retry_after}}`.
 async fn answer(r: Result<reqwest::Response, reqwest::Error>) -> Result<Value, PublishError> {
@@ -269,6 +293,43 @@ impl Adapter for Telegram {
                 Err(PublishError::Unknown(m)) => Err(PublishError::Retry(m)),
                 Err(e) => Err(e),
             }
+        })
+    }
+
+    /// Answers a message of the channel's discussion group or of a private chat with the bot:
+    /// `to` is `{chat id}:{message id}`, as the inbox keeps Telegram's messages.
+    fn reply<'a>(
+        &'a self,
+        access: &'a Access,
+        to: &'a str,
+        text: &'a str,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<Published, PublishError>> {
+        Box::pin(async move {
+            let Some((chat, id)) = to
+                .rsplit_once(':')
+                .and_then(|(c, m)| Some((c, m.parse::<i64>().ok()?)))
+            else {
+                return Err(PublishError::Rejected("not a Telegram message".into()));
+            };
+            let body = serde_json::json!({
+                "chat_id": chat, "text": text, "reply_parameters": { "message_id": id },
+            });
+            let result = answer(
+                self.client
+                    .post(Self::url(access, "sendMessage"))
+                    .json(&body)
+                    .send()
+                    .await,
+            )
+            .await?;
+            let id = message_id(&result).ok_or_else(|| {
+                PublishError::Unknown("Telegram's answer named no message".into())
+            })?;
+            Ok(Published {
+                id: format!("{chat}:{id}"),
+                url: String::new(),
+            })
         })
     }
 

@@ -49,4 +49,4 @@ macro_rules! area_handler {
     )*};
 }
 
-area_handler!(plan, inbox, measure);
+area_handler!(plan, measure);

@@ -922,7 +922,8 @@ pub async fn sms_inbound(
     let (g, params) = hook_request(&st, &hook, "inbound", &headers, &body).await?;
     let from = param(&params, &["From", "from"]);
     let text = param(&params, &["Body", "text", "body"]);
-    kehilla_app::messaging::sms::inbound(&st.db, &g, &from, &text).await?;
+    let id = param(&params, &["MessageSid", "SmsSid", "id"]);
+    kehilla_app::messaging::sms::inbound(&st.db, &g, &id, &from, &text).await?;
     Ok(hook_ok(&g))
 }
 

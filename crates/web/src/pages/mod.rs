@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod campaigns;
 pub mod forms;
 pub mod imports;
+pub mod inbox;
 pub mod jobs;
 pub mod lists;
 pub mod members;
@@ -46,6 +47,8 @@ pub struct Chrome {
     pub role: Option<Role>,
     pub nav: &'static str,
     pub notice: Option<String>,
+    /// Conversations of the inbox nobody has opened yet (the navigation's badge).
+    pub inbox_new: i64,
 }
 
 impl Chrome {
@@ -60,7 +63,15 @@ impl Chrome {
             Some(u) => kehilla_db::orgs::of_user(&st.db.pool, u.id).await?,
             None => Vec::new(),
         };
+        let inbox_new = match org {
+            Some(o) => kehilla_db::inbox::unread(&st.db.pool, o.0.org.id, o.0.user.id)
+                .await
+                .map(|u| u.0)
+                .unwrap_or(0),
+            None => 0,
+        };
         Ok(Chrome {
+            inbox_new,
             lang: ctx.lang,
             csrf: ctx.csrf.clone(),
             title: i18n::t(ctx.lang, title_key),
