@@ -1354,8 +1354,8 @@ history-corrected = תוקן באתר
 history-withdrawn = הוסר מהאתר
 
 ## Inbox
-inbox-title = תיבת הודעות
-inbox-settings-title = הגדרות התיבה
+inbox-title = תיבת שיחות
+inbox-settings-title = הגדרות תיבת השיחות
 inbox-times-title = זמני תגובה
 inbox-mine = מוקצות לי
 inbox-new-count = { $count ->
@@ -1472,7 +1472,7 @@ inbox-hours = { $count ->
    *[other] { $count } שעות
 }
 inbox-digest-subject = { $org }: { $new } חדשות בתיבה
-inbox-digest-intro = תיבת ההודעות של { $org }: { $new } שיחות חדשות, { $mine } פתוחות ומוקצות לך. האחרונות:
+inbox-digest-intro = תיבת השיחות של { $org }: { $new } שיחות חדשות, { $mine } פתוחות ומוקצות לך. האחרונות:
 inbox-digest-footer = לכיבוי הסיכום: { $link }
 done-inbox-answered = התשובה בדרך.
 done-inbox-saved = נשמר.
@@ -1490,5 +1490,5 @@ error-inbox-not-waiting = התשובה הזו לא ממתינה לאישור.
 error-inbox-already-linked = הכותב כבר מקושר לאיש קשר.
 error-inbox-telegram-failed = טלגרם לא קיבל את ה־webhook. יש לבדוק את הטוקן של הבוט ושהשרת זמין ב־HTTPS.
 error-inbox-outcome-unknown = הרשת לא אמרה אם התשובה יצאה: יש לבדוק שם לפני שעונים שוב.
-notify-inbox-assigned-subject = { $actor } הקצה לך שיחה בתיבת ההודעות
-notify-inbox-assigned-body = { $actor } הקצה לך שיחה בתיבת ההודעות של { $org }.
+notify-inbox-assigned-subject = { $actor } הקצה לך שיחה בתיבת השיחות
+notify-inbox-assigned-body = { $actor } הקצה לך שיחה בתיבת השיחות של { $org }.

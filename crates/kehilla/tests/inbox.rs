@@ -14,7 +14,7 @@ use crate::publishing::new_channel;
 use crate::support::{Backend, Browser, TestApp, backends, location};
 
 /// A post of `yad` published on a channel with the network's id `remote`.
-async fn published(app: &TestApp, channel: &str, remote: &str, title: &str) -> i64 {
+pub(crate) async fn published(app: &TestApp, channel: &str, remote: &str, title: &str) -> i64 {
     let (org, ch): (i64, i64) =
         kehilla_db::sqlx::query_as("SELECT organization_id, id FROM channels WHERE public_id = $1")
             .bind(channel)
@@ -713,6 +713,20 @@ async fn site_comments_and_sms_replies_arrive_linked_to_people_and_words_flag_or
         // The person's page lists what they wrote.
         let (_, person_page) = owner.get_text(&format!("/orgs/yad/inbox/{}", conv.0)).await;
         assert!(person_page.contains("id=\"linked-person\""));
+        let ruth_person: (String,) = kehilla_db::sqlx::query_as(
+            "SELECT public_id FROM people WHERE email = 'ruth@example.org'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        let (_, record) = owner
+            .get_text(&format!("/orgs/yad/people/{}", ruth_person.0))
+            .await;
+        assert!(
+            record.contains("id=\"person-messages\"")
+                && record.contains("אולי נארגן חלוקה גם בצפון?"),
+            "the person's page shows what they wrote"
+        );
 
         // An SMS reply joins Ruth's record by her phone; a stop word is not a message.
         let g = kehilla_db::messaging::SmsGateway {
@@ -862,7 +876,7 @@ async fn the_demo_inbox_is_lively_in_hebrew() {
     let (status, html) = dana.get_text("/orgs/yad-beyad/inbox").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        html.contains("תיבת הודעות") && html.contains("data-conversation="),
+        html.contains("תיבת שיחות") && html.contains("data-conversation="),
         "{html}"
     );
     let (_, times) = dana.get_text("/orgs/yad-beyad/inbox/times").await;

@@ -256,9 +256,16 @@ struct ShowPage {
     channels: [&'static str; 3],
     purposes: [&'static str; 5],
     prefs_link: String,
+    /// What they wrote to the organization (the inbox), newest first.
+    messages: Vec<kehilla_db::inbox::PersonMessage>,
 }
 
 impl ShowPage {
+    fn source_name(&self, s: &str) -> String {
+        crate::i18n::try_t(self.c.lang, &format!("inbox-source-{s}"))
+            .or_else(|| crate::i18n::try_t(self.c.lang, &format!("network-{s}")))
+            .unwrap_or_else(|| s.to_string())
+    }
     fn given(&self, g: &i64) -> String {
         self.c.t(if *g == 1 {
             "consent-given"
@@ -290,9 +297,11 @@ pub async fn show(
     let c = Chrome::new(&st, &ctx, Some(&org), "people", "person-title")
         .await?
         .with_notice(q.done.as_deref());
+    let messages = kehilla_db::inbox::of_person(&st.db.pool, org.0.org.id, v.person.id, 20).await?;
     Ok(render(&ShowPage {
         c,
         sub: "people",
+        messages,
         v,
         lists,
         channels: kehilla_db::segments::CHANNELS,
