@@ -1395,6 +1395,7 @@ inbox-state-failed = Not sent
 inbox-state-unknown = Outcome unknown: check the network
 inbox-state-declined = Declined
 inbox-state-deleted = Deleted
+inbox-state-erased = Erased with the person's record
 inbox-liked = Liked
 inbox-open-on-network = Open on the network
 inbox-answer-this = Answer this
@@ -1409,7 +1410,7 @@ inbox-answer-label = Your answer (sent through the network it came from)
 inbox-saved-replies = Saved replies
 inbox-send = Send
 inbox-triage = Triage
-inbox-mark-done = Done
+inbox-mark-done = Mark done
 inbox-assignee = Assigned to
 inbox-nobody = Nobody
 inbox-person = Person
@@ -1429,6 +1430,7 @@ inbox-digest-off = Off
 inbox-saved-help = Variables: {"{{ name }}"}, {"{{ first_name }}"} and {"{{ org }}"} are filled in when a reply is used.
 inbox-saved-body = Text
 inbox-saved-delete-confirm = Delete this saved reply?
+inbox-saved-delete = Delete
 inbox-moderation = Moderation and approval
 inbox-approval = Contributors' answers wait for an editor's approval
 inbox-flag-words = Words that flag a message for review
@@ -1456,8 +1458,17 @@ inbox-hours = { $count ->
     [one] one hour
    *[other] { $count } hours
 }
-inbox-digest-subject = { $org }: { $new } new in the inbox
-inbox-digest-intro = The inbox of { $org }: { $new } new conversations, { $mine } open and assigned to you. The newest:
+inbox-digest-subject = { $org }: { $new ->
+    [one] one new conversation in the inbox
+   *[other] { $new } new conversations in the inbox
+}
+inbox-digest-intro = The inbox of { $org }: { $new ->
+    [one] one new conversation
+   *[other] { $new } new conversations
+}, { $mine ->
+    [one] one open and assigned to you
+   *[other] { $mine } open and assigned to you
+}. The newest:
 inbox-digest-footer = Turn this digest off: { $link }
 done-inbox-answered = Your answer is on its way.
 done-inbox-saved = Saved.

@@ -1372,7 +1372,7 @@ inbox-status = סטטוס
 inbox-status-active = לא טופלו
 inbox-status-new = חדשה
 inbox-status-open = פתוחה
-inbox-status-waiting = ממתינה להם
+inbox-status-waiting = ממתינה לתגובה
 inbox-status-done = טופלה
 inbox-status-flagged = מסומנות
 inbox-status-all = הכול
@@ -1408,7 +1408,8 @@ inbox-state-failed = לא נשלחה
 inbox-state-unknown = לא ידוע אם נשלחה: יש לבדוק ברשת
 inbox-state-declined = נדחתה
 inbox-state-deleted = נמחקה
-inbox-liked = סומן בלייק
+inbox-state-erased = נמחקה עם רשומת איש הקשר
+inbox-liked = סומנה בלייק
 inbox-open-on-network = פתיחה ברשת
 inbox-answer-this = לענות על זו
 inbox-like = לייק
@@ -1422,16 +1423,16 @@ inbox-answer-label = התשובה שלך (נשלחת דרך הרשת שממנה 
 inbox-saved-replies = תשובות שמורות
 inbox-send = שליחה
 inbox-triage = טיפול
-inbox-mark-done = טופלה
-inbox-assignee = מוקצית ל
+inbox-mark-done = סימון כטופלה
+inbox-assignee = באחריות
 inbox-nobody = אף אחד
 inbox-person = איש קשר
-inbox-person-history = ההודעות שלהם
+inbox-person-history = הודעות קודמות
 inbox-make-person-as = הוספה בתור
 inbox-make-person = הוספה לאנשי הקשר
 inbox-link-person = או קישור לאיש קשר לפי דוא״ל או טלפון
 inbox-link = קישור
-inbox-person-no-consent = הוספת איש קשר אינה נותנת הסכמה: הם נרשמים בעצמם.
+inbox-person-no-consent = הוספת איש קשר אינה נותנת הסכמה לדיוור: איש הקשר נרשם בעצמו.
 inbox-notes = הערות פנימיות
 inbox-note-label = הערה לצוות (לא נשלחת)
 inbox-add-note = הוספת הערה
@@ -1442,8 +1443,9 @@ inbox-digest-off = כבוי
 inbox-saved-help = משתנים: {"{{ name }}"}‏, {"{{ first_name }}"} ו־{"{{ org }}"} מתמלאים כשמשתמשים בתשובה.
 inbox-saved-body = טקסט
 inbox-saved-delete-confirm = למחוק את התשובה השמורה?
+inbox-saved-delete = מחיקה
 inbox-moderation = סינון ואישור
-inbox-approval = תשובות של כותבים ממתינות לאישור עורך
+inbox-approval = תשובות של תורמי תוכן ממתינות לאישור עורך/ת
 inbox-flag-words = מילים שמסמנות הודעה לבדיקה
 inbox-hide-words = מילים שמסתירות הודעה (גם מהציבור, כשהרשת מאפשרת)
 inbox-words-help = מילה או ביטוי בכל שורה, בעברית או באנגלית. מילים בעברית נמצאות גם אחרי ו ה ב כ ל מ ש; ניקוד ואותיות סופיות לא משנים. שום דבר לא נמחק: הודעות מוסתרות נשארות כאן, מסומנות.
@@ -1471,8 +1473,19 @@ inbox-hours = { $count ->
     [two] שעתיים
    *[other] { $count } שעות
 }
-inbox-digest-subject = { $org }: { $new } חדשות בתיבה
-inbox-digest-intro = תיבת השיחות של { $org }: { $new } שיחות חדשות, { $mine } פתוחות ומוקצות לך. האחרונות:
+inbox-digest-subject = { $org }: { $new ->
+    [one] שיחה חדשה אחת בתיבה
+    [two] שתי שיחות חדשות בתיבה
+   *[other] { $new } שיחות חדשות בתיבה
+}
+inbox-digest-intro = תיבת השיחות של { $org }: { $new ->
+    [one] שיחה חדשה אחת
+    [two] שתי שיחות חדשות
+   *[other] { $new } שיחות חדשות
+}, { $mine ->
+    [one] אחת פתוחה ובאחריותך
+   *[other] { $mine } פתוחות ובאחריותך
+}. האחרונות:
 inbox-digest-footer = לכיבוי הסיכום: { $link }
 done-inbox-answered = התשובה בדרך.
 done-inbox-saved = נשמר.
@@ -1490,5 +1503,5 @@ error-inbox-not-waiting = התשובה הזו לא ממתינה לאישור.
 error-inbox-already-linked = הכותב כבר מקושר לאיש קשר.
 error-inbox-telegram-failed = טלגרם לא קיבל את ה־webhook. יש לבדוק את הטוקן של הבוט ושהשרת זמין ב־HTTPS.
 error-inbox-outcome-unknown = הרשת לא אמרה אם התשובה יצאה: יש לבדוק שם לפני שעונים שוב.
-notify-inbox-assigned-subject = { $actor } הקצה לך שיחה בתיבת השיחות
-notify-inbox-assigned-body = { $actor } הקצה לך שיחה בתיבת השיחות של { $org }.
+notify-inbox-assigned-subject = { $actor } הקצה/תה לך שיחה בתיבת השיחות
+notify-inbox-assigned-body = { $actor } הקצה/תה לך שיחה בתיבת השיחות של { $org }.

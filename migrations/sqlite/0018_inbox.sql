@@ -82,6 +82,8 @@ CREATE TABLE inbox_messages (
 );
 CREATE INDEX inbox_messages_conversation ON inbox_messages(conversation_id, at);
 CREATE INDEX inbox_messages_identity ON inbox_messages(identity_id);
+-- A source's id across organizations (a fediverse note, an email's Message-ID).
+CREATE INDEX inbox_messages_remote ON inbox_messages(source, remote_id);
 
 CREATE TABLE inbox_notes (
     id INTEGER PRIMARY KEY,

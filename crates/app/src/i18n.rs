@@ -45,6 +45,23 @@ pub fn t_args(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String 
     LOCALES.lookup_with_args(id(lang), key, &map)
 }
 
+/// Text arguments and number arguments (plural rules apply to the numbers).
+pub fn t_mixed(
+    lang: Lang,
+    key: &str,
+    args: &[(&'static str, String)],
+    numbers: &[(&'static str, i64)],
+) -> String {
+    let mut map: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+        .collect();
+    for (k, n) in numbers {
+        map.insert(Cow::Borrowed(*k), FluentValue::from(*n));
+    }
+    LOCALES.lookup_with_args(id(lang), key, &map)
+}
+
 /// A number argument, so that plural rules (Hebrew has a dual) apply.
 pub fn t_count(lang: Lang, key: &str, name: &'static str, n: i64) -> String {
     let mut map: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();

@@ -1120,9 +1120,41 @@ pub async fn email_answer<'c, E: Executor<'c, Database = Any>>(
 ) -> Result<Option<(i64, i64)>> {
     Ok(sqlx::query_as(
         "SELECT organization_id, conversation_id FROM inbox_messages WHERE source = 'email' \
-         AND remote_id = $1",
+         AND remote_id = $1 AND direction = 'out'",
     )
     .bind(message_id.trim_matches(['<', '>']))
     .fetch_optional(e)
     .await?)
+}
+
+/// Erasure: what a person wrote to the organization is blanked, and who they were on each
+/// source goes. The messages' rows stay, empty, as the marks that they were taken: a poll or a
+/// sweep that meets them again does not bring them back. Returns how many were blanked.
+pub async fn forget_person(tx: &mut crate::Tx, org: i64, person: i64) -> Result<u64> {
+    const THEIRS: &str =
+        "(SELECT id FROM inbox_identities WHERE organization_id = $1 AND person_id = $2)";
+    // Their words and name leave the search text and subject of their conversations.
+    sqlx::query(crate::sql!(
+        "UPDATE inbox_conversations SET search_text = ' ', subject = '' \
+         WHERE organization_id = $1 AND identity_id IN {THEIRS}"
+    ))
+    .bind(org)
+    .bind(person)
+    .execute(&mut **tx)
+    .await?;
+    let n = sqlx::query(crate::sql!(
+        "UPDATE inbox_messages SET body = '', url = '', flag = '', state = 'erased', \
+         identity_id = NULL WHERE organization_id = $1 AND identity_id IN {THEIRS}"
+    ))
+    .bind(org)
+    .bind(person)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    sqlx::query("DELETE FROM inbox_identities WHERE organization_id = $1 AND person_id = $2")
+        .bind(org)
+        .bind(person)
+        .execute(&mut **tx)
+        .await?;
+    Ok(n)
 }

@@ -293,6 +293,20 @@ pub fn new_public_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()
 }
 
+/// When a public id was made (Unix ms): it is a UUIDv7, whose first 48 bits are that time.
+/// `None` for anything else.
+pub fn time_of_public_id(id: &str) -> Option<i64> {
+    let u = uuid::Uuid::parse_str(id).ok()?;
+    if u.get_version_num() != 7 {
+        return None;
+    }
+    let (secs, nanos) = u.get_timestamp()?.to_unix();
+    i64::try_from(secs)
+        .ok()?
+        .checked_mul(1000)?
+        .checked_add(i64::from(nanos / 1_000_000))
+}
+
 /// `n` random bytes, hex-encoded: for tokens shown once and stored hashed.
 pub fn random_hex(n: usize) -> String {
     let mut buf = vec![0u8; n];
@@ -312,4 +326,21 @@ pub fn random_hex(n: usize) -> String {
 #[macro_export]
 macro_rules! sql {
     ($($t:tt)*) => { $crate::sqlx::AssertSqlSafe(format!($($t)*)) };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn public_ids_carry_the_time_they_were_made() {
+        let before = super::now_ms();
+        let id = super::new_public_id();
+        let t = super::time_of_public_id(&id).unwrap();
+        assert!(t >= before && t <= super::now_ms(), "{t}");
+        assert_eq!(super::time_of_public_id("not-an-id"), None);
+        assert_eq!(
+            super::time_of_public_id("6ba7b8109dad11d180b400c04fd430c8"),
+            None,
+            "a UUID of another version"
+        );
+    }
 }

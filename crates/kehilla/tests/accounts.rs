@@ -213,7 +213,7 @@ async fn login_attempts_are_rate_limited_with_retry_after() {
     app.stop().await;
 }
 
-fn decode_body(data: &str) -> String {
+pub(crate) fn decode_body(data: &str) -> String {
     use base64::Engine;
     let body = data.split("\n\n").skip(1).collect::<Vec<_>>().join("\n\n");
     let joined: String = body.lines().map(str::trim).collect();

@@ -465,10 +465,57 @@ async fn appview(pds: Arc<std::sync::Mutex<String>>) -> String {
             "replies": replies}}))
         .into_response()
     }
+    async fn notifications(
+        axum::extract::State(pds): axum::extract::State<Arc<std::sync::Mutex<String>>>,
+    ) -> axum::Json<Value> {
+        // Mentions of anyone: posts on the PDS whose text names a handle with `@`.
+        let pds = pds.lock().unwrap().clone();
+        let http = reqwest::Client::new();
+        let repos: Value = http
+            .get(format!("{pds}/xrpc/com.atproto.sync.listRepos"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut out = Vec::new();
+        for r in repos["repos"].as_array().unwrap() {
+            let did = r["did"].as_str().unwrap().to_string();
+            let recs: Value = http
+                .get(format!(
+                    "{pds}/xrpc/com.atproto.repo.listRecords?repo={did}&collection=app.bsky.feed.post&limit=100"
+                ))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            for rec in recs["records"].as_array().unwrap() {
+                if rec["value"]["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("@yad")
+                {
+                    out.push(
+                        json!({"uri": rec["uri"], "cid": rec["cid"], "reason": "mention",
+                        "author": {"did": did, "handle": "noa.test"}, "record": rec["value"],
+                        "isRead": false, "indexedAt": rec["value"]["createdAt"]}),
+                    );
+                }
+            }
+        }
+        axum::Json(json!({"notifications": out}))
+    }
     let app = axum::Router::new()
         .route(
             "/xrpc/app.bsky.feed.getPostThread",
             axum::routing::get(thread),
+        )
+        .route(
+            "/xrpc/app.bsky.notification.listNotifications",
+            axum::routing::get(notifications),
         )
         .with_state(pds);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -548,8 +595,21 @@ async fn a_bluesky_reply_reaches_the_inbox_and_the_answer_is_a_reply_record_on_t
         .await
         .unwrap();
     assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    // And mentions the organization in a post of her own.
+    let r = reqwest::Client::new()
+        .post(format!("{}/xrpc/com.atproto.repo.createRecord", pds.url))
+        .bearer_auth(login["accessJwt"].as_str().unwrap())
+        .json(
+            &json!({"repo": noa_did, "collection": "app.bsky.feed.post", "record": {
+            "$type": "app.bsky.feed.post", "text": format!("תודה ל-@{handle} על החלוקה!"),
+            "createdAt": "2026-11-27T10:05:00.000Z"}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
 
-    // The poll reads the thread through the PDS: the reply arrives once.
+    // The poll reads the thread and the notifications through the PDS: each arrives once.
     for _ in 0..2 {
         kehilla_app::inbox::poll::enqueue_due(&app.db, kehilla_db::now_ms() + 3_600_000)
             .await
@@ -558,12 +618,13 @@ async fn a_bluesky_reply_reaches_the_inbox_and_the_answer_is_a_reply_record_on_t
     }
     let rows: Vec<(String, String, String)> = kehilla_db::sqlx::query_as(
         "SELECT c.public_id, m.remote_id, m.body FROM inbox_messages m \
-         JOIN inbox_conversations c ON c.id = m.conversation_id",
+         JOIN inbox_conversations c ON c.id = m.conversation_id ORDER BY c.kind",
     )
     .fetch_all(&app.db.pool)
     .await
     .unwrap();
-    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[1].2.contains("על החלוקה"), "the mention: {rows:?}");
     assert!(rows[0].2.contains("Can kids come?"));
     let (conv, noa_reply) = (rows[0].0.clone(), rows[0].1.clone());
     // Answered from the inbox: a reply record under Noa's, in the organization's repository.

@@ -105,7 +105,7 @@ async fn mastodon() -> (String, Arc<Mutex<Vec<(String, Value)>>>) {
                      "url": "https://social.example/@ruth/201"}]}),
             ),
             ("GET", "/api/v1/notifications") => {
-                if r.query.contains("since_id=n1") {
+                if r.query.contains("min_id=n1") {
                     answer(200, json!([]))
                 } else {
                     answer(
@@ -762,13 +762,51 @@ async fn site_comments_and_sms_replies_arrive_linked_to_people_and_words_flag_or
         .await
         .unwrap();
         assert_eq!(linked.0, rows[0].3);
+        // Erasing Ruth takes what she wrote (the site comment, the SMS) out of the inbox.
+        let r = owner
+            .post_form(&format!("/orgs/yad/people/{}/erase", ruth_person.0), &[])
+            .await;
+        assert_eq!(location(&r), "/orgs/yad/people?done=person-erased");
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM inbox_messages WHERE body LIKE '%צפון%' OR body LIKE '%אשמח%'"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM inbox_messages WHERE state = 'erased'"
+            )
+            .await,
+            2
+        );
+        // A sweep that meets her comment again does not bring it back.
+        assert_eq!(kehilla_app::inbox::poll::sweep(&app.db).await.unwrap(), 0);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM inbox_identities WHERE person_id IS NOT NULL"
+            )
+            .await,
+            0
+        );
         app.stop().await;
     }
 }
 
 #[tokio::test]
 async fn an_email_reply_to_an_answer_continues_its_conversation() {
-    let app = TestApp::spawn_on(Backend::Sqlite, |_| {}).await;
+    let sink = crate::support::smtp::Sink::start().await;
+    let url = sink.url();
+    let app = TestApp::spawn_on(Backend::Sqlite, move |s| {
+        s.smtp_url = Some(kehilla_app::settings::Secret(url));
+        s.mail_from = "Kehilla <noreply@kehilla.example>".into();
+        s.bounce_domain = Some("bounce.example".into());
+    })
+    .await;
     let owner = app.set_up("yad", "dana@example.org").await;
     let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
         .await
@@ -808,6 +846,19 @@ async fn an_email_reply_to_an_answer_continues_its_conversation() {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
+    // The answer went over SMTP from the organization's name, threaded, replies to the inbox.
+    let mails = sink.all();
+    let answer = mails
+        .iter()
+        .find(|m| m.to.iter().any(|t| t.contains("gil@example.org")))
+        .expect("the answer was sent");
+    assert_eq!(
+        answer.header("Message-ID").unwrap(),
+        format!("<{answer_id}>")
+    );
+    assert_eq!(answer.header("In-Reply-To").unwrap(), "<m1@mail.example>");
+    assert_eq!(answer.header("Reply-To").unwrap(), "replies@bounce.example");
+    assert!(crate::accounts::decode_body(&answer.data).contains("כן, לפי סעיף 46."));
     let raw = format!(
         "From: =?UTF-8?B?15LXmdec?= <gil@example.org>\r\nTo: replies@bounce.example\r\n\
          Subject: Re: =?UTF-8?B?16nXkNec15Q=?=\r\nMessage-ID: <m2@mail.example>\r\n\
@@ -836,6 +887,39 @@ async fn an_email_reply_to_an_answer_continues_its_conversation() {
     assert_eq!(bodies.len(), 3);
     assert!(bodies.iter().all(|(c, _)| *c == conv), "one conversation");
     assert_eq!(bodies[2].1, "תודה רבה!", "without the quoted answer");
+
+    // The daily digest: once a day, to each member who did not turn it off.
+    sink.clear();
+    let now = kehilla_db::now_ms();
+    assert_eq!(
+        kehilla_app::inbox::digest::enqueue_due(&app.db, now)
+            .await
+            .unwrap(),
+        1
+    );
+    app.run_pending_jobs().await;
+    let digest = sink.all();
+    assert_eq!(digest.len(), 1);
+    assert!(digest[0].to.iter().any(|t| t.contains("dana@example.org")));
+    let text = crate::accounts::decode_body(&digest[0].data);
+    assert!(text.contains("תיבת השיחות") && text.contains(&conv), "{text}");
+    assert_eq!(
+        kehilla_app::inbox::digest::enqueue_due(&app.db, now + 60_000)
+            .await
+            .unwrap(),
+        0
+    );
+    let r = owner
+        .post_form("/orgs/yad/inbox/digest", &[("frequency", "off")])
+        .await;
+    assert!(location(&r).contains("done=inbox-settings-saved"));
+    assert_eq!(
+        kehilla_app::inbox::digest::enqueue_due(&app.db, now + 2 * 86_400_000)
+            .await
+            .unwrap(),
+        0,
+        "turned off"
+    );
 }
 
 #[tokio::test]

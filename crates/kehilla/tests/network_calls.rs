@@ -886,3 +886,55 @@ async fn videos_go_up_in_each_networks_own_way() {
     );
     assert_eq!(sent.form("description").as_deref(), Some("סרטון מהחלוקה"));
 }
+
+#[tokio::test]
+async fn x_mentions_are_read_from_the_cursor() {
+    let (server, log) = serve(move |r, _| {
+        if r.header("authorization") != "Bearer x-good" {
+            return answer(401, json!({"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}));
+        }
+        match (r.method.as_str(), r.path.as_str()) {
+            ("GET", "/2/users/me") => answer(200, json!({"data": {"id": "42", "username": "yadbeyad"}})),
+            ("GET", "/2/users/42/mentions") if r.param("since_id").as_deref() == Some("900") => {
+                answer(200, json!({"meta": {"result_count": 0}}))
+            }
+            ("GET", "/2/users/42/mentions") => answer(
+                200,
+                json!({"data": [
+                    {"id": "900", "text": "@yadbeyad תודה!", "author_id": "7", "created_at": "2026-11-27T09:00:00.000Z"},
+                    {"id": "899", "text": "@yadbeyad when?", "author_id": "8", "created_at": "2026-11-27T08:00:00.000Z",
+                     "referenced_tweets": [{"type": "replied_to", "id": "500"}]}],
+                   "includes": {"users": [{"id": "7", "username": "ruth"}, {"id": "8", "username": "dan"}]},
+                   "meta": {"newest_id": "900", "oldest_id": "899", "result_count": 2}}),
+            ),
+            _ => answer(404, json!({"title": "Not Found Error", "status": 404})),
+        }
+    })
+    .await;
+    let x = adapter("x", true).unwrap();
+    let a = access(&server, "x-good", "yadbeyad");
+    let (found, next) = x.mentions(&a, "").await.unwrap();
+    assert_eq!(next, "900");
+    assert_eq!(
+        found
+            .iter()
+            .map(|c| (c.id.as_str(), c.author.as_str(), c.parent_id.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("899", "@dan", "500"), ("900", "@ruth", "")],
+        "oldest first, each with what it answers"
+    );
+    let (again, next) = x.mentions(&a, "900").await.unwrap();
+    assert!(again.is_empty());
+    assert_eq!(next, "900", "the cursor stays when nothing is new");
+    assert!(
+        log.lock()
+            .unwrap()
+            .iter()
+            .any(|r| r.param("since_id").as_deref() == Some("900"))
+    );
+    let bad = access(&server, "x-bad", "yadbeyad");
+    assert!(matches!(
+        x.mentions(&bad, "").await,
+        Err(PublishError::Reconnect(_))
+    ));
+}

@@ -188,8 +188,8 @@ document.addEventListener("click", (ev) => {
   });
 })();
 
-// Inbox: the unread count in the navigation stays live; keyboard triage; saved replies and
-// "answer this" fill the answer box.
+// Inbox: the unread count in the navigation stays live; keyboard triage (by key position, so
+// that it works on a Hebrew layout too); saved replies and "answer this" fill the answer box.
 (() => {
   const badge = document.getElementById("inbox-unread");
   if (badge) {
@@ -221,20 +221,20 @@ document.addEventListener("click", (ev) => {
     const click = (id) => { const el = document.getElementById(id); if (el) { ev.preventDefault(); el.click(); } };
     const focus = (id) => { const el = document.getElementById(id); if (el) { ev.preventDefault(); el.focus(); } };
     if (list) {
-      if (ev.key === "j") { ev.preventDefault(); focusItem(current + 1); }
-      else if (ev.key === "k") { ev.preventDefault(); focusItem(current - 1); }
-      else if (ev.key === "/") focus("f-q");
+      if (ev.code === "KeyJ") { ev.preventDefault(); focusItem(current + 1); }
+      else if (ev.code === "KeyK") { ev.preventDefault(); focusItem(current - 1); }
+      else if (ev.code === "Slash") focus("f-q");
     }
     if (conversation) {
-      if (ev.key === "r") focus("answer-body");
-      else if (ev.key === "e") click("mark-done");
-      else if (ev.key === "a") {
+      if (ev.code === "KeyR") focus("answer-body");
+      else if (ev.code === "KeyE") click("mark-done");
+      else if (ev.code === "KeyA") {
         const me = document.getElementById("t-assignee");
         const form = document.getElementById("triage-form");
         const mine = me && me.getAttribute("data-me");
         if (me && form && mine) { ev.preventDefault(); me.value = mine; form.requestSubmit(); }
       }
-      else if (ev.key === "u") click("back-to-inbox");
+      else if (ev.code === "KeyU") click("back-to-inbox");
     }
   });
   const saved = document.getElementById("saved-reply");

@@ -47,23 +47,30 @@ mod tests {
         let he = keys("he");
         let mut missing = Vec::new();
         let mut files = Vec::new();
-        for dir in ["templates", "src", "src/pages"] {
-            for e in std::fs::read_dir(root.join(dir)).unwrap() {
+        let mut dirs = vec![root.join("templates"), root.join("src")];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(dir).unwrap() {
                 let p = e.unwrap().path();
-                if p.is_file() && !p.ends_with("i18n.rs") {
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if !p.ends_with("i18n.rs") {
                     files.push(p);
                 }
             }
         }
         for p in files {
             let text = std::fs::read_to_string(&p).unwrap();
-            // Calls look like t("key") or t("key", …) in templates and tr(…, "key") in code.
-            for (at, _) in text.match_indices("t(\"") {
+            // Calls look like t("key"), count("key", n) or t1("key", …) in templates and
+            // tr(…, "key") in code.
+            let calls = ["t(\"", "count(\"", "t1(\""]
+                .iter()
+                .flat_map(|c| text.match_indices(c).map(move |(at, _)| (at, c.len())));
+            for (at, len) in calls.collect::<Vec<_>>() {
                 let before = text.get(..at).and_then(|b| b.chars().last()).unwrap_or(' ');
                 if before.is_alphanumeric() || before == '_' {
                     continue; // `.get("…")`, `input("…")`: not a message lookup
                 }
-                let part = text.get(at + 3..).unwrap_or_default();
+                let part = text.get(at + len..).unwrap_or_default();
                 let key: String = part.chars().take_while(|c| *c != '"').collect();
                 if key
                     .chars()

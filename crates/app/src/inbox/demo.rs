@@ -80,6 +80,7 @@ pub async fn load(database: &Db, org: i64, team: (i64, i64, i64)) -> Result<()> 
                     org,
                     &ch.network,
                     ch.id,
+                    "",
                     Some(p.post_id),
                     "comment",
                     &c,
@@ -89,7 +90,8 @@ pub async fn load(database: &Db, org: i64, team: (i64, i64, i64)) -> Result<()> 
         }
         if let Ok((found, _)) = a.mentions(&access, "").await {
             for c in &found {
-                super::poll::keep(database, org, &ch.network, ch.id, None, "mention", c).await?;
+                super::poll::keep(database, org, &ch.network, ch.id, "", None, "mention", c)
+                    .await?;
             }
         }
     }

@@ -82,14 +82,11 @@ impl JobHandler for DigestJob {
                 db::digest_sent(&database.pool, org_id, p.user, now).await?;
                 return Ok(());
             }
-            let mut body = i18n::t_args(
+            let mut body = i18n::t_mixed(
                 lang,
                 "inbox-digest-intro",
-                &[
-                    ("org", org.name.clone()),
-                    ("new", new.to_string()),
-                    ("mine", mine.to_string()),
-                ],
+                &[("org", org.name.clone())],
+                &[("new", new), ("mine", mine)],
             );
             body.push_str("\n\n");
             for r in &rows {
@@ -119,10 +116,11 @@ impl JobHandler for DigestJob {
                     format!("{}/orgs/{}/inbox/settings", ctx.base_url, org.slug),
                 )],
             ));
-            let subject = i18n::t_args(
+            let subject = i18n::t_mixed(
                 lang,
                 "inbox-digest-subject",
-                &[("org", org.name.clone()), ("new", new.to_string())],
+                &[("org", org.name.clone())],
+                &[("new", new)],
             );
             ctx.mailer
                 .send(&member.email, &subject, &body)

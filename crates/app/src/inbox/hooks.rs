@@ -177,7 +177,7 @@ pub async fn take_meta(database: &kehilla_db::Db, pushed: &[Pushed]) -> crate::R
         for (org, channel) in rows {
             let post = post_of(database, channel, &p.post).await?;
             let r = super::poll::keep(
-                database, org, p.network, channel, post, "comment", &p.comment,
+                database, org, p.network, channel, &p.account, post, "comment", &p.comment,
             )
             .await?;
             n += usize::from(matches!(r, Ingested::New { .. }));
@@ -283,7 +283,7 @@ pub fn telegram_update(update: &Value) -> Option<TelegramMessage> {
         },
         name: format!("{first} {last}").trim().to_string(),
         text,
-        at: at(m, "/date").as_i64().unwrap_or(0) * 1000,
+        at: at(m, "/date").as_i64().unwrap_or(0).saturating_mul(1000),
     })
 }
 
@@ -294,6 +294,14 @@ pub async fn take_telegram(
     channel: i64,
     m: &TelegramMessage,
 ) -> crate::Result<Ingested> {
+    // In the discussion group, members also talk among themselves: a reply is the inbox's
+    // only when it answers a channel post or a message the inbox holds.
+    if m.kind == "comment"
+        && m.channel_post.is_empty()
+        && !kehilla_db::inbox::message_exists(&database.pool, org, "telegram", &m.parent).await?
+    {
+        return Ok(Ingested::Skipped);
+    }
     let post = post_of(database, channel, &m.channel_post).await?;
     ingest(
         database,

@@ -82,6 +82,8 @@ pub enum Ingested {
     New { message: i64, conversation: i64 },
     /// It was there already.
     Repeat,
+    /// Not for the inbox (the organization's own words, chatter that answers nothing of ours).
+    Skipped,
 }
 
 /// A time a network wrote (RFC 3339, or Facebook's `+0000` form), in Unix ms.
@@ -125,15 +127,23 @@ pub async fn ingest(database: &Db, i: &Incoming<'_>) -> Result<Ingested> {
         &moderation::parse_list(&settings.flag_words).unwrap_or_default(),
         usize::try_from(settings.max_links).unwrap_or(0),
     );
-    let at = if i.at > 0 { i.at } else { now_ms() };
+    // A time the sender gives is believed up to now (a date in the future would pin the
+    // conversation to the top and skew response times).
+    let now = now_ms();
+    let at = if i.at > 0 { i.at.min(now) } else { now };
     let mut tx = database.begin().await?;
-    let author_id = if i.author_id.is_empty() {
-        i.handle
+    // An author the source does not name (no id, no handle) is nobody in particular: an
+    // identity of its own per message, never linked to a person.
+    let anonymous = i.author_id.is_empty() && i.handle.trim_start_matches('@').is_empty();
+    let author_id = if anonymous {
+        format!("anonymous:{}", i.remote_id)
+    } else if i.author_id.is_empty() {
+        i.handle.to_string()
     } else {
-        i.author_id
+        i.author_id.to_string()
     };
-    let ident = db::identity(&mut *tx, i.org, i.source, author_id, i.handle, i.name).await?;
-    if ident.person_id.is_none() {
+    let ident = db::identity(&mut *tx, i.org, i.source, &author_id, i.handle, i.name).await?;
+    if ident.person_id.is_none() && !anonymous {
         let mut person = None;
         if let Some(e) = i.email.filter(|e| !e.is_empty()) {
             person = kehilla_db::people::by_email(&mut *tx, i.org, e)
@@ -340,15 +350,14 @@ pub fn labels_of(text: &str) -> Result<String> {
 }
 
 /// Assigns a conversation (to a member of the organization, or nobody), and sets its
-/// priority and labels.
-pub async fn triage(
-    database: &Db,
-    by: &OrgMember,
-    public_id: &str,
-    assignee: &str,
-    priority: i64,
-    labels: &str,
-) -> Result<()> {
+/// priority, labels and (when it changes) status. The new assignee is notified once.
+pub async fn triage(database: &Db, by: &OrgMember, public_id: &str, t: &Triage<'_>) -> Result<()> {
+    let Triage {
+        status,
+        assignee,
+        priority,
+        labels,
+    } = *t;
     contributor(by)?;
     let c = db::conversation(&database.pool, by.org.id, public_id).await?;
     let assignee = if assignee.is_empty() {
@@ -372,9 +381,19 @@ pub async fn triage(
             error: InputError::InvalidValue,
         });
     }
+    if !status.is_empty() && !STATUSES.contains(&status) {
+        return Err(AppError::Input {
+            field: "status",
+            error: InputError::InvalidValue,
+        });
+    }
     let labels = labels_of(labels)?;
     db::set_triage(&database.pool, by.org.id, c.id, assignee, priority, &labels).await?;
-    if let Some(a) = assignee.filter(|a| *a != by.user.id) {
+    // Only a change of status moves the done time (response times read it).
+    if !status.is_empty() && status != c.status {
+        db::set_status(&database.pool, by.org.id, c.id, status, Some(by.user.id)).await?;
+    }
+    if let Some(a) = assignee.filter(|a| *a != by.user.id && c.assignee_id != Some(*a)) {
         kehilla_db::studio::notify(
             &database.pool,
             by.org.id,
@@ -387,6 +406,17 @@ pub async fn triage(
         .await?;
     }
     Ok(())
+}
+
+/// What the triage form sets.
+#[derive(Debug, Clone, Copy)]
+pub struct Triage<'a> {
+    /// A status, or empty to keep it.
+    pub status: &'a str,
+    /// A membership's public id, or empty for nobody.
+    pub assignee: &'a str,
+    pub priority: i64,
+    pub labels: &'a str,
 }
 
 /// Adds an internal note (never sent anywhere).
@@ -472,10 +502,15 @@ pub async fn answer(
     };
     check_answer(&c.source, channel.as_ref(), text)?;
     let messages = db::messages(pool, c.id).await?;
+    // An answer answers a message that arrived, or one of ours that went out.
+    let answerable = |m: &&db::Message| m.direction == "in" || m.state == "sent";
     let parent = if to.is_empty() {
         messages.iter().rev().find(|m| m.direction == "in")
     } else {
-        messages.iter().find(|m| m.public_id == to)
+        messages
+            .iter()
+            .filter(answerable)
+            .find(|m| m.public_id == to)
     }
     .ok_or(AppError::Input {
         field: "to",
@@ -521,7 +556,12 @@ async fn enqueue_send(tx: &mut kehilla_db::Tx, org: i64, message: i64) -> Result
 }
 
 /// An editor approves (`approve`) or declines (`decline`) an answer waiting for approval.
-pub async fn review(database: &Db, by: &OrgMember, message: &str, decision: &str) -> Result<()> {
+pub async fn review(
+    database: &Db,
+    by: &OrgMember,
+    message: &str,
+    decision: &str,
+) -> Result<String> {
     if by.role < Role::Editor {
         return Err(AppError::Forbidden);
     }
@@ -547,12 +587,17 @@ pub async fn review(database: &Db, by: &OrgMember, message: &str, decision: &str
         }
     }
     tx.commit().await.map_err(kehilla_db::DbError::from)?;
-    Ok(())
+    conversation_of(database, m.conversation_id).await
+}
+
+/// A conversation's public id, by its id (where to go back to after an action).
+async fn conversation_of(database: &Db, id: i64) -> Result<String> {
+    Ok(db::conversation_by_id(&database.pool, id).await?.public_id)
 }
 
 /// Acts on a message on its network: `like` (an incoming one), `hide` (an incoming one, from
 /// the public; it stays here, marked) or `delete` (one of our answers). Queued as a job.
-pub async fn act(database: &Db, by: &OrgMember, message: &str, action: &str) -> Result<()> {
+pub async fn act(database: &Db, by: &OrgMember, message: &str, action: &str) -> Result<String> {
     let needed = if action == "like" {
         Role::Contributor
     } else {
@@ -578,9 +623,10 @@ pub async fn act(database: &Db, by: &OrgMember, message: &str, action: &str) -> 
         serde_json::json!({ "message": m.id, "action": action }),
     )
     .org(by.org.id);
-    job.unique_key = Some(format!("inbox-{action}-{}", m.id));
+    // One per message, action and minute: a double click is one job, a later try another.
+    job.unique_key = Some(format!("inbox-{action}-{}-{}", m.id, now_ms() / 60_000));
     jobs::enqueue(&database.pool, job).await?;
-    Ok(())
+    conversation_of(database, m.conversation_id).await
 }
 
 /// Saved replies: `{{ name }}`, `{{ first_name }}` and `{{ org }}` are filled in when one is
@@ -613,6 +659,8 @@ pub async fn save_reply(database: &Db, by: &OrgMember, title: &str, body: &str) 
 pub fn fill(body: &str, name: &str, first_name: &str, org: &str) -> Result<String> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    // A saved reply is short text with three variables: a loop that runs long is stopped.
+    env.set_fuel(Some(20_000));
     env.render_str(
         body,
         minijinja::context! { name => name, first_name => first_name, org => org },

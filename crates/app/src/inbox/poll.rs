@@ -118,6 +118,7 @@ pub async fn poll_channel(
                     org,
                     &network,
                     channel,
+                    &conn.account,
                     Some(p.post_id),
                     "comment",
                     c,
@@ -136,7 +137,17 @@ pub async fn poll_channel(
             r => {
                 let (found, next) = r?;
                 for c in &found {
-                    keep(database, org, &network, channel, None, "mention", c).await?;
+                    keep(
+                        database,
+                        org,
+                        &network,
+                        channel,
+                        &conn.account,
+                        None,
+                        "mention",
+                        c,
+                    )
+                    .await?;
                 }
                 idb::put_cursor(&database.pool, org, channel, "mentions", &next).await?;
             }
@@ -188,16 +199,34 @@ impl From<crate::AppError> for Failure {
     }
 }
 
-/// Keeps one comment or mention read from a network.
+/// Whether a comment is the organization's own: written by the connected account (its id, or
+/// its handle — Mastodon's `@name@server` is `@name` on its own server).
+pub fn is_own(account: &str, c: &crate::publishing::Comment) -> bool {
+    let account = account.trim().trim_start_matches('@');
+    if account.is_empty() {
+        return false;
+    }
+    let local = account.split('@').next().unwrap_or(account);
+    let author = c.author.trim().trim_start_matches('@');
+    c.author_id == account || author == account || (!local.is_empty() && author == local)
+}
+
+/// Keeps one comment or mention read from a network, unless the connected account (`own`)
+/// wrote it: the organization's answers are its own, not incoming messages.
+#[allow(clippy::too_many_arguments)]
 pub async fn keep(
     database: &Db,
     org: i64,
     network: &str,
     channel: i64,
+    own: &str,
     post: Option<i64>,
     kind: &str,
     c: &crate::publishing::Comment,
 ) -> crate::Result<Ingested> {
+    if is_own(own, c) {
+        return Ok(Ingested::Skipped);
+    }
     ingest(
         database,
         &Incoming {
@@ -304,6 +333,31 @@ pub async fn sweep(database: &Db) -> crate::Result<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_organizations_own_comments_are_known() {
+        let c = |id: &str, author: &str| crate::publishing::Comment {
+            id: "1".into(),
+            parent_id: String::new(),
+            author_id: id.into(),
+            author: author.into(),
+            text: String::new(),
+            created_at: String::new(),
+            url: String::new(),
+        };
+        assert!(super::is_own("page1", &c("page1", "יד ביד")));
+        assert!(super::is_own(
+            "@yadbeyad@masto.example",
+            &c("7", "@yadbeyad")
+        ));
+        assert!(super::is_own("did:plc:abc", &c("did:plc:abc", "@yad.test")));
+        assert!(!super::is_own(
+            "@yadbeyad@masto.example",
+            &c("8", "@yadbeyad@other.example")
+        ));
+        assert!(!super::is_own("@yadbeyad@masto.example", &c("9", "@ruth")));
+        assert!(!super::is_own("", &c("", "")));
+    }
+
     #[test]
     fn fediverse_handles_come_from_the_actor_address() {
         assert_eq!(

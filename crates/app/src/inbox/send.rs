@@ -292,9 +292,14 @@ impl JobHandler for SendJob {
                         reason: "rate limited".into(),
                     })
                 }
-                Err(PublishError::Retry(msg)) if keyed => {
+                Err(PublishError::Retry(msg)) if keyed && job.attempts < job.max_attempts => {
                     db::move_message(&database.pool, m.id, &["sending"], "queued").await?;
                     Err(JobError::Retry(msg))
+                }
+                Err(e @ PublishError::Retry(_)) if keyed => {
+                    // The last attempt: the answer says so instead of waiting for ever.
+                    db::set_outcome(&database.pool, m.id, "failed", None, e.code()).await?;
+                    Ok(())
                 }
                 Err(e @ (PublishError::Retry(_) | PublishError::Unknown(_))) => {
                     tracing::info!(message = m.id, detail = %e.detail(), "inbox answer outcome unknown");

@@ -189,9 +189,15 @@ pub async fn take_reply(database: &Db, token: &str, raw: &[u8]) -> crate::Result
         refs.iter()
             .find_map(|r| recipient_of(&key, r.split('@').next().unwrap_or_default()))
     });
-    let org = match recipient {
+    // `From` can be anyone's: it is believed only when it is the address the message it
+    // answers went to (the campaign's recipient, or the author of the conversation answered).
+    let mut trusted = false;
+    let mut org = match recipient {
         Some(id) => match db::recipient(&database.pool, id).await {
-            Ok((org, _, _, _)) => Some(org),
+            Ok((org, _, to, _)) => {
+                trusted = to.eq_ignore_ascii_case(&address);
+                Some(org)
+            }
             Err(kehilla_db::DbError::NotFound) => None,
             Err(e) => return Err(e.into()),
         },
@@ -199,16 +205,33 @@ pub async fn take_reply(database: &Db, token: &str, raw: &[u8]) -> crate::Result
     };
     // Or an answer of ours that it answers.
     let mut parent = String::new();
-    let mut org = org;
     for r in &refs {
-        if let Some((o, _)) = kehilla_db::inbox::email_answer(&database.pool, r).await? {
+        if let Some((o, conv)) = kehilla_db::inbox::email_answer(&database.pool, r).await? {
+            let c = kehilla_db::inbox::conversation_by_id(&database.pool, conv).await?;
+            let author = match c.identity_id {
+                Some(i) => kehilla_db::inbox::identity_by_id(&database.pool, o, i)
+                    .await
+                    .map(|i| i.author_id)
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            if author.eq_ignore_ascii_case(&address) {
+                trusted = true;
+                parent.clone_from(r);
+            }
             org = org.or(Some(o));
-            parent.clone_from(r);
             break;
         }
     }
     let Some(org) = org else {
         return Ok("unknown-recipient");
+    };
+    // An unproven sender is kept apart: not linked to the person with that address, not
+    // joined to their conversation.
+    let author = if trusted {
+        address.clone()
+    } else {
+        format!("unverified:{address}")
     };
     let id = msg
         .message_id()
@@ -224,10 +247,10 @@ pub async fn take_reply(database: &Db, token: &str, raw: &[u8]) -> crate::Result
             kind: "message",
             remote_id: &id,
             parent_remote_id: &parent,
-            author_id: &address,
+            author_id: &author,
             handle: &address,
             name: &name,
-            email: Some(&address),
+            email: trusted.then_some(address.as_str()),
             subject: &subject,
             body: &strip_quoted(&text),
             at: msg.date().map(|d| d.to_timestamp() * 1000).unwrap_or(0),

@@ -393,6 +393,8 @@ pub async fn erase(db: &Db, by: &OrgMember, public_id: &str, actor: &Actor) -> R
     if let Some(email) = &p.email {
         kehilla_db::forms::forget_email(&mut *tx, by.org.id, email).await?;
     }
+    // What they wrote to the organization (the inbox) goes with them.
+    kehilla_db::inbox::forget_person(&mut tx, by.org.id, p.id).await?;
     people::delete(&mut *tx, by.org.id, p.id).await?;
     audit::record(
         &mut *tx,

@@ -590,6 +590,53 @@ impl Adapter for Bluesky {
         })
     }
 
+    fn mentions<'a>(
+        &'a self,
+        access: &'a Access,
+        cursor: &'a str,
+    ) -> BoxFuture<'a, Result<(Vec<Comment>, String), PublishError>> {
+        Box::pin(async move {
+            let q = [("limit", "50"), ("reasons", "mention")];
+            let Some(v) = self
+                .call(access, "app.bsky.notification.listNotifications", &q, None)
+                .await?
+            else {
+                return Ok((Vec::new(), cursor.to_string()));
+            };
+            // Newest first; the cursor kept is the newest `indexedAt` taken.
+            let mut next = cursor.to_string();
+            let mut out = Vec::new();
+            for n in v
+                .get("notifications")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let at = text_at(n, "/indexedAt");
+                if at.as_str() <= cursor || text_at(n, "/reason") != "mention" {
+                    continue;
+                }
+                if at > next {
+                    next.clone_from(&at);
+                }
+                let uri = text_at(n, "/uri");
+                let handle = text_at(n, "/author/handle");
+                let rkey = uri.rsplit('/').next().unwrap_or_default().to_string();
+                out.push(Comment {
+                    parent_id: text_at(n, "/record/reply/parent/uri"),
+                    author_id: text_at(n, "/author/did"),
+                    author: format!("@{handle}"),
+                    text: text_at(n, "/record/text"),
+                    created_at: text_at(n, "/record/createdAt"),
+                    url: format!("https://bsky.app/profile/{handle}/post/{rkey}"),
+                    id: uri,
+                });
+            }
+            out.reverse();
+            Ok((out, next))
+        })
+    }
+
     fn reply<'a>(
         &'a self,
         access: &'a Access,
@@ -598,13 +645,17 @@ impl Adapter for Bluesky {
         key: &'a str,
     ) -> BoxFuture<'a, Result<Published, PublishError>> {
         Box::pin(async move {
+            // The record key comes from the key and a time: the time the key itself carries
+            // (the inbox's answers are keyed by their UUIDv7 id), so that a retry makes the
+            // same record key and finds the first record instead of posting again.
+            let at = kehilla_db::time_of_public_id(key).unwrap_or_else(kehilla_db::now_ms);
             let part = Part {
                 text,
                 reply_to: Some(to),
                 media: &[],
                 key,
                 again: true,
-                at: kehilla_db::now_ms(),
+                at,
             };
             self.post(access, part, part.at).await
         })

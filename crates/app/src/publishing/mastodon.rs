@@ -367,9 +367,11 @@ impl Adapter for Mastodon {
                 "{}/api/v1/notifications?types[]=mention&limit=40",
                 access.server_url
             );
+            // `min_id`: the page right after the cursor (with `since_id` a busy account's
+            // older unseen mentions would be skipped).
             if !cursor.is_empty() {
                 url.push_str(&format!(
-                    "&since_id={}",
+                    "&min_id={}",
                     crate::home::site::path_segment(cursor)
                 ));
             }

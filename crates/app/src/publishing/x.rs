@@ -441,6 +441,55 @@ impl Adapter for X {
         };
         self.publish(access, part)
     }
+
+    fn mentions<'a>(
+        &'a self,
+        access: &'a Access,
+        cursor: &'a str,
+    ) -> BoxFuture<'a, Result<(Vec<Comment>, String), PublishError>> {
+        Box::pin(async move {
+            let (me, _) = self.me(access).await?;
+            let mut params = vec![
+                ("tweet.fields", "author_id,created_at,referenced_tweets"),
+                ("expansions", "author_id"),
+                ("max_results", "100"),
+            ];
+            if !cursor.is_empty() {
+                params.push(("since_id", cursor));
+            }
+            let url = reqwest::Url::parse_with_params(
+                &format!("{}/2/users/{me}/mentions", access.server_url),
+                &params,
+            )
+            .map_err(|_| PublishError::Rejected("bad server address".into()))?;
+            let r = self
+                .client
+                .get(url)
+                .bearer_auth(&access.token)
+                .send()
+                .await
+                .map_err(|e| super::transport("X", &e))?;
+            self.watch(r.headers());
+            if !r.status().is_success() {
+                return Err(classify(r).await);
+            }
+            let v: Value = r
+                .json()
+                .await
+                .map_err(|_| PublishError::Retry("the answer was not JSON".into()))?;
+            let mut out = tweets(&v, "");
+            out.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+            let next = text_at(&v, "/meta/newest_id");
+            Ok((
+                out,
+                if next.is_empty() {
+                    cursor.to_string()
+                } else {
+                    next
+                },
+            ))
+        })
+    }
 }
 
 impl X {
@@ -534,47 +583,53 @@ impl X {
                 .json()
                 .await
                 .map_err(|_| PublishError::Retry("the answer was not JSON".into()))?;
-            let users = v
-                .pointer("/includes/users")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let mut out: Vec<Comment> = v
-                .get("data")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|t| {
-                    let author_id = text_at(t, "/author_id");
-                    let handle = users
-                        .iter()
-                        .find(|u| u.get("id").and_then(Value::as_str) == Some(&author_id))
-                        .map(|u| text_at(u, "/username"))
-                        .unwrap_or_default();
-                    let parent = t
-                        .get("referenced_tweets")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .find(|r| r.get("type").and_then(Value::as_str) == Some("replied_to"))
-                        .map(|r| text_at(r, "/id"))
-                        .unwrap_or_else(|| id.to_string());
-                    let tid = text_at(t, "/id");
-                    Comment {
-                        url: format!("https://x.com/{handle}/status/{tid}"),
-                        id: tid,
-                        parent_id: parent,
-                        author_id,
-                        author: format!("@{handle}"),
-                        text: text_at(t, "/text"),
-                        created_at: text_at(t, "/created_at"),
-                    }
-                })
-                .collect();
+            let mut out = tweets(&v, id);
             out.sort_by(|a, b| a.created_at.cmp(&b.created_at));
             Ok(out)
         })
     }
+}
+
+/// The posts of an X answer (`data`, with `includes.users`) as comments; one that answers
+/// nothing answers `default_parent`.
+fn tweets(v: &Value, default_parent: &str) -> Vec<Comment> {
+    let id = default_parent;
+    let users = v
+        .pointer("/includes/users")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    v.get("data")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            let author_id = text_at(t, "/author_id");
+            let handle = users
+                .iter()
+                .find(|u| u.get("id").and_then(Value::as_str) == Some(&author_id))
+                .map(|u| text_at(u, "/username"))
+                .unwrap_or_default();
+            let parent = t
+                .get("referenced_tweets")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find(|r| r.get("type").and_then(Value::as_str) == Some("replied_to"))
+                .map(|r| text_at(r, "/id"))
+                .unwrap_or_else(|| id.to_string());
+            let tid = text_at(t, "/id");
+            Comment {
+                url: format!("https://x.com/{handle}/status/{tid}"),
+                id: tid,
+                parent_id: parent,
+                author_id,
+                author: format!("@{handle}"),
+                text: text_at(t, "/text"),
+                created_at: text_at(t, "/created_at"),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

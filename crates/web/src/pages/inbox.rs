@@ -107,6 +107,7 @@ pub async fn list(
         .map(|ch| ch.network)
         .collect();
     sources.extend(["site", "fediverse", "email", "sms"].map(String::from));
+    sources.sort();
     sources.dedup();
     let unread = uc::unread(&st.db, &org.0).await?;
     Ok(render(&ListPage {
@@ -192,9 +193,19 @@ impl ShowPage {
     fn can_review(&self) -> bool {
         self.c.can("edit")
     }
+    fn web_link(&self, url: &str) -> bool {
+        kehilla_app::studio::posts::is_web_address(url)
+    }
+    fn back_arrow(&self) -> &'static str {
+        if self.c.dir() == "rtl" { "→" } else { "←" }
+    }
     fn flag_text(&self, reason: &str) -> String {
         match reason.split_once(':') {
-            Some(("word", w)) => self.c.t1("inbox-flag-word", "word", w),
+            // The word keeps its own direction inside the sentence (first-strong isolate).
+            Some(("word", w)) => {
+                self.c
+                    .t1("inbox-flag-word", "word", &format!("\u{2068}{w}\u{2069}"))
+            }
             Some(("links", n)) => self.c.t1("inbox-flag-links", "count", n),
             _ => reason.to_string(),
         }
@@ -331,10 +342,18 @@ pub async fn triage(
     Path((_, id)): Path<(String, String)>,
     axum::Form(f): axum::Form<TriageForm>,
 ) -> WebResult<Response> {
-    uc::triage(&st.db, &org.0, &id, &f.assignee, f.priority, &f.labels).await?;
-    if !f.status.is_empty() {
-        uc::set_status(&st.db, &org.0, &id, &f.status).await?;
-    }
+    uc::triage(
+        &st.db,
+        &org.0,
+        &id,
+        &uc::Triage {
+            status: &f.status,
+            assignee: &f.assignee,
+            priority: f.priority,
+            labels: &f.labels,
+        },
+    )
+    .await?;
     Ok(back(&org, &id, "inbox-saved"))
 }
 
@@ -417,8 +436,6 @@ pub async fn make_person(
 pub struct ReviewForm {
     #[serde(default)]
     decision: String,
-    #[serde(default)]
-    conversation: String,
 }
 
 pub async fn review(
@@ -427,19 +444,17 @@ pub async fn review(
     Path((_, message)): Path<(String, String)>,
     axum::Form(f): axum::Form<ReviewForm>,
 ) -> WebResult<Response> {
-    uc::review(&st.db, &org.0, &message, &f.decision).await?;
+    let conversation = uc::review(&st.db, &org.0, &message, &f.decision).await?;
     if let Some(w) = &st.worker {
         w.wake();
     }
-    Ok(back(&org, &f.conversation, "inbox-reviewed"))
+    Ok(back(&org, &conversation, "inbox-reviewed"))
 }
 
 #[derive(Deserialize)]
 pub struct ActForm {
     #[serde(default)]
     action: String,
-    #[serde(default)]
-    conversation: String,
 }
 
 pub async fn act(
@@ -448,11 +463,11 @@ pub async fn act(
     Path((_, message)): Path<(String, String)>,
     axum::Form(f): axum::Form<ActForm>,
 ) -> WebResult<Response> {
-    uc::act(&st.db, &org.0, &message, &f.action).await?;
+    let conversation = uc::act(&st.db, &org.0, &message, &f.action).await?;
     if let Some(w) = &st.worker {
         w.wake();
     }
-    Ok(back(&org, &f.conversation, "inbox-acted"))
+    Ok(back(&org, &conversation, "inbox-acted"))
 }
 
 #[derive(Template)]
