@@ -81,7 +81,8 @@ impl ListPage {
     }
 }
 
-fn source_name(c: &Chrome, s: &str) -> String {
+/// A message source's name: the site, email, SMS, the fediverse, or a network.
+pub(crate) fn source_name(c: &Chrome, s: &str) -> String {
     kehilla_app::i18n::try_t(c.lang, &format!("inbox-source-{s}"))
         .or_else(|| kehilla_app::i18n::try_t(c.lang, &format!("network-{s}")))
         .unwrap_or_else(|| s.to_string())

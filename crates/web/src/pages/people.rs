@@ -262,9 +262,7 @@ struct ShowPage {
 
 impl ShowPage {
     fn source_name(&self, s: &str) -> String {
-        crate::i18n::try_t(self.c.lang, &format!("inbox-source-{s}"))
-            .or_else(|| crate::i18n::try_t(self.c.lang, &format!("network-{s}")))
-            .unwrap_or_else(|| s.to_string())
+        super::inbox::source_name(&self.c, s)
     }
     fn given(&self, g: &i64) -> String {
         self.c.t(if *g == 1 {
