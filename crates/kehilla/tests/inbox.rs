@@ -134,6 +134,7 @@ async fn mastodon() -> (String, Arc<Mutex<Vec<(String, Value)>>>) {
                 )
             }
             ("POST", p) if p.ends_with("/favourite") => answer(200, json!({"id": "201", "favourited": true})),
+            ("DELETE", "/api/v1/statuses/900") => answer(200, json!({"id": "900"})),
             _ => answer(404, json!({"error": "Record not found"})),
         }
     })
@@ -280,7 +281,7 @@ async fn a_reply_on_a_network_is_polled_once_assigned_answered_and_the_answer_ap
         owner
             .post_form(
                 &format!("/orgs/yad/inbox/messages/{}/act", reply.0),
-                &[("action", "like"), ("conversation", &conv)],
+                &[("action", "like")],
             )
             .await;
         app.run_pending_jobs().await;
@@ -288,6 +289,91 @@ async fn a_reply_on_a_network_is_polled_once_assigned_answered_and_the_answer_ap
             count(&app, "SELECT COUNT(*) FROM inbox_messages WHERE liked = 1").await,
             1
         );
+        // Our answer can be deleted on the network; its record stays, marked.
+        let ours: (String,) = kehilla_db::sqlx::query_as(
+            "SELECT public_id FROM inbox_messages WHERE direction = 'out'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        owner
+            .post_form(
+                &format!("/orgs/yad/inbox/messages/{}/act", ours.0),
+                &[("action", "delete")],
+            )
+            .await;
+        app.run_pending_jobs().await;
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM inbox_messages WHERE state = 'deleted'"
+            )
+            .await,
+            1
+        );
+        // Ruth is linked to a person by her email address (she told us it); Noa, who only
+        // mentioned us, becomes a volunteer in two clicks.
+        let r = owner
+            .post_form(
+                "/orgs/yad/people",
+                &[("first_name", "רות"), ("email", "ruth@example.org")],
+            )
+            .await;
+        assert!(r.status().is_redirection());
+        let r = owner
+            .post_form(
+                &format!("/orgs/yad/inbox/{conv}/link"),
+                &[("contact", "Ruth@Example.org")],
+            )
+            .await;
+        assert!(
+            location(&r).contains("done=inbox-linked"),
+            "{}",
+            location(&r)
+        );
+        let r = owner
+            .post_form(
+                &format!("/orgs/yad/inbox/{conv}/link"),
+                &[("contact", "nobody@example.org")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let noa: (String,) = kehilla_db::sqlx::query_as(
+            "SELECT c.public_id FROM inbox_conversations c JOIN inbox_identities i \
+             ON i.id = c.identity_id WHERE i.handle = '@noa'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        let r = owner
+            .post_form(
+                &format!("/orgs/yad/inbox/{}/person", noa.0),
+                &[("role", "volunteer")],
+            )
+            .await;
+        assert!(location(&r).contains("done=inbox-person-made"));
+        let linked: Vec<(String, Option<i64>)> = kehilla_db::sqlx::query_as(
+            "SELECT handle, person_id FROM inbox_identities ORDER BY handle",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        assert!(linked.iter().all(|(_, p)| p.is_some()), "{linked:?}");
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM person_labels WHERE kind = 'role' AND value = 'volunteer'"
+            )
+            .await,
+            1
+        );
+        let r = owner
+            .post_form(
+                &format!("/orgs/yad/inbox/{}/person", noa.0),
+                &[("role", "volunteer")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "not twice");
         let r = owner
             .post_form(
                 &format!("/orgs/yad/inbox/{conv}/status"),
@@ -347,19 +433,40 @@ async fn a_contributors_answer_waits_for_approval_when_the_organization_asks() {
     let r = writer
         .post_form(
             &format!("/orgs/yad/inbox/messages/{id}/review"),
-            &[("decision", "approve"), ("conversation", &conv)],
+            &[("decision", "approve")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = owner
         .post_form(
             &format!("/orgs/yad/inbox/messages/{id}/review"),
-            &[("decision", "approve"), ("conversation", &conv)],
+            &[("decision", "approve")],
         )
         .await;
     assert!(location(&r).contains("done=inbox-reviewed"));
     app.run_pending_jobs().await;
     assert_eq!(sent.lock().unwrap().len(), 1);
+    // Assigned to the contributor: they see it among their notifications, linked.
+    let noam: (String,) = kehilla_db::sqlx::query_as(
+        "SELECT m.public_id FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE u.email = 'noam@example.org'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    owner
+        .post_form(
+            &format!("/orgs/yad/inbox/{conv}/triage"),
+            &[("assignee", &noam.0), ("priority", "0"), ("labels", "")],
+        )
+        .await;
+    let (_, notes) = writer.get_text("/orgs/yad/studio/notifications").await;
+    assert!(
+        notes.contains(&format!("/orgs/yad/inbox/{conv}")),
+        "{notes}"
+    );
+    let (_, mine) = writer.get_text("/orgs/yad/inbox?mine=1").await;
+    assert!(mine.contains(&conv), "listed under 'assigned to me'");
 }
 
 #[tokio::test]
@@ -380,6 +487,10 @@ async fn meta_webhooks_are_verified_and_a_forged_signature_is_refused() {
                         .unwrap()
                         .push((r.path.clone(), r.form("message").unwrap_or_default()));
                     answer(200, json!({"id": "p1_9_c2"}))
+                }
+                ("POST", "/c1") if r.form("is_hidden").as_deref() == Some("true") => {
+                    g.lock().unwrap().push((r.path.clone(), "hidden".into()));
+                    answer(200, json!({"success": true}))
                 }
                 _ => answer(
                     400,
@@ -502,6 +613,29 @@ async fn meta_webhooks_are_verified_and_a_forged_signature_is_refused() {
                 "/c1/comments".to_string(),
                 "בקישור שבפוסט, תודה מיכל!".to_string()
             )]
+        );
+        // An editor hides the comment from the Page's public; it stays here, marked hidden.
+        let comment: (String,) = kehilla_db::sqlx::query_as(
+            "SELECT public_id FROM inbox_messages WHERE remote_id = 'c1'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        owner
+            .post_form(
+                &format!("/orgs/yad/inbox/messages/{}/act", comment.0),
+                &[("action", "hide")],
+            )
+            .await;
+        app.run_pending_jobs().await;
+        assert_eq!(graph_sent.lock().unwrap().last().unwrap().1, "hidden");
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM inbox_messages WHERE remote_id = 'c1' AND state = 'hidden'"
+            )
+            .await,
+            1
         );
         app.stop().await;
     }
@@ -902,7 +1036,10 @@ async fn an_email_reply_to_an_answer_continues_its_conversation() {
     assert_eq!(digest.len(), 1);
     assert!(digest[0].to.iter().any(|t| t.contains("dana@example.org")));
     let text = crate::accounts::decode_body(&digest[0].data);
-    assert!(text.contains("תיבת השיחות") && text.contains(&conv), "{text}");
+    assert!(
+        text.contains("תיבת השיחות") && text.contains(&conv),
+        "{text}"
+    );
     assert_eq!(
         kehilla_app::inbox::digest::enqueue_due(&app.db, now + 60_000)
             .await
