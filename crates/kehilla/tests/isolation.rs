@@ -285,7 +285,93 @@ async fn isolation_on(backend: Backend) {
         state_of(&app, a_id).await,
         "organization A was changed by an outsider"
     );
+
+    // Every HTML page — A's own, seen by A's owner, and the public ones — carries the security
+    // headers: a script policy without inline code, no framing (but for embeddable forms),
+    // no sniffing, a referrer policy.
+    let mut pages = 0;
+    for route in routes.iter().filter(|r| r.method == "GET") {
+        if matches!(route.access, Access::Api(_)) {
+            continue;
+        }
+        let mut public_ids = ids.clone();
+        public_ids.insert("slug", "org-a".to_string());
+        let Some(path) = try_fill(route.path, "org-a", &public_ids) else {
+            continue;
+        };
+        let resp = a_owner.client.get(app.url(&path)).send().await.unwrap();
+        assert!(
+            resp.status().as_u16() < 500,
+            "GET {path} answered {}",
+            resp.status()
+        );
+        let h = resp.headers();
+        let html = h
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        if !html {
+            continue;
+        }
+        let csp = h
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("GET {path} has no Content-Security-Policy"));
+        let script = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("script-src") || d.starts_with("default-src"))
+            .unwrap_or_default();
+        assert!(
+            !script.contains("unsafe-inline") && !script.contains("unsafe-eval"),
+            "GET {path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors"), "GET {path}: {csp}");
+        if csp.contains("frame-ancestors 'none'") {
+            assert_eq!(h["x-frame-options"], "DENY", "GET {path}");
+        } else if csp.contains("frame-ancestors 'self'") {
+            // Previews framed by Kehilla's own pages (a campaign's email, a post).
+            assert_eq!(h["x-frame-options"], "SAMEORIGIN", "GET {path}");
+        } else {
+            assert!(
+                csp.contains("frame-ancestors *") && path.ends_with("/embed"),
+                "only embeddable forms may be framed by others: {path}: {csp}"
+            );
+        }
+        assert_eq!(h["x-content-type-options"], "nosniff", "GET {path}");
+        assert!(h.contains_key("referrer-policy"), "GET {path}");
+        pages += 1;
+    }
+    assert!(pages > 40, "{pages} HTML pages checked");
+    let txt = a_owner
+        .client
+        .get(app.url("/.well-known/security.txt"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        txt.starts_with("Contact: mailto:") && txt.contains("\nExpires: 20"),
+        "{txt}"
+    );
     app.stop().await;
+}
+
+/// A route's path with A's ids, or `None` when a parameter has no sample.
+fn try_fill(path: &str, org: &str, ids: &HashMap<&'static str, String>) -> Option<String> {
+    let mut out = Vec::new();
+    for seg in path.split('/') {
+        out.push(
+            match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some("org") => org.to_string(),
+                Some(p) => ids.get(p)?.clone(),
+                None => seg.to_string(),
+            },
+        );
+    }
+    Some(out.join("/"))
 }
 
 /// One JSON body that every API endpoint accepts (unknown fields are ignored), so that each

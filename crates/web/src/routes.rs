@@ -223,6 +223,11 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
     let r = Routes::new(state)
         // Operations and assets.
         .get("/healthz", Public, pages::ops::healthz)
+        .get(
+            "/.well-known/security.txt",
+            Public,
+            pages::ops::security_txt,
+        )
         .get("/readyz", Public, pages::ops::readyz)
         .get("/assets/{file}", Public, assets::serve)
         .get("/api/openapi.json", Public, api::openapi_document)
