@@ -2001,3 +2001,43 @@ async fn a_local_providers_http_gateway_sends_takes_receipts_and_stop_replies() 
     assert_eq!(g.eligible, 0, "STOP withdrew the consent");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_sms_gateway_on_a_private_address_is_refused() {
+    let app = TestApp::spawn_on(crate::support::Backend::Sqlite, |_| {}).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    for url in [
+        "https://127.0.0.1:9/send",
+        "https://10.1.2.3/send",
+        "https://[::1]/send",
+        "https://169.254.169.254/latest",
+        "http://sms.example/send",
+    ] {
+        let r = owner
+            .post_form(
+                "/orgs/yad/campaigns/sender/sms",
+                &[
+                    ("kind", "http"),
+                    ("secret", "s3cret"),
+                    ("sender", "+97235551234"),
+                    ("url", url),
+                    ("cost_per_segment", "5"),
+                ],
+            )
+            .await;
+        assert!(
+            r.text().await.unwrap().contains("id=\"form-error\""),
+            "{url} is refused"
+        );
+    }
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        kehilla_db::messaging::sms_gateway(&app.db.pool, org.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -647,7 +647,8 @@ async fn send_message(
             return Ok(());
         }
         let text = t(&format!("event-sms-{kind}"));
-        let client = reqwest::Client::new();
+        let client = crate::messaging::sms::http_client(&ctx.settings)
+            .map_err(|e| JobError::Retry(e.to_string()))?;
         let (outcome, _) = sender
             .send(&client, phone, &text, &format!("event-{kind}-{rsvp}"), 0)
             .await;

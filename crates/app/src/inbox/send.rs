@@ -188,10 +188,7 @@ async fn deliver(
                 crate::messaging::sms::Sender::open(database, &ctx.settings, &ctx.base_url, org.id)
                     .await
                     .map_err(|_| PublishError::Reconnect("no SMS gateway".into()))?;
-            let client = reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(internal)?;
+            let client = crate::messaging::sms::http_client(&ctx.settings).map_err(internal)?;
             let (outcome, id) = sender
                 .send(&client, &author, &m.body, &m.public_id, 0)
                 .await;

@@ -764,9 +764,7 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
         let s = super::sms::Sender::open(db, &ctx.settings, &ctx.base_url, c.organization_id)
             .await
             .map_err(|e| JobError::Permanent(e.to_string()))?;
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
+        let client = super::sms::http_client(&ctx.settings)
             .map_err(|e| JobError::Permanent(e.to_string()))?;
         Some(Arc::new((s, client)))
     } else {

@@ -165,7 +165,10 @@ pub async fn save_gateway(
     if kind == "http" || !url.is_empty() {
         let ok =
             url.starts_with("https://") || (settings.fetch_private && url.starts_with("http://"));
-        if !ok || url.len() > 500 {
+        // Not a private, loopback or link-local address either (the guarded client also
+        // refuses names that resolve to one).
+        let public = kehilla_net::validate_url(&url, settings.fetch_private).is_ok();
+        if !ok || !public || url.len() > 500 {
             return Err(bad("url"));
         }
     }
@@ -224,6 +227,15 @@ pub fn hook_urls(base_url: &str, g: &SmsGateway) -> (String, String) {
 }
 
 // ---- Sending ----
+
+/// The HTTP client for SMS gateways: a gateway's address is the organization's to choose, so
+/// calls go through the guard (public addresses only unless `fetch_private`, no redirects).
+pub fn http_client(settings: &crate::Settings) -> Result<reqwest::Client> {
+    kehilla_net::guarded_builder(settings.fetch_private)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| AppError::Internal(format!("the SMS client cannot be built: {e}")))
+}
 
 /// A gateway ready to send: its secret opened.
 pub struct Sender {
