@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of Kehilla: formatting, lints, unit, integration (SQLite and PostgreSQL) and
-# browser tests. Sets up what it needs on a fresh machine: Chromium and ChromeDriver from
+# Runs every test of Kehilla: the dependency check (cargo-deny, offline), formatting, lints,
+# unit, integration (SQLite and PostgreSQL) and browser tests. Sets up what it needs on a fresh machine: Chromium and ChromeDriver from
 # Debian's packages, and the PostgreSQL server at 127.0.0.1:5432 (started when it is not
 # running). Fails when PostgreSQL or the browser cannot be had.
 set -euo pipefail
@@ -59,6 +59,13 @@ if [ -n "${CI:-}" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
 fi
 export KEHILLA_REQUIRE_BROWSER=1
 export RUST_BACKTRACE="${RUST_BACKTRACE:-0}"
+
+echo "== cargo-deny: licences, bans and sources (offline)"
+deny_root="${KEHILLA_TOOLS:-/var/tmp/kehilla-tools}"
+if [ ! -x "$deny_root/bin/cargo-deny" ]; then
+  cargo install -q cargo-deny --locked --version 0.20.2 --root "$deny_root"
+fi
+"$deny_root/bin/cargo-deny" --offline check licenses bans sources
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
