@@ -1488,3 +1488,26 @@ error-inbox-telegram-failed = Telegram did not accept the webhook. Check the bot
 error-inbox-outcome-unknown = The network did not say whether it went out: check there before answering again.
 notify-inbox-assigned-subject = { $actor } assigned you a conversation in the inbox
 notify-inbox-assigned-body = { $actor } assigned you a conversation in the inbox of { $org }.
+
+## My account
+account-title = My account
+account-sessions = Where you are signed in
+account-sessions-help = Every browser or device signed in to your account. Sign out anywhere you do not recognise; changing your password signs out everywhere else too.
+account-device = Browser and system
+account-device-unknown = Unknown browser
+account-address = Address
+account-signed-in = Signed in
+account-last-seen = Last seen
+account-this-session = This browser
+account-sign-out-there = Sign out there
+account-sign-out-others = Sign out everywhere else
+account-sign-out-others-confirm = Sign out of every other browser and device?
+account-password = Password
+account-current-password = Current password
+account-new-password = New password
+account-password-help = At least 10 characters. Every other session of your account ends.
+account-change-password = Change password
+field-current_password = Current password
+done-sessions-revoked = Signed out there.
+done-password-updated = Your password was changed; every other session ended.
+audit-sessions-revoked = Sessions ended

@@ -1505,3 +1505,26 @@ error-inbox-telegram-failed = טלגרם לא קיבל את ה־webhook. יש ל
 error-inbox-outcome-unknown = הרשת לא אמרה אם התשובה יצאה: יש לבדוק שם לפני שעונים שוב.
 notify-inbox-assigned-subject = { $actor } הקצה/תה לך שיחה בתיבת השיחות
 notify-inbox-assigned-body = { $actor } הקצה/תה לך שיחה בתיבת השיחות של { $org }.
+
+## My account
+account-title = החשבון שלי
+account-sessions = איפה החשבון מחובר
+account-sessions-help = כל דפדפן או מכשיר שמחובר לחשבון שלך. אפשר לנתק כל חיבור שלא מוכר לך; החלפת סיסמה מנתקת את כל החיבורים האחרים.
+account-device = דפדפן ומערכת
+account-device-unknown = דפדפן לא ידוע
+account-address = כתובת
+account-signed-in = התחברות
+account-last-seen = פעילות אחרונה
+account-this-session = הדפדפן הזה
+account-sign-out-there = ניתוק
+account-sign-out-others = ניתוק מכל שאר המכשירים
+account-sign-out-others-confirm = לנתק את כל שאר הדפדפנים והמכשירים?
+account-password = סיסמה
+account-current-password = הסיסמה הנוכחית
+account-new-password = סיסמה חדשה
+account-password-help = לפחות 10 תווים. כל שאר החיבורים לחשבון יסתיימו.
+account-change-password = החלפת סיסמה
+field-current_password = הסיסמה הנוכחית
+done-sessions-revoked = החיבור נותק.
+done-password-updated = הסיסמה הוחלפה; כל שאר החיבורים נותקו.
+audit-sessions-revoked = חיבורים נותקו

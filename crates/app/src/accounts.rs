@@ -338,6 +338,74 @@ pub async fn reset_password(db: &Db, token: &str, new_password: &str, ip: &str) 
     Ok(user)
 }
 
+/// A member's sessions, and which of them is the one asking (its reference).
+pub async fn sessions_of(
+    db: &Db,
+    user: &User,
+    current_token: &str,
+) -> Result<(Vec<sessions::Listed>, String)> {
+    let current = token_hash(current_token)
+        .get(..16)
+        .unwrap_or_default()
+        .to_string();
+    Ok((sessions::of_user(&db.pool, user.id).await?, current))
+}
+
+/// Ends one of the member's own sessions (another device), or all others (`all`).
+pub async fn revoke_session(
+    db: &Db,
+    user: &User,
+    current_token: &str,
+    reference: &str,
+    actor: &Actor,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    if reference == "all" {
+        sessions::delete_others(&mut *tx, user.id, &token_hash(current_token)).await?;
+    } else if !sessions::revoke(&mut *tx, user.id, reference).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(&mut *tx, None, actor, audit::SESSIONS_REVOKED, &user.email).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes a signed-in member's password: the current one must be given; every other session
+/// of the account ends (this one stays).
+pub async fn change_password(
+    db: &Db,
+    user: &User,
+    current_token: &str,
+    current: &str,
+    new_password: &str,
+    actor: &Actor,
+) -> Result<()> {
+    let stored = users::by_id(&db.pool, user.id).await?;
+    if !verify_password(current, &stored.password_hash).await {
+        return Err(AppError::Input {
+            field: "current_password",
+            error: kehilla_domain::validate::InputError::InvalidValue,
+        });
+    }
+    validate::password(new_password).map_err(AppError::input("password"))?;
+    let hash = hash_password(new_password).await?;
+    let mut tx = db.begin().await?;
+    users::set_password(&mut *tx, user.id, &hash).await?;
+    sessions::delete_others(&mut *tx, user.id, &token_hash(current_token)).await?;
+    for o in orgs::of_user(&mut *tx, user.id).await? {
+        audit::record(
+            &mut *tx,
+            Some(o.id),
+            actor,
+            audit::PASSWORD_CHANGED,
+            &user.email,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ pub const LOGIN_FAILED: &str = "login-failed";
 pub const LOGOUT: &str = "logout";
 pub const PASSWORD_RESET_REQUESTED: &str = "password-reset-requested";
 pub const PASSWORD_CHANGED: &str = "password-changed";
+pub const SESSIONS_REVOKED: &str = "sessions-revoked";
 pub const ORG_CREATED: &str = "org-created";
 pub const INVITATION_CREATED: &str = "invitation-created";
 pub const INVITATION_REVOKED: &str = "invitation-revoked";

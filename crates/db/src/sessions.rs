@@ -152,3 +152,65 @@ pub async fn use_reset<'c, E: Executor<'c, Database = Any>>(
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// A session of a member, as their account page lists it. `reference` names it without
+/// revealing anything usable (the first 16 characters of the token's hash).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Listed {
+    pub reference: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub user_agent: String,
+    pub ip: String,
+}
+
+/// A member's live sessions, most recently used first.
+pub async fn of_user<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> Result<Vec<Listed>> {
+    Ok(sqlx::query_as(
+        "SELECT substr(token_hash, 1, 16) AS reference, created_at, last_seen_at, user_agent, ip \
+         FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC",
+    )
+    .bind(user_id)
+    .bind(now_ms())
+    .fetch_all(e)
+    .await?)
+}
+
+/// Ends one of a member's sessions by its reference; false when there is none.
+pub async fn revoke<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    reference: &str,
+) -> Result<bool> {
+    if reference.len() != 16 {
+        return Ok(false);
+    }
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND substr(token_hash, 1, 16) = $2")
+            .bind(user_id)
+            .bind(reference)
+            .execute(e)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}
+
+/// Ends every session of a member but one (the token hash kept).
+pub async fn delete_others<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    keep_hash: &str,
+) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep_hash)
+            .execute(e)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -649,3 +649,93 @@ async fn behind_a_trusted_proxy_the_client_address_is_the_forwarded_one() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_member_sees_their_sessions_signs_one_out_and_a_new_password_ends_the_others() {
+    let app = TestApp::spawn().await;
+    let laptop = app.set_up("yad", "dana@example.org").await;
+    let phone = app.browser();
+    let r = phone
+        .log_in("dana@example.org", crate::support::PASSWORD)
+        .await;
+    assert!(r.status().is_redirection());
+    let tablet = app.browser();
+    tablet
+        .log_in("dana@example.org", crate::support::PASSWORD)
+        .await;
+
+    let (status, page) = laptop.get_text("/account").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page.matches("data-session=").count(), 3);
+    assert!(page.contains("הדפדפן הזה"));
+    // Sign the phone out from the laptop: the phone is signed out, the others are not.
+    let (_, own) = phone.get_text("/account").await;
+    let phone_ref = own
+        .split("data-session=\"")
+        .skip(1)
+        .find(|row| row.contains("הדפדפן הזה"))
+        .and_then(|row| row.split('"').next())
+        .unwrap()
+        .to_string();
+    let r = laptop
+        .post_form("/account/sessions", &[("session", &phone_ref)])
+        .await;
+    assert_eq!(location(&r), "/account?done=sessions-revoked");
+    assert_eq!(phone.get("/orgs/yad").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(laptop.get("/orgs/yad").await.status(), StatusCode::OK);
+    assert_eq!(tablet.get("/orgs/yad").await.status(), StatusCode::OK);
+    // Someone else's session cannot be named.
+    let r = laptop
+        .post_form("/account/sessions", &[("session", "0000000000000000")])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // A wrong current password changes nothing; the right one ends every other session.
+    let r = laptop
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", "wrong-one-2026"),
+                ("password", "new-password-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("id=\"form-error\""));
+    let r = laptop
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", crate::support::PASSWORD),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = laptop
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", crate::support::PASSWORD),
+                ("password", "new-password-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/account?done=password-updated");
+    assert_eq!(
+        tablet.get("/orgs/yad").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(laptop.get("/orgs/yad").await.status(), StatusCode::OK);
+    let fresh = app.browser();
+    let r = fresh
+        .log_in("dana@example.org", crate::support::PASSWORD)
+        .await;
+    assert!(
+        !location(&r).starts_with("/orgs"),
+        "the old password is gone"
+    );
+    let r = fresh.log_in("dana@example.org", "new-password-2026").await;
+    assert!(r.status().is_redirection());
+    assert_eq!(fresh.get("/orgs/yad").await.status(), StatusCode::OK);
+}

@@ -238,6 +238,17 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .get("/login", Public, pages::accounts::login_page)
         .post("/login", Public, pages::accounts::login_submit)
         .post("/logout", SignedIn, pages::accounts::logout)
+        .get("/account", SignedIn, pages::accounts::account)
+        .post(
+            "/account/sessions",
+            SignedIn,
+            pages::accounts::revoke_session,
+        )
+        .post(
+            "/account/password",
+            SignedIn,
+            pages::accounts::change_password,
+        )
         .post("/lang", Public, pages::accounts::set_lang)
         .get("/password/forgot", Public, pages::accounts::forgot_page)
         .post("/password/forgot", Public, pages::accounts::forgot_submit)

@@ -415,3 +415,131 @@ pub async fn reset_submit(
         Err(e) => Err(e.into()),
     }
 }
+
+// ---- The member's own account: sessions and password ----
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    c: Chrome,
+    sessions: Vec<kehilla_db::sessions::Listed>,
+    current: String,
+    error: Option<String>,
+}
+
+impl AccountPage {
+    fn device(&self, ua: &str) -> String {
+        let ua = ua.trim();
+        if ua.is_empty() {
+            return self.c.t("account-device-unknown");
+        }
+        let browser = ["Firefox", "Edg", "Chrome", "Safari"]
+            .iter()
+            .find(|b| ua.contains(*b))
+            .map(|b| if *b == "Edg" { "Edge" } else { *b });
+        let system = [
+            ("Android", "Android"),
+            ("iPhone", "iPhone"),
+            ("iPad", "iPad"),
+            ("Windows", "Windows"),
+            ("Mac OS", "macOS"),
+            ("Linux", "Linux"),
+        ]
+        .iter()
+        .find(|(k, _)| ua.contains(*k))
+        .map(|(_, v)| *v);
+        match (browser, system) {
+            (Some(b), Some(s)) => format!("{b} · {s}"),
+            (Some(b), None) => b.to_string(),
+            (None, Some(s)) => s.to_string(),
+            (None, None) => ua.chars().take(40).collect(),
+        }
+    }
+}
+
+async fn account_page(
+    st: &AppState,
+    ctx: &Ctx,
+    error: Option<String>,
+    done: Option<&str>,
+) -> WebResult<Response> {
+    let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let token = ctx.session.clone().unwrap_or_default();
+    let (sessions, current) = accounts::sessions_of(&st.db, user, &token).await?;
+    let c = Chrome::new(st, ctx, None, "", "account-title")
+        .await?
+        .with_notice(done);
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((
+        status,
+        super::render(&AccountPage {
+            c,
+            sessions,
+            current,
+            error,
+        }),
+    )
+        .into_response())
+}
+
+pub async fn account(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<super::DoneQuery>,
+) -> WebResult<Response> {
+    account_page(&st, &ctx, None, q.done.as_deref()).await
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    session: String,
+}
+
+pub async fn revoke_session(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<RevokeForm>,
+) -> WebResult<Response> {
+    let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let token = ctx.session.clone().unwrap_or_default();
+    accounts::revoke_session(&st.db, user, &token, &f.session, &ctx.actor()).await?;
+    Ok(Redirect::to("/account?done=sessions-revoked").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn change_password(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<PasswordForm>,
+) -> WebResult<Response> {
+    let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let token = ctx.session.clone().unwrap_or_default();
+    match accounts::change_password(
+        &st.db,
+        user,
+        &token,
+        &f.current_password,
+        &f.password,
+        &ctx.actor(),
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/account?done=password-updated").into_response()),
+        Err(e @ AppError::Input { .. }) => {
+            account_page(&st, &ctx, Some(message(&ctx, &e)), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
