@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 fn error_responses() -> Value {
     json!({
+        "400": error_as("The request could not be read: a query parameter or the JSON body is malformed"),
         "401": {"$ref": "#/components/responses/Error"},
         "403": {"$ref": "#/components/responses/Error"},
         "404": {"$ref": "#/components/responses/Error"},
@@ -330,6 +331,23 @@ pub fn document(base_url: &str) -> Value {
     ] {
         if let Some(node) = doc.pointer_mut(at) {
             *node = merged(node.take(), part);
+        }
+    }
+    // An operation that takes a body refuses another media type than its own.
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for op in paths
+            .values_mut()
+            .filter_map(Value::as_object_mut)
+            .flat_map(|p| p.values_mut())
+            .filter_map(Value::as_object_mut)
+        {
+            if op.contains_key("requestBody")
+                && let Some(r) = op.get_mut("responses").and_then(Value::as_object_mut)
+            {
+                r.entry("415").or_insert_with(|| {
+                    error_as("The body is not of the media type the operation takes")
+                });
+            }
         }
     }
     doc

@@ -262,7 +262,7 @@ fn refused(status: u16, why: impl Into<String>) -> Refused {
 }
 
 /// The parameters of a `Signature` header.
-fn signature_params(h: &str) -> Vec<(String, String)> {
+pub fn signature_params(h: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for part in h.split(',') {
         if let Some((k, v)) = part.trim().split_once('=') {
