@@ -306,11 +306,11 @@ pub fn document(base_url: &str) -> Value {
                     "channel": {"$ref": "#/components/schemas/Channel"}, "purpose": {"$ref": "#/components/schemas/Purpose"},
                     "given": {"type": "boolean"}, "wording": {"type": "string", "maxLength": 2000}
                 }},
-                "NameInput": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "maxLength": 120}}},
+                "NameInput": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": "\\S", "description": "Not only spaces."}}},
                 "List": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "members": {"type": "integer"}}},
                 "Filter": {"type": "object", "required": ["op"], "description": "A segment filter: {op: all|any, of: [Filter]}, {op: not, of: Filter}, {op: role|tag|lang, value}, {op: in_list, list}, {op: consent, channel, purpose, state: given|withdrawn|unknown}, {op: reachable, channel, purpose}, {op: field, key, cmp: eq|ne|contains|gt|lt, value}, {op: added_within, days}, {op: event, kind, days}, {op: has_email}, {op: has_phone}.", "properties": {"op": {"type": "string"}}},
                 "Segment": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "filter": {"$ref": "#/components/schemas/Filter"}}},
-                "SegmentInput": {"type": "object", "required": ["name", "filter"], "properties": {"name": {"type": "string"}, "filter": {"$ref": "#/components/schemas/Filter"}}},
+                "SegmentInput": {"type": "object", "required": ["name", "filter"], "properties": {"name": {"type": "string", "minLength": 1, "pattern": "\\S", "description": "Not only spaces."}, "filter": {"$ref": "#/components/schemas/Filter"}}},
                 "Form": {"type": "object", "properties": {
                     "id": {"type": "string"}, "kind": {"type": "string", "enum": ["newsletter", "volunteer", "petition"]},
                     "title": {"type": "string"}, "lang": {"type": "string"}, "double_opt_in": {"type": "boolean"}, "url": {"type": "string"},
@@ -533,7 +533,7 @@ fn studio_schemas() -> Value {
         }},
         "ChannelInput": {"type": "object", "required": ["network", "name"], "properties": {
             "network": schema("Network"),
-            "name": {"type": "string", "maxLength": 100}, "handle": {"type": "string", "maxLength": 200},
+            "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S", "description": "Not only spaces."}, "handle": {"type": "string", "maxLength": 200},
             "purpose": {"type": "string", "maxLength": 500}, "audience": {"type": "string", "maxLength": 500},
             "cadence_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 365, "description": "At least one post every so many days; null for no target."},
             "slots": {"type": "string", "description": "Posting times of day, e.g. `09:00, 13:30` (at most 24)."},
