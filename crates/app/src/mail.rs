@@ -41,33 +41,51 @@ impl Mailer {
         self.transport.is_some()
     }
 
-    pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<Delivery> {
+    /// The relay, or the server log when none is configured (the text part is logged).
+    /// `build` makes the message from the recipient and a builder that has the subject.
+    async fn deliver(
+        &self,
+        to: &str,
+        subject: &str,
+        text: &str,
+        build: impl FnOnce(
+            Mailbox,
+            lettre::message::MessageBuilder,
+        ) -> std::result::Result<Message, lettre::error::Error>,
+    ) -> Result<Delivery> {
         let Some(transport) = &self.transport else {
             tracing::warn!(
                 target: "kehilla::mail",
                 to,
                 subject,
-                "no SMTP relay configured; the message follows:\n{body}"
+                "no SMTP relay configured; the message follows:\n{text}"
             );
             return Ok(Delivery::Logged);
         };
         let to: Mailbox = to.parse().map_err(|_| AppError::MailFailed)?;
-        let msg = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(subject)
-            .singlepart(
-                SinglePart::builder()
-                    .header(ContentType::TEXT_PLAIN)
-                    .header(ContentTransferEncoding::Base64)
-                    .body(body.to_string()),
-            )
+        let msg = build(to, Message::builder().subject(subject))
             .map_err(|e| AppError::Internal(e.to_string()))?;
         transport.send(msg).await.map_err(|e| {
             tracing::error!(error = %e, "sending mail failed");
             AppError::MailFailed
         })?;
         Ok(Delivery::Sent)
+    }
+
+    fn plain(body: &str) -> SinglePart {
+        SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .header(ContentTransferEncoding::Base64)
+            .body(body.to_string())
+    }
+
+    pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<Delivery> {
+        self.deliver(to, subject, body, |to, b| {
+            b.from(self.from.clone())
+                .to(to)
+                .singlepart(Self::plain(body))
+        })
+        .await
     }
 
     /// Sends an email with a plain-text and an HTML part (`multipart/alternative`), marked with
@@ -80,47 +98,25 @@ impl Mailer {
         html: &str,
         lang: &str,
     ) -> Result<Delivery> {
-        let Some(transport) = &self.transport else {
-            tracing::warn!(
-                target: "kehilla::mail",
-                to,
-                subject,
-                "no SMTP relay configured; the message follows:\n{text}"
-            );
-            return Ok(Delivery::Logged);
-        };
-        let to: Mailbox = to.parse().map_err(|_| AppError::MailFailed)?;
         let language = if lang == "en" { "en" } else { "he" };
-        let msg = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(subject)
-            .header(ContentLanguage(language.to_string()))
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .header(ContentTransferEncoding::Base64)
-                            .body(text.to_string()),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .header(ContentTransferEncoding::Base64)
-                            .body(html.to_string()),
-                    ),
-            )
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        transport.send(msg).await.map_err(|e| {
-            tracing::error!(error = %e, "sending mail failed");
-            AppError::MailFailed
-        })?;
-        Ok(Delivery::Sent)
+        self.deliver(to, subject, text, |to, b| {
+            b.from(self.from.clone())
+                .to(to)
+                .header(ContentLanguage(language.to_string()))
+                .multipart(
+                    MultiPart::alternative()
+                        .singlepart(Self::plain(text))
+                        .singlepart(
+                            SinglePart::builder()
+                                .header(ContentType::TEXT_HTML)
+                                .header(ContentTransferEncoding::Base64)
+                                .body(html.to_string()),
+                        ),
+                )
+        })
+        .await
     }
-}
 
-impl Mailer {
     /// An answer from the inbox: from the organization's name at the server's address, with
     /// our own `Message-ID` (kept, so that a reply to it finds its conversation), threaded under
     /// the message it answers, and `Reply-To` the inbox's address when there is one.
@@ -135,43 +131,23 @@ impl Mailer {
         message_id: &str,
         in_reply_to: &str,
     ) -> Result<Delivery> {
-        let Some(transport) = &self.transport else {
-            tracing::warn!(
-                target: "kehilla::mail",
-                to,
-                subject,
-                "no SMTP relay configured; the message follows:\n{body}"
-            );
-            return Ok(Delivery::Logged);
-        };
-        let to: Mailbox = to.parse().map_err(|_| AppError::MailFailed)?;
         let from = Mailbox::new(Some(from_name.to_string()), self.from.email.clone());
-        let mut b = Message::builder()
-            .from(from)
-            .to(to)
-            .subject(subject)
-            .message_id(Some(format!("<{message_id}>")));
-        if let Some(r) = reply_to.and_then(|r| r.parse::<Mailbox>().ok()) {
-            b = b.reply_to(r);
-        }
-        if !in_reply_to.is_empty() {
-            b = b
-                .in_reply_to(format!("<{in_reply_to}>"))
-                .references(format!("<{in_reply_to}>"));
-        }
-        let msg = b
-            .singlepart(
-                SinglePart::builder()
-                    .header(ContentType::TEXT_PLAIN)
-                    .header(ContentTransferEncoding::Base64)
-                    .body(body.to_string()),
-            )
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        transport.send(msg).await.map_err(|e| {
-            tracing::error!(error = %e, "sending mail failed");
-            AppError::MailFailed
-        })?;
-        Ok(Delivery::Sent)
+        self.deliver(to, subject, body, |to, b| {
+            let mut b = b
+                .from(from)
+                .to(to)
+                .message_id(Some(format!("<{message_id}>")));
+            if let Some(r) = reply_to.and_then(|r| r.parse::<Mailbox>().ok()) {
+                b = b.reply_to(r);
+            }
+            if !in_reply_to.is_empty() {
+                b = b
+                    .in_reply_to(format!("<{in_reply_to}>"))
+                    .references(format!("<{in_reply_to}>"));
+            }
+            b.singlepart(Self::plain(body))
+        })
+        .await
     }
 }
 

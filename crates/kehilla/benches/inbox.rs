@@ -33,6 +33,9 @@ use serde_json::{Value, json};
 #[path = "support/proc.rs"]
 mod proc;
 use proc::{clock_ticks, cpu_seconds, memory};
+#[path = "support/latency.rs"]
+mod latency;
+use latency::{ms, percentile};
 
 const PASSWORD: &str = "bench-password-2026";
 
@@ -191,15 +194,6 @@ async fn fill(db: &Db, org: i64, total: i64) {
         }
         tx.commit().await.unwrap();
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 async fn count(db: &Db) -> i64 {

@@ -28,6 +28,9 @@ use kehilla_db::Db;
 #[path = "support/proc.rs"]
 mod proc;
 use proc::{clock_ticks, cpu_seconds, memory};
+#[path = "support/latency.rs"]
+mod latency;
+use latency::{ms, percentile};
 
 const BODY: &str = "ביום שישי האחרון 120 מתנדבים ארזו וחילקו 300 סלי מזון למשפחות בהדר ובנווה שאנן. \
     תודה ענקית לכל מי שהגיע — ולבית הספר שאירח אותנו.\n\nרוצים להצטרף? כל הפרטים כאן: \
@@ -108,15 +111,6 @@ async fn seed(db: &Db, posts: usize) -> Vec<(String, String)> {
     }
     tx.commit().await.unwrap();
     out
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 #[tokio::main]

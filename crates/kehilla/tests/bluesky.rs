@@ -383,6 +383,37 @@ async fn a_hebrew_post_with_facets_a_photo_and_a_thread_reaches_a_real_pds_once(
     }
 }
 
+/// Every post on the PDS: (author's DID, its `listRecords` entry).
+async fn posts_on(pds: &str) -> Vec<(String, Value)> {
+    let http = reqwest::Client::new();
+    let repos: Value = http
+        .get(format!("{pds}/xrpc/com.atproto.sync.listRepos"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for r in repos["repos"].as_array().unwrap() {
+        let did = r["did"].as_str().unwrap().to_string();
+        let recs: Value = http
+            .get(format!(
+                "{pds}/xrpc/com.atproto.repo.listRecords?repo={did}&collection=app.bsky.feed.post&limit=100"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for rec in recs["records"].as_array().unwrap() {
+            out.push((did.clone(), rec.clone()));
+        }
+    }
+    out
+}
+
 /// A small AppView for the PDS to proxy `app.bsky.feed.getPostThread` to: it reads the real
 /// records of every repository on the PDS and answers with the thread's replies as the lexicon
 /// shapes them (a PDS alone keeps records; threads are an AppView's index).
@@ -429,34 +460,13 @@ async fn appview(pds: Arc<std::sync::Mutex<String>>) -> String {
             .next()
             .unwrap()
             .to_string();
-        let repos: Value = http
-            .get(format!("{pds}/xrpc/com.atproto.sync.listRepos"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
         let mut replies = Vec::new();
-        for r in repos["repos"].as_array().unwrap() {
-            let did = r["did"].as_str().unwrap().to_string();
-            let recs: Value = http
-                .get(format!(
-                    "{pds}/xrpc/com.atproto.repo.listRecords?repo={did}&collection=app.bsky.feed.post&limit=100"
-                ))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            for rec in recs["records"].as_array().unwrap() {
-                if rec["value"]["reply"]["parent"]["uri"] == uri.as_str() {
-                    let handle = handle_of(did.clone()).await;
-                    replies.push(json!({"$type": "app.bsky.feed.defs#threadViewPost",
-                        "post": view(rec["uri"].as_str().unwrap(), rec["cid"].as_str().unwrap(), &did, &handle, &rec["value"]),
-                        "replies": []}));
-                }
+        for (did, rec) in posts_on(&pds).await {
+            if rec["value"]["reply"]["parent"]["uri"] == uri.as_str() {
+                let handle = handle_of(did.clone()).await;
+                replies.push(json!({"$type": "app.bsky.feed.defs#threadViewPost",
+                    "post": view(rec["uri"].as_str().unwrap(), rec["cid"].as_str().unwrap(), &did, &handle, &rec["value"]),
+                    "replies": []}));
             }
         }
         let root_handle = handle_of(root_did.clone()).await;
@@ -470,40 +480,18 @@ async fn appview(pds: Arc<std::sync::Mutex<String>>) -> String {
     ) -> axum::Json<Value> {
         // Mentions of anyone: posts on the PDS whose text names a handle with `@`.
         let pds = pds.lock().unwrap().clone();
-        let http = reqwest::Client::new();
-        let repos: Value = http
-            .get(format!("{pds}/xrpc/com.atproto.sync.listRepos"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
         let mut out = Vec::new();
-        for r in repos["repos"].as_array().unwrap() {
-            let did = r["did"].as_str().unwrap().to_string();
-            let recs: Value = http
-                .get(format!(
-                    "{pds}/xrpc/com.atproto.repo.listRecords?repo={did}&collection=app.bsky.feed.post&limit=100"
-                ))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            for rec in recs["records"].as_array().unwrap() {
-                if rec["value"]["text"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .contains("@yad")
-                {
-                    out.push(
-                        json!({"uri": rec["uri"], "cid": rec["cid"], "reason": "mention",
-                        "author": {"did": did, "handle": "noa.test"}, "record": rec["value"],
-                        "isRead": false, "indexedAt": rec["value"]["createdAt"]}),
-                    );
-                }
+        for (did, rec) in posts_on(&pds).await {
+            if rec["value"]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("@yad")
+            {
+                out.push(
+                    json!({"uri": rec["uri"], "cid": rec["cid"], "reason": "mention",
+                    "author": {"did": did, "handle": "noa.test"}, "record": rec["value"],
+                    "isRead": false, "indexedAt": rec["value"]["createdAt"]}),
+                );
             }
         }
         axum::Json(json!({"notifications": out}))

@@ -15,8 +15,7 @@ use kehilla_db::{Db, now_ms};
 
 use super::{Incoming, Ingested, ingest, parse_time};
 use crate::jobs::{JobContext, JobError, JobHandler};
-use crate::publishing::{PublishError, access_of, adapter_for};
-use crate::secrets::Sealer;
+use crate::publishing::PublishError;
 
 pub const POLL: &str = "inbox.poll";
 /// How often a channel is polled.
@@ -66,33 +65,23 @@ pub async fn poll_channel(
     now: i64,
 ) -> std::result::Result<(), JobError> {
     let database = &ctx.db;
-    let Some(conn) = pdb::connection(&database.pool, org, channel).await? else {
-        return Ok(());
+    let crate::publishing::Opened {
+        conn,
+        network,
+        adapter: a,
+        access,
+    } = match crate::publishing::open_channel(database, &ctx.settings, org, channel, now).await {
+        Ok(o) => o,
+        Err(PublishError::RateLimited { until }) => {
+            return Err(JobError::Later {
+                at: until,
+                reason: "rate limited".into(),
+            });
+        }
+        Err(PublishError::Retry(m)) => return Err(JobError::Retry(m)),
+        // Not connected, to be connected again, or no adapter: nothing to read this round.
+        Err(_) => return Ok(()),
     };
-    if conn.needs_reconnect == 1 {
-        return Ok(());
-    }
-    let network = kehilla_db::studio::channel_network(&database.pool, channel).await?;
-    if let Some(until) = conn
-        .blocked_until
-        .filter(|t| *t > now)
-        .max(pdb::app_blocked(&database.pool, &network, now).await?)
-    {
-        return Err(JobError::Later {
-            at: until,
-            reason: "rate limited".into(),
-        });
-    }
-    let Some(a) = adapter_for(&network, &conn.server_url, ctx.settings.fetch_private) else {
-        return Ok(());
-    };
-    if !crate::publishing::server_allowed(&conn.server_url, ctx.settings.fetch_private) {
-        return Ok(());
-    }
-    let sealer = Sealer::of_instance(database, &ctx.settings)
-        .await
-        .map_err(|e| JobError::Retry(e.to_string()))?;
-    let access = access_of(&conn, &sealer).map_err(|e| JobError::Retry(e.to_string()))?;
     let posts = idb::published_since(&database.pool, channel, now - 30 * 24 * HOUR).await?;
     let outcome = async {
         for p in &posts {

@@ -13,8 +13,7 @@ use kehilla_db::{Db, now_ms};
 
 use super::KEYED;
 use crate::jobs::{JobContext, JobError, JobHandler};
-use crate::publishing::{PublishError, access_of, adapter_for};
-use crate::secrets::Sealer;
+use crate::publishing::PublishError;
 
 pub const SEND: &str = "inbox.send";
 pub const MODERATE: &str = "inbox.moderate";
@@ -23,43 +22,16 @@ fn internal(e: impl std::fmt::Display) -> PublishError {
     PublishError::Retry(e.to_string())
 }
 
-/// The adapter and access of a conversation's channel.
+/// The conversation's channel, opened for a call.
 async fn network(
     ctx: &JobContext,
     c: &Conversation,
-) -> Result<
-    (
-        Box<dyn crate::publishing::Adapter>,
-        crate::publishing::Access,
-    ),
-    PublishError,
-> {
-    let database = &ctx.db;
+) -> Result<crate::publishing::Opened, PublishError> {
     let channel = c
         .channel_id
         .ok_or(PublishError::Unsupported("no channel"))?;
-    let conn = kehilla_db::publishing::connection(&database.pool, c.organization_id, channel)
+    crate::publishing::open_channel(&ctx.db, &ctx.settings, c.organization_id, channel, now_ms())
         .await
-        .map_err(internal)?
-        .ok_or_else(|| PublishError::Reconnect("the channel is not connected".into()))?;
-    if conn.needs_reconnect == 1 {
-        return Err(PublishError::Reconnect(conn.last_error.clone()));
-    }
-    if let Some(until) = conn.blocked_until.filter(|t| *t > now_ms()) {
-        return Err(PublishError::RateLimited { until });
-    }
-    if !crate::publishing::server_allowed(&conn.server_url, ctx.settings.fetch_private) {
-        return Err(PublishError::Reconnect(
-            "the server's address is not allowed".into(),
-        ));
-    }
-    let a = adapter_for(&c.source, &conn.server_url, ctx.settings.fetch_private)
-        .ok_or(PublishError::Unsupported("network"))?;
-    let sealer = Sealer::of_instance(database, &ctx.settings)
-        .await
-        .map_err(internal)?;
-    let access = access_of(&conn, &sealer).map_err(internal)?;
-    Ok((a, access))
 }
 
 /// The organization's own commenter on its site (an empty address): answers appear under its
@@ -214,17 +186,14 @@ async fn deliver(
             }
         }
         _ => {
-            let (a, access) = network(ctx, c).await?;
-            let r = a
-                .reply(&access, &m.parent_remote_id, &m.body, &m.public_id)
+            let o = network(ctx, c).await?;
+            let r = o
+                .adapter
+                .reply(&o.access, &m.parent_remote_id, &m.body, &m.public_id)
                 .await;
-            if let Some(ch) = c.channel_id
-                && let Ok(Some(conn)) =
-                    kehilla_db::publishing::connection(&database.pool, org.id, ch).await
-            {
-                let _ =
-                    crate::publishing::keep_limits(database, &c.source, conn.id, a.as_ref()).await;
-            }
+            let _ =
+                crate::publishing::keep_limits(database, &o.network, o.conn.id, o.adapter.as_ref())
+                    .await;
             let p = r?;
             Ok((p.id, p.url))
         }
@@ -355,11 +324,11 @@ async fn moderate(ctx: &JobContext, m: &Message, action: &str) -> Result<(), Pub
         }
         "fediverse" | "email" | "sms" => Err(PublishError::Unsupported("action")),
         _ => {
-            let (a, access) = network(ctx, &c).await?;
+            let o = network(ctx, &c).await?;
             match action {
-                "like" => a.like(&access, remote).await,
-                "hide" => a.hide(&access, remote).await,
-                _ => a.delete(&access, remote).await,
+                "like" => o.adapter.like(&o.access, remote).await,
+                "hide" => o.adapter.hide(&o.access, remote).await,
+                _ => o.adapter.delete(&o.access, remote).await,
             }
         }
     }

@@ -375,6 +375,60 @@ pub fn adapter_for(
     adapter(network, allow_private)
 }
 
+/// A connected channel ready for calls outside publishing (the inbox's polls, answers, likes).
+pub(crate) struct Opened {
+    pub conn: Connection,
+    pub network: String,
+    pub adapter: Box<dyn Adapter>,
+    pub access: Access,
+}
+
+/// Opens a channel for a call at `now`: `Reconnect` when it is not connected (or must be
+/// connected again, or its server is not allowed), `RateLimited` while the account or the app
+/// waits out a limit, `Unsupported` when Kehilla has no adapter for its network.
+pub(crate) async fn open_channel(
+    db: &Db,
+    settings: &crate::Settings,
+    org: i64,
+    channel: i64,
+    now: i64,
+) -> std::result::Result<Opened, PublishError> {
+    let internal = |e: kehilla_db::DbError| PublishError::Retry(e.to_string());
+    let conn = db::connection(&db.pool, org, channel)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| PublishError::Reconnect("the channel is not connected".into()))?;
+    if conn.needs_reconnect == 1 {
+        return Err(PublishError::Reconnect(conn.last_error.clone()));
+    }
+    if !server_allowed(&conn.server_url, settings.fetch_private) {
+        return Err(PublishError::Reconnect(
+            "the server's address is not allowed".into(),
+        ));
+    }
+    let network = studio::channel_network(&db.pool, channel)
+        .await
+        .map_err(internal)?;
+    let app_block = db::app_blocked(&db.pool, &network, now)
+        .await
+        .map_err(internal)?;
+    if let Some(until) = conn.blocked_until.filter(|t| *t > now).max(app_block) {
+        return Err(PublishError::RateLimited { until });
+    }
+    let adapter = adapter_for(&network, &conn.server_url, settings.fetch_private)
+        .ok_or(PublishError::Unsupported("network"))?;
+    let sealer = Sealer::of_instance(db, settings)
+        .await
+        .map_err(|e| PublishError::Retry(e.to_string()))?;
+    let access = access_of(&conn, &sealer).map_err(|e| PublishError::Retry(e.to_string()))?;
+    Ok(Opened {
+        conn,
+        network,
+        adapter,
+        access,
+    })
+}
+
 /// A connection's address and opened token, for calls. A demo connection keeps no token.
 pub fn access_of(conn: &Connection, sealer: &Sealer) -> Result<Access> {
     Ok(Access {
