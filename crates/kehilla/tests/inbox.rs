@@ -1102,4 +1102,28 @@ async fn the_demo_inbox_is_lively_in_hebrew() {
     );
     let (_, times) = dana.get_text("/orgs/yad-beyad/inbox/times").await;
     assert!(times.contains("<td>"), "response times have rows");
+    // The same in English.
+    dana.post_form("/lang", &[("lang", "en")]).await;
+    let (_, html) = dana.get_text("/orgs/yad-beyad/inbox").await;
+    assert!(
+        html.contains("lang=\"en\"")
+            && html.contains("Assigned to me")
+            && html.contains("Not done"),
+        "{html}"
+    );
+    let conv: (String,) = kehilla_db::sqlx::query_as(
+        "SELECT public_id FROM inbox_conversations WHERE source = 'email' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let (_, page) = dana
+        .get_text(&format!("/orgs/yad-beyad/inbox/{}", conv.0))
+        .await;
+    assert!(
+        page.contains("Internal notes") && page.contains("Saved replies"),
+        "{page}"
+    );
+    let (_, settings) = dana.get_text("/orgs/yad-beyad/inbox/settings").await;
+    assert!(settings.contains("Words that flag a message for review"));
 }
