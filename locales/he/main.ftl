@@ -1528,3 +1528,61 @@ field-current_password = הסיסמה הנוכחית
 done-sessions-revoked = החיבור נותק.
 done-password-updated = הסיסמה הוחלפה; כל שאר החיבורים נותקו.
 audit-sessions-revoked = חיבורים נותקו
+
+## Two-factor login
+two-factor-title = אימות דו־שלבי
+two-factor-help = נוסף על הסיסמה, נכנסים עם קוד בן שש ספרות מאפליקציית אימות בטלפון (כמו Aegis,‏ FreeOTP,‏ Google Authenticator או 1Password). מי שגילה את הסיסמה שלכם עדיין לא יוכל להיכנס.
+two-factor-start = הגדרת אימות דו־שלבי
+two-factor-on = פעיל
+two-factor-off = כבוי
+two-factor-column = אימות דו־שלבי
+two-factor-codes-left = { $count ->
+    [one] נותר קוד שחזור אחד שלא נוצל.
+    [two] נותרו שני קודי שחזור שלא נוצלו.
+   *[other] נותרו { $count } קודי שחזור שלא נוצלו.
+}
+two-factor-renew-codes = יצירת קודי שחזור חדשים
+two-factor-disable = כיבוי האימות הדו־שלבי
+two-factor-disable-confirm = לכבות את האימות הדו־שלבי? אז הסיסמה לבדה תפתח את החשבון.
+two-factor-required-by = { $orgs } מבקש מכם להשתמש באימות דו־שלבי. הגדירו אותו כדי להמשיך לעבוד שם.
+two-factor-kept-by = { $orgs } מבקש אימות דו־שלבי, ולכן הוא נשאר פעיל.
+two-factor-setup-title = הגדרת אימות דו־שלבי
+two-factor-setup-scan = סרקו את הקוד הזה באפליקציית האימות.
+two-factor-setup-key = או הקלידו את המפתח הזה באפליקציה:
+two-factor-setup-open-app = פתיחה באפליקציית אימות במכשיר הזה
+two-factor-setup-enter = הקלידו את הקוד בן שש הספרות שהאפליקציה מציגה עכשיו.
+two-factor-setup-confirm = הפעלה
+two-factor-cancel = ביטול
+two-factor-login-title = אימות דו־שלבי
+two-factor-login-help = הקלידו את הקוד בן שש הספרות מאפליקציית האימות.
+two-factor-login-recovery = הטלפון אבד? הקלידו במקומו אחד מקודי השחזור.
+two-factor-verify = המשך
+two-factor-start-over = כניסה מחדש
+two-factor-policy = מי חייב להשתמש באימות דו־שלבי
+two-factor-policy-none = אף אחד (כל אחד בוחר)
+two-factor-policy-admins = בעלים ומנהלים
+two-factor-policy-everyone = כל חברי הצוות
+two-factor-policy-help = מי שהדרישה חלה עליו יגדיר אותו לפני שימשיך לעבוד בארגון. מפתחות API אינם מושפעים.
+recovery-codes-title = קודי השחזור שלכם
+recovery-codes-help = אם הטלפון יאבד, כל אחד מהקודים האלה מכניס אתכם פעם אחת. הדפיסו אותם או שמרו אותם במנהל הסיסמאות.
+recovery-codes-once = הם מוצגים רק עכשיו. קודים חדשים מבטלים את אלה.
+recovery-codes-saved = שמרתי אותם
+field-code = קוד
+error-input-wrong-code = הקוד שגוי, כבר נוצל או שפג תוקפו.
+error-login-expired = הכניסה ארכה זמן רב מדי או שהוקלדו יותר מדי קודים שגויים. היכנסו מחדש.
+error-two-factor-required = הארגון הזה מבקש מכם להשתמש באימות דו־שלבי. הגדירו אותו קודם בדף החשבון.
+error-two-factor-on = האימות הדו־שלבי כבר פעיל.
+error-two-factor-off = האימות הדו־שלבי כבוי.
+error-two-factor-not-started = התחילו קודם בהגדרת האימות הדו־שלבי.
+error-two-factor-required-by-org = ארגון שאתם חברים בו מבקש אימות דו־שלבי, ולכן אי אפשר לכבות אותו.
+error-two-factor-yourself-first = הפעילו קודם אימות דו־שלבי לעצמכם, בדף החשבון, כדי שלא תינעלו מחוץ לחשבון.
+done-login-expired = הכניסה ארכה זמן רב מדי או שהוקלדו יותר מדי קודים שגויים. היכנסו מחדש.
+done-two-factor-required = ארגון שאתם חברים בו מבקש מכם להשתמש באימות דו־שלבי. הגדירו אותו כאן כדי להמשיך.
+done-two-factor-off = האימות הדו־שלבי כבוי.
+done-recovery-codes-saved = האימות הדו־שלבי פעיל.
+audit-two-factor-enabled = אימות דו־שלבי הופעל
+audit-two-factor-disabled = אימות דו־שלבי כובה
+audit-recovery-codes-renewed = נוצרו קודי שחזור חדשים
+audit-recovery-code-used = כניסה עם קוד שחזור
+audit-two-factor-policy = דרישת האימות הדו־שלבי שונתה
+done-two-factor-policy-saved = נשמר: מי חייב להשתמש באימות דו־שלבי.

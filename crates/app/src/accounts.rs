@@ -117,6 +117,13 @@ pub struct NewSession {
     pub user: User,
 }
 
+/// What a right password leads to: a session, or the second step when the account has
+/// two-factor login on (the token of that step, for a short-lived cookie).
+pub enum LoginOutcome {
+    Session(NewSession),
+    SecondStep(String),
+}
+
 /// Checks email and password. Failures are recorded in the audit log of every organization the
 /// account belongs to, so its admins see attacks on their members.
 pub async fn login(
@@ -126,7 +133,7 @@ pub async fn login(
     session_days: u32,
     user_agent: &str,
     ip: &str,
-) -> Result<NewSession> {
+) -> Result<LoginOutcome> {
     let email = validate::email(email).map_err(|_| AppError::BadCredentials)?;
     let user = users::by_email(&db.pool, &email).await?;
     let Some(user) = user else {
@@ -153,6 +160,11 @@ pub async fn login(
         }
         return Err(AppError::BadCredentials);
     }
+    if user.totp_enabled_at.is_some() {
+        return Ok(LoginOutcome::SecondStep(
+            crate::two_factor::open_challenge(db, &user).await?,
+        ));
+    }
     let token = random_hex(32);
     let expires = now_ms() + i64::from(session_days) * 86_400_000;
     let mut tx = db.begin().await?;
@@ -169,7 +181,7 @@ pub async fn login(
         audit::record(&mut *tx, Some(o.id), &actor, audit::LOGIN, &user.email).await?;
     }
     tx.commit().await?;
-    Ok(NewSession { token, user })
+    Ok(LoginOutcome::Session(NewSession { token, user }))
 }
 
 /// An argon2id hash of a random string, checked against when the account does not exist.

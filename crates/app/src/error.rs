@@ -29,6 +29,12 @@ pub enum AppError {
     InvitationInvalid,
     #[error("reset link invalid")]
     ResetInvalid,
+    /// The second step of a login is gone (too late, too many tries): start over.
+    #[error("login expired")]
+    LoginExpired,
+    /// The organization asks this member to turn two-factor login on first.
+    #[error("two-factor login required")]
+    TwoFactorRequired,
     #[error("mail could not be sent")]
     MailFailed,
     /// An upload that can't be used: `media-too-large`, `media-unsupported`, `media-corrupt`…
@@ -56,6 +62,8 @@ impl AppError {
             AppError::AlreadySetUp => "already-set-up",
             AppError::InvitationInvalid => "invitation-invalid",
             AppError::ResetInvalid => "reset-invalid",
+            AppError::LoginExpired => "login-expired",
+            AppError::TwoFactorRequired => "two-factor-required",
             AppError::MailFailed => "mail-failed",
             AppError::Media(c) => c,
             AppError::Internal(_) => "internal",

@@ -22,6 +22,7 @@ pub mod secrets;
 pub mod settings;
 pub mod studio;
 pub mod tokens;
+pub mod two_factor;
 
 pub use error::AppError;
 pub use settings::Settings;

@@ -28,6 +28,7 @@ pub mod sessions;
 pub mod site;
 pub mod studio;
 pub mod tokens;
+pub mod two_factor;
 pub mod users;
 
 use std::str::FromStr;

@@ -14,9 +14,11 @@ pub struct Organization {
     pub name: String,
     pub time_zone: String,
     pub created_at: i64,
+    /// Who must use two-factor login: `none`, `admins` (owners and admins) or `everyone`.
+    pub two_factor_required: String,
 }
 
-const ORG_COLS: &str = "id, public_id, slug, name, time_zone, created_at";
+const ORG_COLS: &str = "id, public_id, slug, name, time_zone, created_at, two_factor_required";
 
 pub async fn create<'c, E: Executor<'c, Database = Any>>(
     e: E,
@@ -104,9 +106,12 @@ pub struct Member {
     pub email: String,
     pub role: String,
     pub created_at: i64,
+    /// When the member turned two-factor login on.
+    pub totp_enabled_at: Option<i64>,
 }
 
-const MEMBER_SELECT: &str = "SELECT m.id, m.public_id, m.user_id, u.name, u.email, m.role, m.created_at \
+const MEMBER_SELECT: &str = "SELECT m.id, m.public_id, m.user_id, u.name, u.email, m.role, m.created_at, \
+     u.totp_enabled_at \
      FROM memberships m JOIN users u ON u.id = m.user_id";
 
 pub async fn add_member<'c, E: Executor<'c, Database = Any>>(

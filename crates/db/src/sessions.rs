@@ -86,7 +86,8 @@ pub async fn delete_all_of_user<'c, E: Executor<'c, Database = Any>>(
         .rows_affected())
 }
 
-/// Removes expired sessions and reset links; returns how many sessions went.
+/// Removes expired sessions, reset links and pending second steps; returns how many sessions
+/// went.
 pub async fn delete_expired(pool: &sqlx::AnyPool) -> Result<u64> {
     let now = now_ms();
     let n = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
@@ -94,10 +95,12 @@ pub async fn delete_expired(pool: &sqlx::AnyPool) -> Result<u64> {
         .execute(pool)
         .await?
         .rows_affected();
-    sqlx::query("DELETE FROM password_resets WHERE expires_at <= $1")
-        .bind(now)
-        .execute(pool)
-        .await?;
+    for table in ["password_resets", "login_challenges"] {
+        sqlx::query(crate::sql!("DELETE FROM {table} WHERE expires_at <= $1"))
+            .bind(now)
+            .execute(pool)
+            .await?;
+    }
     Ok(n)
 }
 

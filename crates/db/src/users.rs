@@ -12,9 +12,12 @@ pub struct User {
     pub lang: String,
     pub last_org_id: Option<i64>,
     pub created_at: i64,
+    /// When two-factor login was turned on; `None` while it is off.
+    pub totp_enabled_at: Option<i64>,
 }
 
-const COLS: &str = "id, public_id, email, name, password_hash, lang, last_org_id, created_at";
+const COLS: &str =
+    "id, public_id, email, name, password_hash, lang, last_org_id, created_at, totp_enabled_at";
 
 pub async fn create<'c, E: Executor<'c, Database = Any>>(
     e: E,

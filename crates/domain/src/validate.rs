@@ -25,6 +25,9 @@ pub enum InputError {
     InvalidPhone,
     #[error("invalid-value")]
     InvalidValue,
+    /// A one-time code that is wrong, already used or expired.
+    #[error("wrong-code")]
+    WrongCode,
 }
 
 impl InputError {
@@ -41,6 +44,7 @@ impl InputError {
             InputError::InvalidLanguage => "invalid-language",
             InputError::InvalidPhone => "invalid-phone",
             InputError::InvalidValue => "invalid-value",
+            InputError::WrongCode => "wrong-code",
         }
     }
 }

@@ -739,3 +739,232 @@ async fn a_member_sees_their_sessions_signs_one_out_and_a_new_password_ends_the_
     assert!(r.status().is_redirection());
     assert_eq!(fresh.get("/orgs/yad").await.status(), StatusCode::OK);
 }
+
+/// The text of the element with `id`, up to its closing tag.
+fn text_of(html: &str, id: &str) -> String {
+    let start = html.find(&format!("id=\"{id}\">")).unwrap() + id.len() + 6;
+    let rest = html.get(start..).unwrap();
+    rest.get(..rest.find('<').unwrap()).unwrap().to_string()
+}
+
+fn now_secs() -> i64 {
+    kehilla_db::now_ms() / 1000
+}
+
+#[tokio::test]
+async fn two_factor_login_with_an_app_code_or_a_recovery_code_each_taken_once() {
+    use kehilla_app::two_factor::{PERIOD, code_for_key};
+    for backend in crate::support::backends() {
+        let app = TestApp::spawn_on(backend, |_| {}).await;
+        let owner = app.set_up("yad", "dana@example.org").await;
+        let other = app.browser();
+        other.log_in("dana@example.org", PASSWORD).await;
+        let (_, page) = owner.get_text("/account").await;
+        assert!(page.contains("id=\"start-two-factor\""));
+        // Asking it of the admins while the owner has it off would lock the owner out: refused.
+        let r = owner
+            .post_form(
+                "/orgs/yad/settings/two-factor",
+                &[("two_factor_required", "admins")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("הפעילו קודם אימות דו־שלבי לעצמכם")
+        );
+
+        // Set up: a QR code and the key, kept out of caches.
+        let r = owner.post_form("/account/two-factor/start", &[]).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("<svg") && !page.contains("<?xml"), "{page}");
+        let key = text_of(&page, "secret");
+        assert_eq!(key.replace(' ', "").len(), 32, "160 bits in base32");
+        let step_code = |offset: i64| code_for_key(&key, now_secs() + offset * PERIOD).unwrap();
+        // A wrong code keeps it off and shows the same key again.
+        let wrong = (0..1_000_000)
+            .map(|n| format!("{n:06}"))
+            .find(|c| (-2..=2).all(|o| *c != step_code(o)))
+            .unwrap();
+        let r = owner
+            .post_form("/account/two-factor/confirm", &[("code", &wrong)])
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("הקוד שגוי"), "{page}");
+        assert_eq!(text_of(&page, "secret"), key);
+        // The app's previous step still counts (clocks drift); what comes later must be newer.
+        let first = step_code(-1);
+        let r = owner
+            .post_form("/account/two-factor/confirm", &[("code", &first)])
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let page = r.text().await.unwrap();
+        let codes: Vec<String> = page
+            .split("<li><code>")
+            .skip(1)
+            .map(|s| s.split('<').next().unwrap().to_string())
+            .collect();
+        assert_eq!(codes.len(), 10, "{page}");
+        assert!(codes.iter().all(|c| c.len() == 11 && c.contains('-')));
+        // Turning it on ended the other session; this one stays.
+        assert_eq!(other.get("/orgs/yad").await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(owner.get("/orgs/yad").await.status(), StatusCode::OK);
+        let (_, page) = owner.get_text("/account").await;
+        assert!(page.contains("id=\"two-factor-state\""));
+        assert!(page.contains("נותרו 10 קודי שחזור"));
+
+        // The password alone now leads to the second step, not into the account.
+        let phone = app.browser();
+        let r = phone.log_in("dana@example.org", PASSWORD).await;
+        assert!(
+            location(&r).starts_with("/login/two-factor"),
+            "{}",
+            location(&r)
+        );
+        assert!(phone.cookie("kehilla_session").is_none());
+        assert!(phone.cookie("kehilla_2fa").is_some());
+        assert_eq!(phone.get("/orgs/yad").await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            phone.get("/login/two-factor").await.status(),
+            StatusCode::OK
+        );
+        // The code that turned it on was taken: it cannot be used again.
+        let r = phone
+            .post_form("/login/two-factor", &[("code", &first)])
+            .await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let next = step_code(0);
+        let r = phone
+            .post_form("/login/two-factor", &[("code", &next)])
+            .await;
+        assert_eq!(location(&r), "/orgs/yad");
+        assert!(phone.cookie("kehilla_session").is_some());
+        assert_eq!(phone.get("/orgs/yad").await.status(), StatusCode::OK);
+
+        // A recovery code, typed loosely, signs in once.
+        let loose = codes[3].replace('-', "").to_uppercase();
+        let lost = app.browser();
+        lost.log_in("dana@example.org", PASSWORD).await;
+        let r = lost
+            .post_form("/login/two-factor", &[("code", &loose)])
+            .await;
+        assert_eq!(location(&r), "/orgs/yad");
+        let again = app.browser();
+        again.log_in("dana@example.org", PASSWORD).await;
+        let r = again
+            .post_form("/login/two-factor", &[("code", &codes[3])])
+            .await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        // Five wrong codes, and the login starts over.
+        for _ in 0..4 {
+            let r = again
+                .post_form("/login/two-factor", &[("code", &wrong)])
+                .await;
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        }
+        let r = again
+            .post_form("/login/two-factor", &[("code", &codes[4])])
+            .await;
+        assert_eq!(location(&r), "/login?done=login-expired");
+        assert!(again.cookie("kehilla_session").is_none());
+        let (_, page) = owner.get_text("/account").await;
+        assert!(page.contains("נותרו 9 קודי שחזור"), "one code used");
+        let (_, audit) = owner.get_text("/orgs/yad/settings/audit").await;
+        assert!(audit.contains("כניסה עם קוד שחזור"));
+        assert!(audit.contains("אימות דו־שלבי הופעל"));
+
+        // The organization asks everyone: a member without it is sent to set it up.
+        let editor = app
+            .invite_and_join(&owner, "yad", "editor", "noa@example.org")
+            .await;
+        let r = owner
+            .post_form(
+                "/orgs/yad/settings/two-factor",
+                &[("two_factor_required", "everyone")],
+            )
+            .await;
+        assert_eq!(
+            location(&r),
+            "/orgs/yad/settings/members?done=two-factor-policy-saved"
+        );
+        let r = editor.get("/orgs/yad/people").await;
+        assert_eq!(location(&r), "/account?done=two-factor-required#two-factor");
+        let r = editor.post_form("/orgs/yad/leave", &[]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let (_, page) = editor.get_text("/account").await;
+        assert!(page.contains("id=\"two-factor-required\""));
+        let (_, members) = owner.get_text("/orgs/yad/settings/members").await;
+        assert!(members.contains("<option value=\"everyone\" selected"));
+        // ...and the owner cannot turn it off while it is asked for.
+        let r = owner
+            .post_form(
+                "/account/two-factor/disable",
+                &[("current_password", PASSWORD), ("code", &codes[5])],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("אי אפשר לכבות"));
+        // New recovery codes need a fresh app code; the old ones stop working.
+        let r = owner
+            .post_form(
+                "/account/two-factor/recovery-codes",
+                &[("code", &step_code(0))],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "taken already"
+        );
+        let r = owner
+            .post_form(
+                "/account/two-factor/recovery-codes",
+                &[("code", &step_code(1))],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let page = r.text().await.unwrap();
+        let renewed: Vec<String> = page
+            .split("<li><code>")
+            .skip(1)
+            .map(|s| s.split('<').next().unwrap().to_string())
+            .collect();
+        assert_eq!(renewed.len(), 10);
+        let r = owner
+            .post_form(
+                "/orgs/yad/settings/two-factor",
+                &[("two_factor_required", "none")],
+            )
+            .await;
+        assert!(r.status().is_redirection());
+        // With the password and a recovery code it goes off; the password alone is enough again.
+        for (password, code) in [
+            (PASSWORD, codes[5].as_str()),
+            ("wrong-password-1", renewed[0].as_str()),
+        ] {
+            let r = owner
+                .post_form(
+                    "/account/two-factor/disable",
+                    &[("current_password", password), ("code", code)],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let r = owner
+            .post_form(
+                "/account/two-factor/disable",
+                &[("current_password", PASSWORD), ("code", &renewed[0])],
+            )
+            .await;
+        assert_eq!(location(&r), "/account?done=two-factor-off");
+        let plain = app.browser();
+        let r = plain.log_in("dana@example.org", PASSWORD).await;
+        assert_eq!(location(&r), "/orgs/yad");
+        app.stop().await;
+    }
+}

@@ -22,6 +22,8 @@ use crate::i18n::{t, try_t};
 pub const SESSION_COOKIE: &str = "kehilla_session";
 pub const CSRF_COOKIE: &str = "kehilla_csrf";
 pub const LANG_COOKIE: &str = "kehilla_lang";
+/// The second step of a login: minutes long, the token of a right password.
+pub const TWO_FACTOR_COOKIE: &str = "kehilla_2fa";
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 

@@ -30,8 +30,10 @@ impl From<kehilla_db::DbError> for WebError {
 pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Input { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Unauthorized | AppError::BadCredentials | AppError::LoginExpired => {
+            StatusCode::UNAUTHORIZED
+        }
+        AppError::Forbidden | AppError::TwoFactorRequired => StatusCode::FORBIDDEN,
         AppError::NotFound | AppError::InvitationInvalid | AppError::ResetInvalid => {
             StatusCode::NOT_FOUND
         }

@@ -173,6 +173,14 @@ async fn enforce(
                 if !m.role.allows(perm) {
                     return WebError(AppError::Forbidden).into_response();
                 }
+                // The organization asks this member for two-factor login: set it up first.
+                if kehilla_app::two_factor::must_enroll(&m) {
+                    if req.method() == Method::GET {
+                        return Redirect::to("/account?done=two-factor-required#two-factor")
+                            .into_response();
+                    }
+                    return WebError(AppError::TwoFactorRequired).into_response();
+                }
                 req.extensions_mut().insert(OrgCtx(m));
             }
             next.run(req).await
@@ -248,6 +256,41 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             "/account/password",
             SignedIn,
             pages::accounts::change_password,
+        )
+        .post(
+            "/account/two-factor/start",
+            SignedIn,
+            pages::accounts::two_factor_start,
+        )
+        .get(
+            "/account/two-factor/setup",
+            SignedIn,
+            pages::accounts::two_factor_setup,
+        )
+        .post(
+            "/account/two-factor/confirm",
+            SignedIn,
+            pages::accounts::two_factor_confirm,
+        )
+        .post(
+            "/account/two-factor/recovery-codes",
+            SignedIn,
+            pages::accounts::two_factor_renew,
+        )
+        .post(
+            "/account/two-factor/disable",
+            SignedIn,
+            pages::accounts::two_factor_disable,
+        )
+        .get(
+            "/login/two-factor",
+            Public,
+            pages::accounts::second_step_page,
+        )
+        .post(
+            "/login/two-factor",
+            Public,
+            pages::accounts::second_step_submit,
         )
         .post("/lang", Public, pages::accounts::set_lang)
         .get("/password/forgot", Public, pages::accounts::forgot_page)
@@ -936,6 +979,11 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             "/orgs/{org}/settings/tokens/{token}/revoke",
             Org(Read),
             pages::tokens::revoke,
+        )
+        .post(
+            "/orgs/{org}/settings/two-factor",
+            Org(Admin),
+            pages::members::save_two_factor,
         )
         .get("/orgs/{org}/settings/audit", Org(Admin), pages::orgs::audit)
         .get("/orgs/{org}/settings/jobs", Org(Admin), pages::jobs::list)

@@ -6,14 +6,16 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use kehilla_app::AppError;
-use kehilla_app::accounts::{self, SetupInput};
+use kehilla_app::accounts::{self, LoginOutcome, SetupInput};
+use kehilla_app::secrets::Sealer;
+use kehilla_app::two_factor;
 use kehilla_db::orgs;
 use kehilla_domain::validate::Lang;
 use serde::Deserialize;
 
 use super::{Chrome, render};
 use crate::AppState;
-use crate::ctx::{Ctx, LANG_COOKIE, SESSION_COOKIE, error_message};
+use crate::ctx::{Ctx, LANG_COOKIE, SESSION_COOKIE, TWO_FACTOR_COOKIE, error_message};
 use crate::error::WebResult;
 
 /// `/`: setup on an empty instance, the last organization when signed in, else login.
@@ -101,12 +103,7 @@ pub async fn setup_submit(
                 &ctx.ip,
             )
             .await?;
-            let mut r = Redirect::to(&format!("/orgs/{}", org.slug)).into_response();
-            set_cookie(
-                &mut r,
-                &ctx.cookie(SESSION_COOKIE, &s.token, Some(session_secs(&st))),
-            );
-            Ok(r)
+            Ok(signed_in(&st, &ctx, s, format!("/orgs/{}", org.slug)))
         }
         Err(AppError::AlreadySetUp) => Ok(Redirect::to("/login").into_response()),
         Err(e @ (AppError::Input { .. } | AppError::Conflict(_))) => {
@@ -139,6 +136,37 @@ pub fn set_cookie(r: &mut Response, value: &str) {
 
 fn session_secs(st: &AppState) -> i64 {
     i64::from(st.settings.session_days) * 86_400
+}
+
+/// The answer to a right password: the session cookie and the way on, or — when the account
+/// has two-factor login on — the second step's cookie and its page.
+pub fn signed_in(st: &AppState, ctx: &Ctx, outcome: LoginOutcome, to: String) -> Response {
+    match outcome {
+        LoginOutcome::Session(s) => {
+            let mut r = Redirect::to(&to).into_response();
+            set_cookie(
+                &mut r,
+                &ctx.cookie(SESSION_COOKIE, &s.token, Some(session_secs(st))),
+            );
+            r
+        }
+        LoginOutcome::SecondStep(token) => {
+            let mut r = Redirect::to(&format!(
+                "/login/two-factor?next={}",
+                crate::routes::urlencode(&to)
+            ))
+            .into_response();
+            set_cookie(
+                &mut r,
+                &ctx.cookie(
+                    TWO_FACTOR_COOKIE,
+                    &token,
+                    Some(two_factor::CHALLENGE_MS / 1000),
+                ),
+            );
+            r
+        }
+    }
 }
 
 /// Only local paths are followed after login, so a link cannot send people elsewhere.
@@ -224,24 +252,21 @@ pub async fn login_submit(
         }
     };
     match result {
-        Ok(s) => {
+        Ok(outcome) => {
             st.login_by_email.reset(&email_key);
-            let to = match safe_next(Some(&f.next)) {
-                Some(n) => n,
-                None => {
+            let to = match (safe_next(Some(&f.next)), &outcome) {
+                (Some(n), _) => n,
+                (None, LoginOutcome::Session(s)) => {
                     let ctx = Ctx {
                         user: Some(s.user.clone()),
                         ..ctx.clone()
                     };
                     landing(&st, &ctx).await?
                 }
+                // Where to land is known once the second step is done.
+                (None, LoginOutcome::SecondStep(_)) => String::new(),
             };
-            let mut r = Redirect::to(&to).into_response();
-            set_cookie(
-                &mut r,
-                &ctx.cookie(SESSION_COOKIE, &s.token, Some(session_secs(&st))),
-            );
-            Ok(r)
+            Ok(signed_in(&st, &ctx, outcome, to))
         }
         Err(e @ (AppError::BadCredentials | AppError::RateLimited(_))) => {
             let status = crate::error::status_of(&e);
@@ -425,6 +450,9 @@ struct AccountPage {
     sessions: Vec<kehilla_db::sessions::Listed>,
     current: String,
     error: Option<String>,
+    two_factor: two_factor::Status,
+    /// Since when two-factor login is on.
+    two_factor_since: i64,
 }
 
 impl AccountPage {
@@ -466,6 +494,7 @@ async fn account_page(
     let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
     let token = ctx.session.clone().unwrap_or_default();
     let (sessions, current) = accounts::sessions_of(&st.db, user, &token).await?;
+    let two_factor = two_factor::status(&st.db, user).await?;
     let c = Chrome::new(st, ctx, None, "", "account-title")
         .await?
         .with_notice(done);
@@ -481,6 +510,8 @@ async fn account_page(
             sessions,
             current,
             error,
+            two_factor,
+            two_factor_since: user.totp_enabled_at.unwrap_or_default(),
         }),
     )
         .into_response())
@@ -538,6 +569,271 @@ pub async fn change_password(
     {
         Ok(()) => Ok(Redirect::to("/account?done=password-updated").into_response()),
         Err(e @ AppError::Input { .. }) => {
+            account_page(&st, &ctx, Some(message(&ctx, &e)), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- Two-factor login ----
+
+#[derive(Template)]
+#[template(path = "login_two_factor.html")]
+struct SecondStepPage {
+    c: Chrome,
+    error: Option<String>,
+    next: String,
+}
+
+fn challenge_cookie(headers: &HeaderMap) -> Option<String> {
+    crate::ctx::cookies(headers)
+        .into_iter()
+        .find(|(k, _)| k == TWO_FACTOR_COOKIE)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
+fn start_over(ctx: &Ctx) -> Response {
+    let mut r = Redirect::to("/login?done=login-expired").into_response();
+    set_cookie(&mut r, &ctx.cookie(TWO_FACTOR_COOKIE, "", Some(0)));
+    r
+}
+
+/// `/login/two-factor`: the code from the app, or a recovery code.
+pub async fn second_step_page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> WebResult<Response> {
+    let open = match challenge_cookie(&headers) {
+        Some(t) => two_factor::challenge_open(&st.db, &t).await?,
+        None => false,
+    };
+    if !open {
+        return Ok(start_over(&ctx));
+    }
+    let c = Chrome::new(&st, &ctx, None, "", "two-factor-login-title").await?;
+    Ok(render(&SecondStepPage {
+        c,
+        error: None,
+        next: safe_next(q.next.as_deref()).unwrap_or_default(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    current_password: String,
+}
+
+pub async fn second_step_submit(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    headers: HeaderMap,
+    Form(f): Form<CodeForm>,
+) -> WebResult<Response> {
+    let Some(challenge) = challenge_cookie(&headers) else {
+        return Ok(start_over(&ctx));
+    };
+    st.login_by_ip
+        .check(&ctx.ip)
+        .map_err(AppError::RateLimited)?;
+    let sealer = Sealer::of_instance(&st.db, &st.settings).await?;
+    match two_factor::complete_login(
+        &st.db,
+        &sealer,
+        &challenge,
+        &f.code,
+        st.settings.session_days,
+        &ctx.user_agent,
+        &ctx.ip,
+    )
+    .await
+    {
+        Ok(s) => {
+            let to = match safe_next(Some(&f.next)) {
+                Some(n) => n,
+                None => {
+                    let ctx = Ctx {
+                        user: Some(s.user.clone()),
+                        ..ctx.clone()
+                    };
+                    landing(&st, &ctx).await?
+                }
+            };
+            let mut r = signed_in(&st, &ctx, LoginOutcome::Session(s), to);
+            set_cookie(&mut r, &ctx.cookie(TWO_FACTOR_COOKIE, "", Some(0)));
+            Ok(r)
+        }
+        Err(AppError::LoginExpired) => Ok(start_over(&ctx)),
+        Err(e @ AppError::Input { .. }) => {
+            let c = Chrome::new(&st, &ctx, None, "", "two-factor-login-title").await?;
+            let page = SecondStepPage {
+                c,
+                error: Some(message(&ctx, &e)),
+                next: safe_next(Some(&f.next)).unwrap_or_default(),
+            };
+            Ok((StatusCode::UNAUTHORIZED, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Pages that show a secret (the setup key, recovery codes) are kept out of every cache.
+fn secret_page(status: StatusCode, body: Response) -> Response {
+    let mut r = (status, body).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+#[derive(Template)]
+#[template(path = "two_factor_setup.html")]
+struct SetupTwoFactorPage {
+    c: Chrome,
+    secret: String,
+    uri: String,
+    qr_svg: String,
+    error: Option<String>,
+}
+
+async fn setup_page_of(
+    st: &AppState,
+    ctx: &Ctx,
+    e: two_factor::Enrollment,
+    error: Option<String>,
+) -> WebResult<Response> {
+    let c = Chrome::new(st, ctx, None, "", "two-factor-setup-title").await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(secret_page(
+        status,
+        render(&SetupTwoFactorPage {
+            c,
+            secret: e.secret,
+            uri: e.uri,
+            qr_svg: e.qr_svg,
+            error,
+        }),
+    ))
+}
+
+/// The name authenticator apps show next to the code.
+fn issuer(st: &AppState) -> String {
+    let host = st
+        .settings
+        .base_url()
+        .split_once("://")
+        .map(|(_, h)| h.trim_end_matches('/').to_string())
+        .unwrap_or_default();
+    if host.is_empty() {
+        "Kehilla".into()
+    } else {
+        format!("Kehilla ({host})")
+    }
+}
+
+pub async fn two_factor_start(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult<Response> {
+    let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let sealer = Sealer::of_instance(&st.db, &st.settings).await?;
+    let e = two_factor::begin(&st.db, &sealer, user, &issuer(&st)).await?;
+    setup_page_of(&st, &ctx, e, None).await
+}
+
+/// The setup page again (after a reload); the account page when nothing is being set up.
+pub async fn two_factor_setup(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> WebResult<Response> {
+    let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let sealer = Sealer::of_instance(&st.db, &st.settings).await?;
+    match two_factor::pending(&st.db, &sealer, user, &issuer(&st)).await? {
+        Some(e) => setup_page_of(&st, &ctx, e, None).await,
+        None => Ok(Redirect::to("/account").into_response()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+struct RecoveryCodesPage {
+    c: Chrome,
+    codes: Vec<String>,
+}
+
+async fn codes_page(st: &AppState, ctx: &Ctx, codes: Vec<String>) -> WebResult<Response> {
+    let c = Chrome::new(st, ctx, None, "", "recovery-codes-title").await?;
+    Ok(secret_page(
+        StatusCode::OK,
+        render(&RecoveryCodesPage { c, codes }),
+    ))
+}
+
+pub async fn two_factor_confirm(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<CodeForm>,
+) -> WebResult<Response> {
+    let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let token = ctx.session.clone().unwrap_or_default();
+    let sealer = Sealer::of_instance(&st.db, &st.settings).await?;
+    match two_factor::confirm(&st.db, &sealer, user, &token, &f.code, &ctx.actor()).await {
+        Ok(codes) => codes_page(&st, &ctx, codes).await,
+        Err(e @ AppError::Input { .. }) => {
+            match two_factor::pending(&st.db, &sealer, user, &issuer(&st)).await? {
+                Some(p) => setup_page_of(&st, &ctx, p, Some(message(&ctx, &e))).await,
+                None => Ok(Redirect::to("/account").into_response()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn two_factor_renew(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<CodeForm>,
+) -> WebResult<Response> {
+    let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let sealer = Sealer::of_instance(&st.db, &st.settings).await?;
+    match two_factor::renew_recovery_codes(&st.db, &sealer, user, &f.code, &ctx.actor()).await {
+        Ok(codes) => codes_page(&st, &ctx, codes).await,
+        Err(e @ AppError::Input { .. }) => {
+            account_page(&st, &ctx, Some(message(&ctx, &e)), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn two_factor_disable(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<CodeForm>,
+) -> WebResult<Response> {
+    let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let sealer = Sealer::of_instance(&st.db, &st.settings).await?;
+    match two_factor::disable(
+        &st.db,
+        &sealer,
+        user,
+        &f.current_password,
+        &f.code,
+        &ctx.actor(),
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/account?done=two-factor-off").into_response()),
+        Err(e @ (AppError::Input { .. } | AppError::Conflict(_))) => {
             account_page(&st, &ctx, Some(message(&ctx, &e)), None).await
         }
         Err(e) => Err(e.into()),

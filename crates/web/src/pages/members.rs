@@ -11,10 +11,10 @@ use kehilla_db::orgs::{self, Invitation, Member};
 use kehilla_domain::Role;
 use serde::Deserialize;
 
-use super::accounts::{message, set_cookie};
+use super::accounts::message;
 use super::{Chrome, DoneQuery, render};
 use crate::AppState;
-use crate::ctx::{Ctx, SESSION_COOKIE};
+use crate::ctx::Ctx;
 use crate::error::{WebError, WebResult};
 use crate::routes::OrgCtx;
 
@@ -27,9 +27,15 @@ struct MembersPage {
     new_link: Option<String>,
     me: i64,
     roles: Vec<&'static str>,
+    /// Who must use two-factor login, and the choices.
+    requirement: String,
+    requirements: Vec<&'static str>,
 }
 
 impl MembersPage {
+    fn policy_name(&self, r: &str) -> String {
+        self.c.t(&format!("two-factor-policy-{r}"))
+    }
     fn can_manage(&self, role: &str) -> bool {
         match (self.c.role, Role::parse(role)) {
             (Some(me), Some(r)) => me.can_assign(r),
@@ -66,6 +72,11 @@ async fn members_page(
         new_link,
         me: org.0.user.id,
         roles,
+        requirement: org.0.org.two_factor_required.clone(),
+        requirements: kehilla_app::two_factor::Requirement::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect(),
     }))
 }
 
@@ -128,6 +139,28 @@ pub async fn change_role(
     members::change_role(&st.db, &org.0, &member, &f.role, &ctx.actor()).await?;
     Ok(Redirect::to(&format!(
         "/orgs/{}/settings/members?done=role-changed",
+        org.0.org.slug
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TwoFactorForm {
+    #[serde(default)]
+    two_factor_required: String,
+}
+
+/// Who in the organization must use two-factor login.
+pub async fn save_two_factor(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Form(f): Form<TwoFactorForm>,
+) -> WebResult<Response> {
+    kehilla_app::two_factor::set_requirement(&st.db, &org.0, &f.two_factor_required, &ctx.actor())
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/orgs/{}/settings/members?done=two-factor-policy-saved",
         org.0.org.slug
     ))
     .into_response())
@@ -223,7 +256,7 @@ pub async fn invite_accept(
     };
     match members::accept(&st.db, &token, ctx.user.as_ref(), account, &ctx.ip).await {
         Ok((user, org)) => {
-            let mut r = Redirect::to(&format!("/orgs/{}?done=joined", org.slug)).into_response();
+            let to = format!("/orgs/{}?done=joined", org.slug);
             if ctx.user.is_none() {
                 let s = accounts::login(
                     &st.db,
@@ -234,16 +267,9 @@ pub async fn invite_accept(
                     &ctx.ip,
                 )
                 .await?;
-                set_cookie(
-                    &mut r,
-                    &ctx.cookie(
-                        SESSION_COOKIE,
-                        &s.token,
-                        Some(i64::from(st.settings.session_days) * 86_400),
-                    ),
-                );
+                return Ok(super::accounts::signed_in(&st, &ctx, s, to));
             }
-            Ok(r)
+            Ok(Redirect::to(&to).into_response())
         }
         Err(e @ (AppError::Input { .. } | AppError::Conflict(_))) => {
             let (inv, org) = members::open_invitation(&st.db, &token).await?;
