@@ -40,6 +40,12 @@ pub enum AppError {
     /// An upload that can't be used: `media-too-large`, `media-unsupported`, `media-corrupt`…
     #[error("media: {0}")]
     Media(&'static str),
+    /// The database cannot be reached right now (restarting, network): try again shortly.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// The disk (or the database's space) is full.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -66,6 +72,8 @@ impl AppError {
             AppError::TwoFactorRequired => "two-factor-required",
             AppError::MailFailed => "mail-failed",
             AppError::Media(c) => c,
+            AppError::Unavailable(_) => "unavailable",
+            AppError::StorageFull(_) => "storage-full",
             AppError::Internal(_) => "internal",
         }
     }
@@ -82,6 +90,7 @@ impl From<DbError> for AppError {
                 c @ ("site-domain-taken" | "site-page-slug-taken" | "board-slug-taken"),
             ) => AppError::Conflict(c),
             DbError::Conflict(_) => AppError::Conflict("conflict"),
+            DbError::Sqlx(e) => e.into(),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -89,6 +98,32 @@ impl From<DbError> for AppError {
 
 impl From<kehilla_db::sqlx::Error> for AppError {
     fn from(e: kehilla_db::sqlx::Error) -> Self {
+        use kehilla_db::sqlx::Error as E;
+        let text = e.to_string();
+        match &e {
+            // The server is gone, restarting, or not taking connections.
+            E::PoolTimedOut | E::PoolClosed | E::Io(_) | E::Tls(_) | E::WorkerCrashed => {
+                AppError::Unavailable(text)
+            }
+            E::Database(d) => match d.code().as_deref() {
+                // SQLite's SQLITE_FULL; PostgreSQL's disk_full and out-of-memory class.
+                Some("13" | "53100" | "53200") => AppError::StorageFull(text),
+                // PostgreSQL shutting down or starting, and lost connections.
+                Some(c) if c.starts_with("08") || c.starts_with("57P") => {
+                    AppError::Unavailable(text)
+                }
+                _ => AppError::Internal(text),
+            },
+            _ => AppError::Internal(text),
+        }
+    }
+}
+
+/// An I/O error of the server's own files: a full disk says so, anything else is internal.
+pub fn io_error(e: &std::io::Error) -> AppError {
+    if e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28) {
+        AppError::StorageFull(e.to_string())
+    } else {
         AppError::Internal(e.to_string())
     }
 }

@@ -31,6 +31,18 @@ pub enum JobError {
     Later { at: i64, reason: String },
 }
 
+/// A use case's error in a job: a database away or a full disk passes (try again later), and
+/// so does an internal error; anything else (the input is wrong for good) does not.
+impl From<crate::AppError> for JobError {
+    fn from(e: crate::AppError) -> Self {
+        use crate::AppError as A;
+        match e {
+            A::Unavailable(s) | A::StorageFull(s) | A::Internal(s) => JobError::Retry(s),
+            other => JobError::Permanent(other.to_string()),
+        }
+    }
+}
+
 impl From<kehilla_db::DbError> for JobError {
     fn from(e: kehilla_db::DbError) -> Self {
         JobError::Retry(e.to_string())
@@ -190,15 +202,39 @@ impl Worker {
                 loop {
                     tokio::time::sleep(every).await;
                     match jobs::extend(&db, id, &token, now_ms() + lease).await {
+                        // Another worker holds it now (the lease ran out): stop.
+                        Ok(false) => break,
                         Ok(true) => {}
-                        _ => break,
+                        // The database is away for a moment: try again on the next beat.
+                        Err(e) => tracing::warn!(error = %e, "could not extend a job's lease"),
                     }
                 }
             })
         };
         let result = handler.run(&self.ctx, &job).await;
         heartbeat.abort();
-        let outcome = match result {
+        // The outcome is recorded even across a short outage of the database: a job done but
+        // not recorded would run again once its lease ran out.
+        let mut pause = Duration::from_millis(250);
+        let mut outcome = self.record(&job, &result).await;
+        while outcome.is_err() && pause <= Duration::from_secs(4) {
+            tracing::warn!("could not record a job's outcome; trying again");
+            tokio::time::sleep(pause).await;
+            pause = pause.saturating_mul(2);
+            outcome = self.record(&job, &result).await;
+        }
+        if let Err(e) = outcome {
+            tracing::error!(error = %e, "could not record the job's outcome; its lease will expire");
+        }
+    }
+
+    async fn record(
+        &self,
+        job: &Claimed,
+        result: &std::result::Result<(), JobError>,
+    ) -> kehilla_db::Result<()> {
+        let db = &self.ctx.db;
+        match result {
             Ok(()) => jobs::complete(&db.pool, job.id, &job.lease_token)
                 .await
                 .map(|_| ()),
@@ -208,7 +244,7 @@ impl Worker {
                     db,
                     job.id,
                     &job.lease_token,
-                    &e,
+                    e,
                     now_ms() + backoff_ms(job.attempts),
                     false,
                 )
@@ -217,19 +253,16 @@ impl Worker {
             }
             Err(JobError::Later { at, reason }) => {
                 tracing::info!(reason = %reason, until = at, "job waits");
-                jobs::postpone(db, job.id, &job.lease_token, &reason, at)
+                jobs::postpone(db, job.id, &job.lease_token, reason, *at)
                     .await
                     .map(|_| ())
             }
             Err(JobError::Permanent(e)) => {
                 tracing::error!(error = %e, "job failed for good");
-                jobs::fail(db, job.id, &job.lease_token, &e, now_ms(), true)
+                jobs::fail(db, job.id, &job.lease_token, e, now_ms(), true)
                     .await
                     .map(|_| ())
             }
-        };
-        if let Err(e) = outcome {
-            tracing::error!(error = %e, "could not record the job's outcome; its lease will expire");
         }
     }
 

@@ -65,10 +65,18 @@ impl Mailer {
         let to: Mailbox = to.parse().map_err(|_| AppError::MailFailed)?;
         let msg = build(to, Message::builder().subject(subject))
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        transport.send(msg).await.map_err(|e| {
-            tracing::error!(error = %e, "sending mail failed");
-            AppError::MailFailed
-        })?;
+        // lettre limits only connecting; a relay that goes silent must not hold the job.
+        match tokio::time::timeout(std::time::Duration::from_secs(60), transport.send(msg)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "sending mail failed");
+                return Err(AppError::MailFailed);
+            }
+            Err(_) => {
+                tracing::error!("the mail relay did not answer within 60 s");
+                return Err(AppError::MailFailed);
+            }
+        }
         Ok(Delivery::Sent)
     }
 

@@ -112,7 +112,16 @@ impl Db {
         let opts = AnyConnectOptions::from_str(url).map_err(|e| DbError::BadUrl(e.to_string()))?;
         let mut pool = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(Duration::from_secs(10))
+            // A connection whose rollback failed (SQLite rolls back by itself on a full disk,
+            // then refuses the ROLLBACK) still counts a transaction and could never begin
+            // another: it is closed rather than handed out.
+            .before_acquire(|conn, _| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    Ok(!conn.is_in_transaction())
+                })
+            });
         if backend == Backend::Sqlite {
             pool = pool.after_connect(|conn, _| {
                 Box::pin(async move {

@@ -19,6 +19,7 @@ mod api;
 mod archive;
 mod bluesky;
 mod browser;
+mod faults;
 mod inbox;
 mod isolation;
 mod jobs;

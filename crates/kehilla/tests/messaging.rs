@@ -261,7 +261,7 @@ pub async fn seed_subscribers(db: &kehilla_db::Db, org: i64, n: usize, prefix: &
 }
 
 /// Makes a campaign through the pages and returns its id.
-async fn new_campaign(owner: &crate::support::Browser, body: &str) -> String {
+pub(crate) async fn new_campaign(owner: &crate::support::Browser, body: &str) -> String {
     let r = owner
         .post_form(
             "/orgs/yad/campaigns",
@@ -286,7 +286,7 @@ async fn new_campaign(owner: &crate::support::Browser, body: &str) -> String {
         .to_string()
 }
 
-async fn campaign_row(app: &TestApp, id: &str) -> kehilla_db::messaging::Campaign {
+pub(crate) async fn campaign_row(app: &TestApp, id: &str) -> kehilla_db::messaging::Campaign {
     let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
         .await
         .unwrap()

@@ -719,7 +719,12 @@ async fn a_form_signup_is_confirmed_by_email_and_undone_in_one_click() {
 
 // ---- Import ----
 
-async fn upload(b: &Browser, app: &TestApp, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+pub(crate) async fn upload(
+    b: &Browser,
+    app: &TestApp,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
     let token = b.csrf().await;
     let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
     b.client

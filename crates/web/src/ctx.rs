@@ -175,8 +175,8 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
                     return render_error(
                         lang,
                         wants_json,
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        info("unavailable"),
+                        crate::error::status_of(&e),
+                        crate::error::info_of(&e),
                     );
                 }
             }

@@ -42,14 +42,19 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::MailFailed => StatusCode::BAD_GATEWAY,
         AppError::Media("media-too-large") => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Media(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(cause) = &self.0 {
-            tracing::error!(%cause, "internal error");
+        match &self.0 {
+            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            AppError::Unavailable(cause) => tracing::warn!(%cause, "the database is unavailable"),
+            AppError::StorageFull(cause) => tracing::error!(%cause, "storage is full"),
+            _ => {}
         }
         let info = info_of(&self.0);
         let mut r = status_of(&self.0).into_response();
@@ -72,6 +77,7 @@ pub fn info_of(e: &AppError) -> ErrorInfo {
             },
             retry_after: match e {
                 AppError::RateLimited(s) => Some(*s),
+                AppError::Unavailable(_) => Some(30),
                 _ => None,
             },
         }

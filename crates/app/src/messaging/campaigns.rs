@@ -380,7 +380,7 @@ impl crate::jobs::JobHandler for TestSendJob {
             );
             let r = match preview(&ctx.db, &by, &c, Some(person), &unsubscribe).await {
                 Ok(r) => r,
-                Err(e) => return Err(JobError::Permanent(e.to_string())),
+                Err(e) => return Err(JobError::from(e)),
             };
             let mark = if c.lang == "en" {
                 "[Test]"

@@ -94,6 +94,8 @@ pub struct Relay {
     pub connections: usize,
     /// Messages per second at most (0: no limit).
     per_second: u32,
+    /// How long the relay may stay silent about one message (lettre limits only connecting).
+    timeout: Duration,
     next: tokio::sync::Mutex<tokio::time::Instant>,
 }
 
@@ -142,16 +144,20 @@ pub struct RelayUrl {
     pub host: String,
     pub connections: usize,
     pub per_second: u32,
+    /// Seconds a relay may stay silent before the message is taken as not delivered.
+    pub timeout_secs: u64,
 }
 
 /// Reads a relay address: an SMTP URL (lettre's form: `smtp://user:pass@host:587`,
-/// `smtps://…`, `?tls=required`) with two more parameters of ours, `connections` (default 4)
-/// and `per_second` (default no limit).
+/// `smtps://…`, `?tls=required`) with three more parameters of ours, `connections` (default
+/// 4), `per_second` (default no limit) and `timeout` (seconds a silent relay is waited for,
+/// default 60).
 pub fn parse_relay(url: &str) -> Result<RelayUrl, String> {
     let url = url.trim();
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let mut connections = 4usize;
     let mut per_second = 0u32;
+    let mut timeout_secs = 60u64;
     let mut rest = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -167,6 +173,13 @@ pub fn parse_relay(url: &str) -> Result<RelayUrl, String> {
                 per_second = v
                     .parse()
                     .map_err(|_| format!("per_second={v}: a whole number"))?;
+            }
+            "timeout" => {
+                timeout_secs = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=600).contains(n))
+                    .ok_or_else(|| format!("timeout={v}: seconds, from 1 to 600"))?;
             }
             _ => rest.push(pair),
         }
@@ -191,6 +204,7 @@ pub fn parse_relay(url: &str) -> Result<RelayUrl, String> {
         host,
         connections,
         per_second,
+        timeout_secs,
     })
 }
 
@@ -198,7 +212,7 @@ pub fn parse_relay(url: &str) -> Result<RelayUrl, String> {
 fn open_relay(r: &RelayUrl) -> Result<Relay, String> {
     let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&r.url)
         .map_err(|e| format!("not a relay address: {e}"))?
-        .timeout(Some(Duration::from_secs(60)))
+        .timeout(Some(Duration::from_secs(r.timeout_secs)))
         .pool_config(
             PoolConfig::new()
                 .max_size(u32::try_from(r.connections).unwrap_or(4))
@@ -210,6 +224,7 @@ fn open_relay(r: &RelayUrl) -> Result<Relay, String> {
         transport: Some(transport),
         connections: r.connections,
         per_second: r.per_second,
+        timeout: Duration::from_secs(r.timeout_secs),
         next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
     })
 }
@@ -220,6 +235,7 @@ fn built_in_sink() -> Relay {
         transport: None,
         connections: 4,
         per_second: 0,
+        timeout: Duration::from_secs(60),
         next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
     }
 }
@@ -673,11 +689,33 @@ pub fn is_address_refusal(error: &str) -> bool {
         .any(|c| error.starts_with(c) || error.contains(&format!(" {c} ")))
 }
 
-/// Sends one built message through a relay.
-async fn deliver(relay: &Relay, m: &Built) -> Result<(), lettre::transport::smtp::Error> {
+/// A relay that said nothing about a message within its time: it may or may not have it, and
+/// it is tried again later (a copy then carries the same `Message-ID`).
+pub fn silent_outcome(relay: &Relay, attempts: i64) -> Outcome {
+    let error = format!(
+        "timeout: {} did not answer within {} s",
+        relay.name,
+        relay.timeout.as_secs()
+    );
+    if attempts + 1 >= MAX_ATTEMPTS {
+        return Outcome::Failed {
+            error: format!("gave-up: {error}"),
+        };
+    }
+    Outcome::Deferred {
+        next_at: now_ms() + retry_delay(attempts + 1),
+        error,
+    }
+}
+
+/// Sends one built message through a relay; `None` when the relay stayed silent too long.
+async fn deliver(relay: &Relay, m: &Built) -> Option<Result<(), lettre::transport::smtp::Error>> {
     relay.pace().await;
     match &relay.transport {
-        Some(t) => t.send_raw(&m.envelope, &m.bytes).await.map(|_| ()),
+        Some(t) => tokio::time::timeout(relay.timeout, t.send_raw(&m.envelope, &m.bytes))
+            .await
+            .ok()
+            .map(|r| r.map(|_| ())),
         None => {
             sink_total().fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if let Ok(mut s) = sink().lock() {
@@ -692,7 +730,7 @@ async fn deliver(relay: &Relay, m: &Built) -> Result<(), lettre::transport::smtp
                     .unwrap_or_default();
                 s.push((to, m.bytes.clone()));
             }
-            Ok(())
+            Some(Ok(()))
         }
     }
 }
@@ -763,7 +801,7 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
     let sms = if c.channel == "sms" {
         let s = super::sms::Sender::open(db, &ctx.settings, &ctx.base_url, c.organization_id)
             .await
-            .map_err(|e| JobError::Permanent(e.to_string()))?;
+            .map_err(JobError::from)?;
         let client = super::sms::http_client(&ctx.settings)
             .map_err(|e| JobError::Permanent(e.to_string()))?;
         Some(Arc::new((s, client)))
@@ -773,7 +811,7 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
     let prepared = Arc::new(
         prepare(db, &ctx.settings, &ctx.base_url, c)
             .await
-            .map_err(|e| JobError::Permanent(e.to_string()))?,
+            .map_err(JobError::from)?,
     );
     let link_key = Arc::new(
         token_key(db)
@@ -804,6 +842,9 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
                 .into_iter()
                 .filter(|r| !gone.contains(&r.id))
                 .collect();
+            // Once an answer cannot be recorded (the database is away), nothing more of the
+            // batch is sent: what is not recorded is sent again by the run that resumes.
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
             let results: Vec<kehilla_db::Result<()>> = futures::stream::iter(batch)
                 .map(|r| {
                     let prepared = prepared.clone();
@@ -811,7 +852,23 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
                     let relays = relays.clone();
                     let db = db.clone();
                     let sms = sms.clone();
+                    let stop = stop.clone();
                     async move {
+                        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                            return Ok(());
+                        }
+                        let rid = r.id;
+                        let record = |outcome: Outcome| {
+                            let db = db.clone();
+                            let stop = stop.clone();
+                            async move {
+                                let r = db::record(&db.pool, rid, &outcome).await;
+                                if r.is_err() {
+                                    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                                }
+                                r.map(|_| outcome)
+                            }
+                        };
                         let attempts = r.attempts;
                         let id = r.id;
                         if let Some(sms) = sms {
@@ -822,7 +879,7 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
                                 }
                                 Err(BuildError(e)) => (Outcome::Failed { error: e }, None),
                             };
-                            db::record(&db.pool, id, &outcome).await?;
+                            record(outcome).await?;
                             if let Some(p) = provider {
                                 db::set_provider_id(&db.pool, id, &p, "sent").await?;
                             }
@@ -843,18 +900,22 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
                                 let Some(relay) = relays.list.get(pick) else {
                                     return Ok(());
                                 };
-                                let answer = deliver(relay, &m).await;
-                                if answer.is_ok() {
-                                    count_and_maybe_crash();
+                                match deliver(relay, &m).await {
+                                    Some(answer) => {
+                                        if answer.is_ok() {
+                                            count_and_maybe_crash();
+                                        }
+                                        outcome_of(&answer, attempts)
+                                    }
+                                    None => silent_outcome(relay, attempts),
                                 }
-                                outcome_of(&answer, attempts)
                             }
                             Ok(Err(BuildError(e))) => Outcome::Failed { error: e },
                             Err(e) => Outcome::Failed {
                                 error: e.to_string(),
                             },
                         };
-                        db::record(&db.pool, id, &outcome).await?;
+                        let outcome = record(outcome).await?;
                         if let Outcome::Bounced { error } = &outcome
                             && is_address_refusal(error)
                         {
@@ -990,6 +1051,7 @@ mod tests {
             transport: None,
             connections: 4,
             per_second: 4,
+            timeout: Duration::from_secs(60),
             next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
         };
         let start = tokio::time::Instant::now();
@@ -1008,6 +1070,7 @@ mod tests {
             name: "free".into(),
             transport: None,
             connections: 1,
+            timeout: Duration::from_secs(60),
             next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
         };
         let start = tokio::time::Instant::now();
@@ -1021,8 +1084,11 @@ mod tests {
     fn relay_addresses_take_our_parameters_and_refuse_nonsense() {
         let r = parse_relay("smtp://u:p@127.0.0.1:2525?connections=8&per_second=100&tls=required")
             .unwrap();
-        assert_eq!((r.connections, r.per_second), (8, 100));
+        assert_eq!((r.connections, r.per_second, r.timeout_secs), (8, 100, 60));
         assert_eq!(r.host, "127.0.0.1:2525");
+        assert_eq!(parse_relay("smtp://h?timeout=5").unwrap().timeout_secs, 5);
+        assert!(parse_relay("smtp://h?timeout=0").is_err());
+        assert!(parse_relay("smtp://h?timeout=soon").is_err());
         assert_eq!(r.url, "smtp://u:p@127.0.0.1:2525?tls=required");
         assert!(parse_relay("smtp://h?connections=0").is_err());
         assert!(parse_relay("nonsense").is_err());

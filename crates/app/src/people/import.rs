@@ -265,7 +265,11 @@ impl JobHandler for ImportJob {
                 Ok(()) => Ok(()),
                 // Another run is ahead and finishes the import.
                 Err(AppError::Conflict("import-overtaken")) => Ok(()),
-                Err(AppError::Internal(s)) if !last_try => Err(JobError::Retry(s)),
+                // The database away, a full disk or a passing fault: the next try resumes
+                // after the last batch written.
+                Err(
+                    AppError::Internal(s) | AppError::Unavailable(s) | AppError::StorageFull(s),
+                ) if !last_try => Err(JobError::Retry(s)),
                 Err(e) => {
                     // Given up: say so on the import's page, and drop the stored file.
                     let mut tx = ctx.db.begin().await?;

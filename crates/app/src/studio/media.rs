@@ -91,7 +91,11 @@ impl Storage {
             tokio::fs::create_dir_all(dir).await.map_err(io)?;
         }
         let tmp = path.with_extension("part");
-        tokio::fs::write(&tmp, bytes).await.map_err(io)?;
+        if let Err(e) = tokio::fs::write(&tmp, bytes).await {
+            // A full disk leaves no half-written file.
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return Err(io(e));
+        }
         tokio::fs::rename(&tmp, &path).await.map_err(io)?;
         Ok(())
     }
@@ -129,7 +133,10 @@ impl Storage {
 }
 
 fn io(e: std::io::Error) -> AppError {
-    AppError::Internal(format!("media storage: {e}"))
+    match crate::error::io_error(&e) {
+        AppError::Internal(m) => AppError::Internal(format!("media storage: {m}")),
+        other => other,
+    }
 }
 
 fn media_error(e: kehilla_media::MediaError) -> AppError {
@@ -255,7 +262,6 @@ pub async fn upload(
     let public_id = new_public_id();
     let prefix = format!("media/{}/{public_id}", by.org.public_id);
     let okey = format!("{prefix}/original.{}", ext(p.mime));
-    storage.put(&okey, &p.original).await?;
     let mut files = vec![(
         "original".to_string(),
         p.mime,
@@ -265,7 +271,6 @@ pub async fn upload(
     )];
     for (profile, r) in &p.renditions {
         let key = format!("{prefix}/{}.{}", profile.key(), ext(r.mime));
-        storage.put(&key, &r.bytes).await?;
         files.push((
             profile.key().to_string(),
             r.mime,
@@ -275,6 +280,11 @@ pub async fn upload(
         ));
     }
     let saved = async {
+        // Every file, then the rows: a full disk or a lost database leaves nothing behind.
+        let bytes = std::iter::once(&p.original).chain(p.renditions.iter().map(|(_, r)| &r.bytes));
+        for ((_, _, _, _, key), b) in files.iter().zip(bytes) {
+            storage.put(key, b).await?;
+        }
         let mut tx = db.begin().await?;
         let m = studio::create_media(
             &mut *tx,

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod proxy;
 pub mod smtp;
 
 use std::path::PathBuf;
@@ -45,7 +46,11 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
-        let dir = temp_dir();
+        TestDb::new_in(backend, temp_dir()).await
+    }
+
+    /// A fresh database whose files (the SQLite file, media) are in `dir`.
+    pub async fn new_in(backend: Backend, dir: PathBuf) -> TestDb {
         match backend {
             Backend::Sqlite => TestDb {
                 url: format!(
@@ -132,7 +137,30 @@ impl TestApp {
     }
 
     pub async fn spawn_on(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> TestApp {
-        let testdb = TestDb::new(backend).await;
+        TestApp::spawn_via(backend, tweak, |url| url.to_string()).await
+    }
+
+    /// Like `spawn_on`, with the server reaching its database at `route(url)` (through a
+    /// proxy, say); the test's own `db` connects directly.
+    pub async fn spawn_via(
+        backend: Backend,
+        tweak: impl FnOnce(&mut Settings),
+        route: impl FnOnce(&str) -> String,
+    ) -> TestApp {
+        TestApp::spawn_with(TestDb::new(backend).await, tweak, route).await
+    }
+
+    /// Like `spawn_via`, on a database made beforehand.
+    pub async fn spawn_with(
+        testdb: TestDb,
+        tweak: impl FnOnce(&mut Settings),
+        route: impl FnOnce(&str) -> String,
+    ) -> TestApp {
+        let backend = if testdb.url.starts_with("sqlite") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
         let mut settings = Settings {
             database_url: Some(Secret(testdb.url.clone())),
             data_dir: testdb.dir.clone(),
@@ -149,7 +177,16 @@ impl TestApp {
         if settings.base_url.is_none() {
             settings.base_url = Some(format!("http://{addr}"));
         }
-        let server = kehilla::start(db.clone(), settings.clone(), listener)
+        let routed = route(&testdb.url);
+        let server_db = if routed == testdb.url {
+            db.clone()
+        } else {
+            settings.database_url = Some(Secret(routed.clone()));
+            Db::connect(&routed, 5)
+                .await
+                .expect("connect through the route")
+        };
+        let server = kehilla::start(server_db, settings.clone(), listener)
             .await
             .unwrap();
         TestApp {

@@ -14,6 +14,10 @@ pub struct Sink {
     pub messages: Arc<Mutex<Vec<Received>>>,
     pub port: u16,
     pub behaviour: Arc<Mutex<Behaviour>>,
+    /// Open unless holding (see `hold_after`).
+    gate: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Told when the message that starts the hold arrived.
+    held: Arc<tokio::sync::Notify>,
 }
 
 #[derive(Default, Debug)]
@@ -24,6 +28,10 @@ pub struct Behaviour {
     pub tempfail: usize,
     /// This many DATA transactions end with the connection dropped before the reply.
     pub drop: usize,
+    /// This many DATA transactions are never answered: the relay hangs, the connection stays.
+    pub hang: usize,
+    /// From the message with this number on (1-based), replies wait until `release`.
+    pub hold_after: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -72,10 +80,15 @@ impl Sink {
         let behaviour = Arc::new(Mutex::new(Behaviour::default()));
         let store = messages.clone();
         let how = behaviour.clone();
+        let gate = Arc::new(tokio::sync::watch::channel(true).0);
+        let held = Arc::new(tokio::sync::Notify::new());
+        let (gate2, held2) = (gate.clone(), held.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let store = store.clone();
                 let how = how.clone();
+                let gate = gate2.clone();
+                let held = held2.clone();
                 tokio::spawn(async move {
                     let (r, mut w) = stream.into_split();
                     let mut lines = BufReader::new(r).lines();
@@ -91,6 +104,9 @@ impl Sink {
                                     if b.drop > 0 {
                                         b.drop -= 1;
                                         "drop"
+                                    } else if b.hang > 0 {
+                                        b.hang -= 1;
+                                        "hang"
                                     } else if b.tempfail > 0 {
                                         b.tempfail -= 1;
                                         "tempfail"
@@ -100,15 +116,33 @@ impl Sink {
                                 };
                                 match verdict {
                                     "drop" => return,
+                                    "hang" => {
+                                        // Silent until the client gives up and goes.
+                                        while let Ok(Some(_)) = lines.next_line().await {}
+                                        return;
+                                    }
                                     "tempfail" => {
                                         let _ = w.write_all(b"451 4.3.0 try again later\r\n").await;
                                     }
                                     _ => {
-                                        store.lock().unwrap().push(Received {
-                                            from: from.clone(),
-                                            to: to.clone(),
-                                            data: data.clone(),
-                                        });
+                                        let n = {
+                                            let mut m = store.lock().unwrap();
+                                            m.push(Received {
+                                                from: from.clone(),
+                                                to: to.clone(),
+                                                data: data.clone(),
+                                            });
+                                            m.len()
+                                        };
+                                        let hold = how.lock().unwrap().hold_after;
+                                        if let Some(h) = hold.filter(|h| n >= *h) {
+                                            if n == h {
+                                                gate.send_replace(false);
+                                                held.notify_one();
+                                            }
+                                            let mut rx = gate.subscribe();
+                                            let _ = rx.wait_for(|open| *open).await;
+                                        }
                                         let _ = w.write_all(b"250 OK queued\r\n").await;
                                     }
                                 }
@@ -161,7 +195,26 @@ impl Sink {
             messages,
             port,
             behaviour,
+            gate,
+            held,
         }
+    }
+
+    /// Holds every reply from the `n`th message on (the messages are kept, as a relay that
+    /// took them but has not said so yet).
+    pub fn hold_after(&self, n: usize) {
+        self.behaviour.lock().unwrap().hold_after = Some(n);
+    }
+
+    /// Waits until the hold began.
+    pub async fn wait_held(&self) {
+        self.held.notified().await;
+    }
+
+    /// Answers what was held, and holds no more.
+    pub fn release(&self) {
+        self.behaviour.lock().unwrap().hold_after = None;
+        self.gate.send_replace(true);
     }
 
     pub fn url(&self) -> String {

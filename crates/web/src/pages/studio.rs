@@ -671,7 +671,9 @@ fn after(
     match r {
         Ok(()) => Ok(Redirect::to(&format!("{base}?done={done}")).into_response()),
         Err(AppError::NotFound) => Err(AppError::NotFound.into()),
-        Err(AppError::Internal(e)) => Err(AppError::Internal(e).into()),
+        Err(e @ (AppError::Internal(_) | AppError::Unavailable(_) | AppError::StorageFull(_))) => {
+            Err(e.into())
+        }
         Err(e) => {
             let code = match &e {
                 AppError::Input { error, .. } => format!("input-{}", error.code()),
