@@ -847,3 +847,75 @@ async fn the_inbox_is_triaged_with_the_keyboard_in_hebrew() {
             .unwrap();
     assert_eq!(state, "sent");
 }
+
+#[tokio::test]
+async fn two_factor_login_is_set_up_from_a_qr_code_and_asked_for_at_the_next_login() {
+    use kehilla_app::two_factor::{PERIOD, code_for_key};
+    let Some(driver) = start_driver() else { return };
+    let app = TestApp::spawn().await;
+    app.set_up("yad", "dana@example.org").await;
+    let c = browser(&driver).await;
+    let now = || kehilla_db::now_ms() / 1000;
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(&c, "email", "dana@example.org").await;
+    fill(&c, "password", crate::support::PASSWORD).await;
+    click(&c, "login-submit").await;
+    wait_for(&c, "return location.pathname === '/orgs/yad'").await;
+
+    c.goto(&app.url("/account")).await.unwrap();
+    click(&c, "start-two-factor").await;
+    wait_for(&c, "return !!document.querySelector('figure.qr svg')").await;
+    // The QR code is drawn large enough to scan; the key reads left to right inside Hebrew.
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector('figure.qr svg').getBoundingClientRect().width >= 200"
+        )
+        .await,
+        true
+    );
+    assert_eq!(js(&c, "return document.documentElement.dir").await, "rtl");
+    assert_eq!(
+        js(
+            &c,
+            "return getComputedStyle(document.getElementById('secret')).direction"
+        )
+        .await,
+        "ltr"
+    );
+    let unlabelled = js(&c, "return [...document.querySelectorAll('input:not([type=hidden])')].filter(e => !(e.labels && e.labels.length)).length").await;
+    assert_eq!(unlabelled, 0);
+    screenshot(&c, "two-factor-setup-he").await;
+    let key = js(&c, "return document.getElementById('secret').textContent").await;
+    let key = key.as_str().unwrap().to_string();
+    fill(&c, "code", &code_for_key(&key, now() - PERIOD).unwrap()).await;
+    click(&c, "confirm-submit").await;
+    wait_for(&c, "return !!document.getElementById('recovery-codes')").await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelectorAll('#recovery-codes li').length"
+        )
+        .await,
+        10
+    );
+    screenshot(&c, "recovery-codes-he").await;
+
+    click(&c, "logout").await;
+    wait_for(&c, "return location.pathname === '/login'").await;
+    fill(&c, "email", "dana@example.org").await;
+    fill(&c, "password", crate::support::PASSWORD).await;
+    click(&c, "login-submit").await;
+    wait_for(&c, "return location.pathname === '/login/two-factor'").await;
+    assert_eq!(
+        js(&c, "return document.activeElement.id").await,
+        "code",
+        "the code field has the focus"
+    );
+    screenshot(&c, "two-factor-login-he").await;
+    fill(&c, "code", &code_for_key(&key, now()).unwrap()).await;
+    click(&c, "code-submit").await;
+    wait_for(&c, "return location.pathname === '/orgs/yad'").await;
+    c.close().await.unwrap();
+    app.stop().await;
+}

@@ -407,12 +407,19 @@ struct SmallDisk(std::path::PathBuf);
 
 impl SmallDisk {
     fn mount(dir: &std::path::Path, megabytes: u32) -> SmallDisk {
-        let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
-            .arg(dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "mounting a small tmpfs needs root (CI runs as root)");
+        let ok = as_root(&[
+            "mount",
+            "-t",
+            "tmpfs",
+            "-o",
+            &format!("size={megabytes}m"),
+            "tmpfs",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(
+            ok,
+            "mounting a small tmpfs needs root or sudo (CI runs as root)"
+        );
         SmallDisk(dir.to_path_buf())
     }
 
@@ -459,11 +466,24 @@ fn fs_free(dir: &std::path::Path) -> u64 {
 
 impl Drop for SmallDisk {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg("-l")
-            .arg(&self.0)
-            .status();
+        as_root(&["umount", "-l", self.0.to_str().unwrap()]);
     }
+}
+
+/// Runs a command as root: directly when the tests run as root (CI), else through `sudo -n`.
+fn as_root(cmd: &[&str]) -> bool {
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let mut c = if root {
+        std::process::Command::new(cmd[0])
+    } else {
+        let mut c = std::process::Command::new("sudo");
+        c.args(["-n", cmd[0]]);
+        c
+    };
+    c.args(&cmd[1..]).status().is_ok_and(|s| s.success())
 }
 
 #[tokio::test]

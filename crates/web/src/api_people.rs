@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use kehilla_app::AppError;
 use kehilla_app::people::{
     PersonInput, consent, lists as list_uc, person as person_uc, segments as seg_uc,
 };
@@ -51,14 +52,19 @@ pub async fn list_people(
     Extension(org): Extension<OrgCtx>,
     Query(q): Query<SearchQuery>,
 ) -> WebResult<Json<Vec<serde_json::Value>>> {
-    let list = person_uc::search(
-        &st.db,
-        org.0.org.id,
-        &q.q,
-        q.limit.unwrap_or(50).clamp(1, 500),
-        q.offset.max(0),
-    )
-    .await?;
+    // What the document allows, exactly: no quiet clamping of a wrong page.
+    let bad = |field| AppError::Input {
+        field,
+        error: kehilla_domain::validate::InputError::InvalidValue,
+    };
+    if q.offset < 0 {
+        return Err(bad("offset").into());
+    }
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(bad("limit").into());
+    }
+    let list = person_uc::search(&st.db, org.0.org.id, &q.q, limit, q.offset).await?;
     Ok(Json(list.iter().map(person_json).collect()))
 }
 
@@ -214,6 +220,18 @@ pub async fn add_member(
     Path((_, list)): Path<(String, String)>,
     Json(m): Json<MemberIn>,
 ) -> WebResult<StatusCode> {
+    // The list is the resource (404 when it is not there); a person the body names who is not
+    // there is a wrong value in the body.
+    people::list(&st.db.pool, org.0.org.id, &list).await?;
+    if let Err(kehilla_db::DbError::NotFound) =
+        people::get(&st.db.pool, org.0.org.id, &m.person).await
+    {
+        return Err(AppError::Input {
+            field: "person",
+            error: kehilla_domain::validate::InputError::InvalidValue,
+        }
+        .into());
+    }
     list_uc::add(&st.db, &org.0, &list, &m.person, &api_actor(&ctx)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -91,6 +91,17 @@ async fn post_json(st: &AppState, org: &OrgCtx, p: &Post) -> WebResult<Value> {
     }))
 }
 
+/// The states a post can be in, as the document lists them.
+const POST_STATUSES: [&str; 7] = [
+    "draft",
+    "review",
+    "changes",
+    "approved",
+    "scheduled",
+    "published",
+    "failed",
+];
+
 #[derive(Deserialize, Default)]
 pub struct PostsQuery {
     #[serde(default)]
@@ -114,6 +125,15 @@ pub async fn list_posts(
     Query(q): Query<PostsQuery>,
 ) -> WebResult<Json<Vec<Value>>> {
     let o = &org.0;
+    if let Some(s) = &q.status
+        && !POST_STATUSES.contains(&s.as_str())
+    {
+        return Err(AppError::Input {
+            field: "status",
+            error: kehilla_domain::validate::InputError::InvalidValue,
+        }
+        .into());
+    }
     let channel = match &q.channel {
         Some(c) => Some(studio::channel(&st.db.pool, o.org.id, c).await?.id),
         None => None,
@@ -246,6 +266,14 @@ pub async fn post_action(
         field,
         error: kehilla_domain::validate::InputError::InvalidValue,
     };
+    // The document's bound on a note, whatever the action.
+    if b.note.chars().count() > 4000 {
+        return Err(AppError::Input {
+            field: "note",
+            error: kehilla_domain::validate::InputError::TooLong,
+        }
+        .into());
+    }
     match b.action.as_str() {
         "submit" => post_uc::submit(&st.db, o, &post).await.map(|_| ())?,
         "approve" => post_uc::approve(&st.db, o, &post, &b.note).await?,
@@ -332,9 +360,9 @@ pub async fn get_media(
     Ok(Json(v))
 }
 
+/// The document requires `alt_text`: a body without it is refused, not taken as "".
 #[derive(Deserialize)]
 pub struct MediaPatch {
-    #[serde(default)]
     alt_text: String,
 }
 
@@ -416,8 +444,9 @@ pub async fn create_link(
 pub struct CountBody {
     network: Network,
     text: String,
+    /// An object when given (`null` is not one).
     #[serde(default)]
-    options: Option<Options>,
+    options: Options,
 }
 
 /// How a text counts on a network: the same counter the composer and the publisher use.
@@ -429,9 +458,5 @@ pub async fn count_text(Json(b): Json<CountBody>) -> WebResult<Json<text::Count>
         }
         .into());
     }
-    Ok(Json(text::count(
-        b.network,
-        &b.text,
-        &b.options.unwrap_or_default(),
-    )))
+    Ok(Json(text::count(b.network, &b.text, &b.options)))
 }

@@ -9,7 +9,8 @@ fn error_responses() -> Value {
         "401": {"$ref": "#/components/responses/Error"},
         "403": {"$ref": "#/components/responses/Error"},
         "404": {"$ref": "#/components/responses/Error"},
-        "422": {"$ref": "#/components/responses/Error"}
+        "422": {"$ref": "#/components/responses/Error"},
+        "503": error_as("The database cannot be reached for now (code `unavailable`); `Retry-After` says when to try again. Nothing saved is lost")
     })
 }
 
@@ -284,7 +285,15 @@ pub fn document(base_url: &str) -> Value {
                     "lists": {"type": "array", "items": {"type": "string"}},
                     "created_at": {"type": "integer", "format": "int64"}, "updated_at": {"type": "integer", "format": "int64"}
                 }},
-                "PersonInput": {"type": "object", "description": "At least a name, an email or a phone. Phones are normalized to E.164 (Israel by default).", "properties": {
+                "PersonInput": {"type": "object", "description": "At least a name, an email or a phone. Phones are normalized to E.164 (Israel by default).",
+                    "anyOf": [
+                        {"required": ["first_name"], "properties": {"first_name": {"pattern": "\\S"}}},
+                        {"required": ["last_name"], "properties": {"last_name": {"pattern": "\\S"}}},
+                        {"required": ["latin_name"], "properties": {"latin_name": {"pattern": "\\S"}}},
+                        {"required": ["email"], "properties": {"email": {"pattern": "\\S"}}},
+                        {"required": ["phone"], "properties": {"phone": {"pattern": "\\S"}}}
+                    ],
+                    "properties": {
                     "first_name": {"type": "string", "maxLength": 100}, "last_name": {"type": "string", "maxLength": 100},
                     "latin_name": {"type": "string", "maxLength": 200}, "email": {"type": "string"}, "phone": {"type": "string"},
                     "lang": {"type": "string", "enum": ["he", "en", ""]}, "notes": {"type": "string", "maxLength": 5000},
@@ -346,6 +355,9 @@ pub fn document(base_url: &str) -> Value {
             {
                 r.entry("415").or_insert_with(|| {
                     error_as("The body is not of the media type the operation takes")
+                });
+                r.entry("507").or_insert_with(|| {
+                    error_as("The server's storage is full (code `storage-full`); nothing was half saved")
                 });
             }
         }
@@ -547,7 +559,9 @@ fn studio_schemas() -> Value {
             "url": {"type": "string", "description": "An http(s) address: where to sign up, give, read or RSVP."},
             "outlet": {"type": "string", "maxLength": 200, "description": "A press mention's outlet."}
         }},
-        "PostInput": {"type": "object", "required": ["kind"], "description": "A title or a body is required. PATCH replaces every field: send the whole post.", "properties": {
+        "PostInput": {"type": "object", "required": ["kind"], "description": "A title or a body is required. PATCH replaces every field: send the whole post.",
+            "anyOf": [{"required": ["title"], "properties": {"title": {"pattern": "\\S"}}}, {"required": ["body"], "properties": {"body": {"pattern": "\\S"}}}],
+            "properties": {
             "kind": schema("PostKind"),
             "title": {"type": "string", "maxLength": 200},
             "body": {"type": "string", "maxLength": 63206, "description": "The master text."},
@@ -587,12 +601,20 @@ fn studio_schemas() -> Value {
             "problems": {"type": "array", "items": {"type": "string"}, "description": "What stops scheduling: the counters' codes (`too-long`, `too-many-bytes`, `invalid-character`, `too-many-links`, `too-many-hashtags`, `too-many-mentions`) and `empty`, `too-many-media`, `media-required`, `alt-missing`."},
             "ok": {"type": "boolean"}
         }},
-        "VariantInput": {"type": "object", "properties": {
+        "VariantInput": {"type": "object",
+            "anyOf": [{"required": ["body"], "properties": {"body": {"pattern": "\\S"}}}, {"required": ["follow_master"], "properties": {"follow_master": {"const": true}}}],
+            "properties": {
             "body": {"type": "string", "maxLength": 63206, "description": "Required unless `follow_master` is true."},
             "follow_ups": {"type": "array", "maxItems": 25, "items": {"type": "string"}, "description": "Thread parts or the first comment; empty ones are dropped."},
             "follow_master": {"type": "boolean", "default": false, "description": "True: follow the master text again (`body` and `follow_ups` are ignored)."}
         }},
-        "PostAction": {"type": "object", "required": ["action"], "description": "`submit` sends a draft for review, or approves it at once when nobody needs to. `approve` and `request_changes` are for editors, never on their own posts (`request_changes` needs a `note`). `schedule` puts an approved post (or one that needs no approval) on the schedule at `scheduled_at` or its planned time; every variant must pass its checks. `unschedule` takes it off. `move` changes the planned day, keeping the time of day. `comment` adds `note` to the history and tells the people involved. `track_links` replaces the post's web addresses with tracked short links per channel.", "properties": {
+        "PostAction": {"type": "object", "required": ["action"], "description": "`submit` sends a draft for review, or approves it at once when nobody needs to. `approve` and `request_changes` are for editors, never on their own posts (`request_changes` needs a `note`). `schedule` puts an approved post (or one that needs no approval) on the schedule at `scheduled_at` or its planned time; every variant must pass its checks. `unschedule` takes it off. `move` changes the planned day, keeping the time of day. `comment` adds `note` to the history and tells the people involved. `track_links` replaces the post's web addresses with tracked short links per channel.",
+            "allOf": [
+                {"if": {"properties": {"action": {"const": "move"}}, "required": ["action"]}, "then": {"required": ["day"]}},
+                {"if": {"properties": {"action": {"enum": ["request_changes", "comment"]}}, "required": ["action"]}, "then": {"required": ["note"], "properties": {"note": {"pattern": "\\S"}}}},
+                {"if": {"properties": {"action": {"enum": ["approve", "request_changes"]}}, "required": ["action"]}, "then": {"properties": {"note": {"maxLength": 2000}}}}
+            ],
+            "properties": {
             "action": {"type": "string", "enum": ["submit", "approve", "request_changes", "schedule", "unschedule", "move", "comment", "track_links"]},
             "note": {"type": "string", "maxLength": 4000, "description": "The approval note or changes asked for (up to 2,000), or the comment (up to 4,000)."},
             "scheduled_at": {"type": "string", "description": format!("For `schedule`: {local} Empty: the post's planned time.")},
@@ -633,7 +655,7 @@ fn studio_schemas() -> Value {
             "created_at": ms
         }},
         "LinkInput": {"type": "object", "required": ["url"], "properties": {
-            "url": {"type": "string", "maxLength": 2000, "description": "An http(s) address. UTM parameters it already has are kept."},
+            "url": {"type": "string", "maxLength": 2000, "pattern": "^\\s*(http://\\S{4,}|https://\\S{3,})\\s*$", "description": "An http(s) address. UTM parameters it already has are kept."},
             "post": {"type": "string", "description": "A post's public id: its slug becomes `utm_campaign`."},
             "channel": {"type": "string", "description": "A channel's public id: its network becomes `utm_source`."}
         }},
@@ -645,8 +667,8 @@ fn studio_schemas() -> Value {
             "network": schema("CountNetwork"),
             "text": {"type": "string", "description": "At most 200,000 bytes."},
             "options": {"type": "object", "properties": {
-                "mastodon_limit": {"type": "integer", "minimum": 0, "default": 500, "description": "The Mastodon server's `max_characters`."},
-                "url_length": {"type": "integer", "minimum": 0, "default": 23, "description": "The Mastodon server's `characters_reserved_per_url`."}
+                "mastodon_limit": {"type": "integer", "minimum": 0, "maximum": 1000000, "default": 500, "description": "The Mastodon server's `max_characters`."},
+                "url_length": {"type": "integer", "minimum": 0, "maximum": 1000000, "default": 23, "description": "The Mastodon server's `characters_reserved_per_url`."}
             }}
         }},
         "Count": {"type": "object", "required": ["used", "limit", "unit", "ok", "problems", "sms"], "properties": {
