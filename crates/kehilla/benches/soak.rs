@@ -183,7 +183,7 @@ async fn one(
             (page.clone(), web.get(format!("{b}{page}")).send().await)
         }
         3 | 4 => {
-            let page = if k % 2 == 0 || t.posts.is_empty() {
+            let page = if k.is_multiple_of(2) || t.posts.is_empty() {
                 format!("/o/{ORG}")
             } else {
                 format!("/o/{ORG}/p/{}", pick(&t.posts))
