@@ -134,6 +134,14 @@ pub async fn list_posts(
         }
         .into());
     }
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(AppError::Input {
+            field: "limit",
+            error: kehilla_domain::validate::InputError::InvalidValue,
+        }
+        .into());
+    }
     let channel = match &q.channel {
         Some(c) => Some(studio::channel(&st.db.pool, o.org.id, c).await?.id),
         None => None,
@@ -148,7 +156,7 @@ pub async fn list_posts(
             channel,
             kind: q.kind,
             status: q.status,
-            limit: q.limit.unwrap_or(100).clamp(1, 1000),
+            limit,
             ..PostFilter::default()
         },
     )
@@ -451,6 +459,13 @@ pub struct CountBody {
 
 /// How a text counts on a network: the same counter the composer and the publisher use.
 pub async fn count_text(Json(b): Json<CountBody>) -> WebResult<Json<text::Count>> {
+    if b.options.mastodon_limit > 1_000_000 || b.options.url_length > 1_000_000 {
+        return Err(AppError::Input {
+            field: "options",
+            error: kehilla_domain::validate::InputError::InvalidValue,
+        }
+        .into());
+    }
     if b.text.len() > 200_000 {
         return Err(AppError::Input {
             field: "text",
