@@ -106,9 +106,11 @@ impl From<kehilla_db::sqlx::Error> for AppError {
                 AppError::Unavailable(text)
             }
             E::Database(d) => match d.code().as_deref() {
-                // SQLite's SQLITE_FULL; PostgreSQL's disk_full and out-of-memory class.
-                Some("13" | "53100" | "53200") => AppError::StorageFull(text),
-                // PostgreSQL shutting down or starting, and lost connections.
+                // SQLite's SQLITE_FULL; PostgreSQL's disk_full.
+                Some("13" | "53100") => AppError::StorageFull(text),
+                // SQLite busy or locked; PostgreSQL out of memory or of connections, shutting
+                // down or starting, and lost connections: all pass.
+                Some("5" | "6" | "53200" | "53300") => AppError::Unavailable(text),
                 Some(c) if c.starts_with("08") || c.starts_with("57P") => {
                     AppError::Unavailable(text)
                 }

@@ -212,7 +212,6 @@ impl Worker {
             })
         };
         let result = handler.run(&self.ctx, &job).await;
-        heartbeat.abort();
         // The outcome is recorded even across a short outage of the database: a job done but
         // not recorded would run again once its lease ran out.
         let mut pause = Duration::from_millis(250);
@@ -223,6 +222,8 @@ impl Worker {
             pause = pause.saturating_mul(2);
             outcome = self.record(&job, &result).await;
         }
+        // The lease is kept until the outcome is recorded (or given up on).
+        heartbeat.abort();
         if let Err(e) = outcome {
             tracing::error!(error = %e, "could not record the job's outcome; its lease will expire");
         }

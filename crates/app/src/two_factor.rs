@@ -201,8 +201,17 @@ fn open_secret(sealer: &Sealer, sealed: &str) -> Result<Vec<u8>> {
         .map_err(|e| AppError::Internal(format!("two-factor secret: {e}")))
 }
 
-/// Starts setting up: a new secret, kept sealed until a code from it proves the app has it.
-pub async fn begin(db: &Db, sealer: &Sealer, user: &User, issuer: &str) -> Result<Enrollment> {
+/// Starts setting up, with the account's password (a stolen session alone must not bind the
+/// account to someone else's app): a new secret, kept sealed until a code from it proves the
+/// app has it.
+pub async fn begin(
+    db: &Db,
+    sealer: &Sealer,
+    user: &User,
+    password: &str,
+    issuer: &str,
+) -> Result<Enrollment> {
+    check_password(db, user, password).await?;
     let mut secret = [0u8; 20];
     getrandom::fill(&mut secret).map_err(|e| AppError::Internal(e.to_string()))?;
     let sealed = sealer.seal(&BASE32_NOPAD.encode(&secret))?;
@@ -228,6 +237,18 @@ pub async fn pending(
         user,
         issuer,
     )))
+}
+
+async fn check_password(db: &Db, user: &User, password: &str) -> Result<()> {
+    let stored = users::by_id(&db.pool, user.id).await?;
+    if verify_password(password, &stored.password_hash).await {
+        Ok(())
+    } else {
+        Err(AppError::Input {
+            field: "current_password",
+            error: InputError::InvalidValue,
+        })
+    }
 }
 
 fn bad_code() -> AppError {
@@ -269,12 +290,19 @@ async fn check(
     if recovery {
         let normalized = normalize_recovery(code);
         if !normalized.is_empty()
-            && store::use_recovery_code(&db.pool, user_id, &token_hash(&normalized)).await?
+            && store::use_recovery_code(&db.pool, user_id, &recovery_hash(user_id, &normalized))
+                .await?
         {
             return Ok(Checked::Recovery);
         }
     }
     Ok(Checked::Wrong)
+}
+
+/// A recovery code's stored hash, bound to its account: one pass over every possible code
+/// does not open every account's codes at once.
+fn recovery_hash(user_id: i64, normalized: &str) -> String {
+    token_hash(&format!("kehilla-recovery:{user_id}:{normalized}"))
 }
 
 /// Recovery codes are read case-blind and with or without their dash.
@@ -301,7 +329,7 @@ async fn new_recovery_codes(db: &Db, user_id: i64) -> Result<Vec<String>> {
     }
     let hashes: Vec<String> = codes
         .iter()
-        .map(|c| token_hash(&normalize_recovery(c)))
+        .map(|c| recovery_hash(user_id, &normalize_recovery(c)))
         .collect();
     let mut tx = db.begin().await?;
     store::replace_recovery_codes(&mut tx, user_id, &hashes).await?;
@@ -380,13 +408,7 @@ pub async fn disable(
     if !status(db, user).await?.required_by.is_empty() {
         return Err(AppError::Conflict("two-factor-required-by-org"));
     }
-    let stored = users::by_id(&db.pool, user.id).await?;
-    if !verify_password(password, &stored.password_hash).await {
-        return Err(AppError::Input {
-            field: "current_password",
-            error: InputError::InvalidValue,
-        });
-    }
+    check_password(db, user, password).await?;
     if check(db, sealer, user.id, code, true).await? == Checked::Wrong {
         return Err(bad_code());
     }
@@ -431,10 +453,10 @@ pub async fn complete_login(
     ip: &str,
 ) -> Result<NewSession> {
     let th = token_hash(challenge);
-    let Some((user_id, tries)) = store::challenge(&db.pool, &th).await? else {
+    let Some((user_id, _)) = store::challenge(&db.pool, &th).await? else {
         return Err(AppError::LoginExpired);
     };
-    if tries >= CHALLENGE_TRIES {
+    if !store::take_try(&db.pool, &th, CHALLENGE_TRIES).await? {
         store::end_challenge(&db.pool, &th).await?;
         return Err(AppError::LoginExpired);
     }
@@ -446,7 +468,6 @@ pub async fn complete_login(
     };
     let checked = check(db, sealer, user.id, code, true).await?;
     if checked == Checked::Wrong {
-        store::challenge_failed(&db.pool, &th).await?;
         record_everywhere(db, &user, &actor, audit::LOGIN_FAILED).await?;
         return Err(bad_code());
     }

@@ -183,16 +183,24 @@ pub async fn challenge<'c, E: Executor<'c, Database = Any>>(
     .await?)
 }
 
-/// Counts a wrong try.
-pub async fn challenge_failed<'c, E: Executor<'c, Database = Any>>(
+/// Takes one try of a live challenge that has tries left (before the code is looked at, so
+/// that requests at once cannot share a try); false when there is none to take.
+pub async fn take_try<'c, E: Executor<'c, Database = Any>>(
     e: E,
     token_hash: &str,
-) -> Result<()> {
-    sqlx::query("UPDATE login_challenges SET attempts = attempts + 1 WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(e)
-        .await?;
-    Ok(())
+    max_tries: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE login_challenges SET attempts = attempts + 1 \
+         WHERE token_hash = $1 AND attempts < $2 AND expires_at > $3",
+    )
+    .bind(token_hash)
+    .bind(max_tries)
+    .bind(now_ms())
+    .execute(e)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// Ends a challenge (used, or too many tries); false when it was gone already.

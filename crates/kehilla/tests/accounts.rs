@@ -777,7 +777,20 @@ async fn two_factor_login_with_an_app_code_or_a_recovery_code_each_taken_once() 
         );
 
         // Set up: a QR code and the key, kept out of caches.
-        let r = owner.post_form("/account/two-factor/start", &[]).await;
+        // Setting it up needs the password: a stolen session alone cannot bind the account.
+        let r = owner
+            .post_form(
+                "/account/two-factor/start",
+                &[("current_password", "wrong-password-1")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = owner
+            .post_form(
+                "/account/two-factor/start",
+                &[("current_password", PASSWORD)],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(r.headers()["cache-control"], "no-store");
         let page = r.text().await.unwrap();

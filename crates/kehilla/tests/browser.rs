@@ -863,6 +863,7 @@ async fn two_factor_login_is_set_up_from_a_qr_code_and_asked_for_at_the_next_log
     wait_for(&c, "return location.pathname === '/orgs/yad'").await;
 
     c.goto(&app.url("/account")).await.unwrap();
+    fill(&c, "start-password", crate::support::PASSWORD).await;
     click(&c, "start-two-factor").await;
     wait_for(&c, "return !!document.querySelector('figure.qr svg')").await;
     // The QR code is drawn large enough to scan; the key reads left to right inside Hebrew.

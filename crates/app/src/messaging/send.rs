@@ -90,7 +90,8 @@ pub async fn token_key(db: &Db) -> crate::Result<Vec<u8>> {
 /// One SMTP relay with its connection pool and pace.
 pub struct Relay {
     pub name: String,
-    transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    /// The pool, with the address it was built from (to build a fresh one after a timeout).
+    transport: Option<(Mutex<AsyncSmtpTransport<Tokio1Executor>>, RelayUrl)>,
     pub connections: usize,
     /// Messages per second at most (0: no limit).
     per_second: u32,
@@ -208,9 +209,9 @@ pub fn parse_relay(url: &str) -> Result<RelayUrl, String> {
     })
 }
 
-/// A relay with its pool (needs a running Tokio runtime).
-fn open_relay(r: &RelayUrl) -> Result<Relay, String> {
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&r.url)
+/// A relay's pooled transport (needs a running Tokio runtime).
+fn relay_transport(r: &RelayUrl) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(&r.url)
         .map_err(|e| format!("not a relay address: {e}"))?
         .timeout(Some(Duration::from_secs(r.timeout_secs)))
         .pool_config(
@@ -218,10 +219,15 @@ fn open_relay(r: &RelayUrl) -> Result<Relay, String> {
                 .max_size(u32::try_from(r.connections).unwrap_or(4))
                 .idle_timeout(Duration::from_secs(30)),
         )
-        .build();
+        .build())
+}
+
+/// A relay with its pool (needs a running Tokio runtime).
+fn open_relay(r: &RelayUrl) -> Result<Relay, String> {
+    let transport = relay_transport(r)?;
     Ok(Relay {
         name: r.host.clone(),
-        transport: Some(transport),
+        transport: Some((Mutex::new(transport), r.clone())),
         connections: r.connections,
         per_second: r.per_second,
         timeout: Duration::from_secs(r.timeout_secs),
@@ -712,10 +718,20 @@ pub fn silent_outcome(relay: &Relay, attempts: i64) -> Outcome {
 async fn deliver(relay: &Relay, m: &Built) -> Option<Result<(), lettre::transport::smtp::Error>> {
     relay.pace().await;
     match &relay.transport {
-        Some(t) => tokio::time::timeout(relay.timeout, t.send_raw(&m.envelope, &m.bytes))
-            .await
-            .ok()
-            .map(|r| r.map(|_| ())),
+        Some((cell, url)) => {
+            let t = cell.lock().ok()?.clone();
+            match tokio::time::timeout(relay.timeout, t.send_raw(&m.envelope, &m.bytes)).await {
+                Ok(r) => Some(r.map(|_| ())),
+                Err(_) => {
+                    // A connection left waiting for its answer must not carry the next
+                    // message (a late reply would be read as that one's): a new pool.
+                    if let (Ok(mut g), Ok(fresh)) = (cell.lock(), relay_transport(url)) {
+                        *g = fresh;
+                    }
+                    None
+                }
+            }
+        }
         None => {
             sink_total().fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if let Ok(mut s) = sink().lock() {
@@ -895,6 +911,10 @@ pub async fn run(ctx: &JobContext, c: Campaign, sender: &str) -> Result<Option<i
                         .await;
                         let outcome = match made {
                             Ok(Ok(m)) => {
+                                // Building and pacing take time: look again just before sending.
+                                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                                    return Ok(());
+                                }
                                 let n = relays.list.len().max(1);
                                 let pick = usize::try_from(id + attempts).unwrap_or(0) % n;
                                 let Some(relay) = relays.list.get(pick) else {

@@ -253,7 +253,11 @@ pub async fn login_submit(
     };
     match result {
         Ok(outcome) => {
-            st.login_by_email.reset(&email_key);
+            // The account's limit is cleared only by a whole login: a right password alone
+            // must not buy more tries at the second step.
+            if matches!(outcome, LoginOutcome::Session(_)) {
+                st.login_by_email.reset(&email_key);
+            }
             let to = match (safe_next(Some(&f.next)), &outcome) {
                 (Some(n), _) => n,
                 (None, LoginOutcome::Session(s)) => {
@@ -744,11 +748,17 @@ fn issuer(st: &AppState) -> String {
 pub async fn two_factor_start(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
+    Form(f): Form<CodeForm>,
 ) -> WebResult<Response> {
     let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
     let sealer = Sealer::of_instance(&st.db, &st.settings).await?;
-    let e = two_factor::begin(&st.db, &sealer, user, &issuer(&st)).await?;
-    setup_page_of(&st, &ctx, e, None).await
+    match two_factor::begin(&st.db, &sealer, user, &f.current_password, &issuer(&st)).await {
+        Ok(e) => setup_page_of(&st, &ctx, e, None).await,
+        Err(e @ AppError::Input { .. }) => {
+            account_page(&st, &ctx, Some(message(&ctx, &e)), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The setup page again (after a reload); the account page when nothing is being set up.
