@@ -65,6 +65,9 @@ deny_root="${KEHILLA_TOOLS:-/var/tmp/kehilla-tools}"
 if [ ! -x "$deny_root/bin/cargo-deny" ]; then
   cargo install -q cargo-deny --locked --version 0.20.2 --root "$deny_root"
 fi
+# The checks read every package of the lock file, those of other platforms too: fetch them
+# (from the Rust registry) so that the check itself needs no network.
+cargo fetch --locked -q
 "$deny_root/bin/cargo-deny" --offline check licenses bans sources
 
 echo "== cargo fmt --check"
