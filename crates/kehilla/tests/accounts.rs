@@ -797,7 +797,19 @@ async fn two_factor_login_with_an_app_code_or_a_recovery_code_each_taken_once() 
         assert!(page.contains("<svg") && !page.contains("<?xml"), "{page}");
         let key = text_of(&page, "secret");
         assert_eq!(key.replace(' ', "").len(), 32, "160 bits in base32");
-        let step_code = |offset: i64| code_for_key(&key, now_secs() + offset * PERIOD).unwrap();
+        let code_of_step = |step: i64| code_for_key(&key, step * PERIOD).unwrap();
+        // The code an app would show next: a later step than the last one taken, within the
+        // step either side of now that the server accepts — whenever a step boundary passes.
+        let last = std::cell::Cell::new(i64::MIN);
+        let next_code = || {
+            let now = now_secs() / PERIOD;
+            let step = (last.get() + 1).max(now - 1);
+            assert!(step <= now + 1, "no fresh step left within the window");
+            last.set(step);
+            code_of_step(step)
+        };
+        let t0 = now_secs();
+        let step_code = |offset: i64| code_for_key(&key, t0 + offset * PERIOD).unwrap();
         // A wrong code keeps it off and shows the same key again.
         let wrong = (0..1_000_000)
             .map(|n| format!("{n:06}"))
@@ -811,7 +823,7 @@ async fn two_factor_login_with_an_app_code_or_a_recovery_code_each_taken_once() 
         assert!(page.contains("הקוד שגוי"), "{page}");
         assert_eq!(text_of(&page, "secret"), key);
         // The app's previous step still counts (clocks drift); what comes later must be newer.
-        let first = step_code(-1);
+        let first = next_code();
         let r = owner
             .post_form("/account/two-factor/confirm", &[("code", &first)])
             .await;
@@ -851,7 +863,7 @@ async fn two_factor_login_with_an_app_code_or_a_recovery_code_each_taken_once() 
             .post_form("/login/two-factor", &[("code", &first)])
             .await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-        let next = step_code(0);
+        let next = next_code();
         let r = phone
             .post_form("/login/two-factor", &[("code", &next)])
             .await;
@@ -926,7 +938,7 @@ async fn two_factor_login_with_an_app_code_or_a_recovery_code_each_taken_once() 
         let r = owner
             .post_form(
                 "/account/two-factor/recovery-codes",
-                &[("code", &step_code(0))],
+                &[("code", &code_of_step(last.get()))],
             )
             .await;
         assert_eq!(
@@ -937,7 +949,7 @@ async fn two_factor_login_with_an_app_code_or_a_recovery_code_each_taken_once() 
         let r = owner
             .post_form(
                 "/account/two-factor/recovery-codes",
-                &[("code", &step_code(1))],
+                &[("code", &next_code())],
             )
             .await;
         assert_eq!(r.status(), StatusCode::OK);

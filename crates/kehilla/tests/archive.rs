@@ -242,6 +242,8 @@ async fn the_archive_knows_every_table_and_reference() {
         "users",
         "sessions",
         "password_resets",
+        "recovery_codes",
+        "login_challenges",
         "instance_secrets",
         "job_probes",
         "link_cards",

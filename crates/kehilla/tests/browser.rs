@@ -889,7 +889,9 @@ async fn two_factor_login_is_set_up_from_a_qr_code_and_asked_for_at_the_next_log
     screenshot(&c, "two-factor-setup-he").await;
     let key = js(&c, "return document.getElementById('secret').textContent").await;
     let key = key.as_str().unwrap().to_string();
-    fill(&c, "code", &code_for_key(&key, now() - PERIOD).unwrap()).await;
+    // The current step to turn it on, the next one to sign in: later, and within the window
+    // whenever a step boundary passes.
+    fill(&c, "code", &code_for_key(&key, now()).unwrap()).await;
     click(&c, "confirm-submit").await;
     wait_for(&c, "return !!document.getElementById('recovery-codes')").await;
     assert_eq!(
@@ -914,7 +916,7 @@ async fn two_factor_login_is_set_up_from_a_qr_code_and_asked_for_at_the_next_log
         "the code field has the focus"
     );
     screenshot(&c, "two-factor-login-he").await;
-    fill(&c, "code", &code_for_key(&key, now()).unwrap()).await;
+    fill(&c, "code", &code_for_key(&key, now() + PERIOD).unwrap()).await;
     click(&c, "code-submit").await;
     wait_for(&c, "return location.pathname === '/orgs/yad'").await;
     c.close().await.unwrap();

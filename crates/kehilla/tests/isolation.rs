@@ -380,7 +380,7 @@ fn api_body(ids: &HashMap<&'static str, String>) -> serde_json::Value {
     serde_json::json!({
         "role": "viewer", "note": "x", "name": "x", "first_name": "x",
         "person": ids.get("person"), "channel": "email", "purpose": "newsletter",
-        "given": true, "wording": "x", "filter": {"op": "has_email"},
+        "given": true, "wording": "x", "filter": {"op": "has_email"}, "alt_text": "x",
     })
 }
 
