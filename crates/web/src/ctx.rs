@@ -78,7 +78,7 @@ pub fn cookies(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-fn cookie<'a>(all: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub fn cookie<'a>(all: &'a [(String, String)], name: &str) -> Option<&'a str> {
     all.iter()
         .find(|(k, v)| k == name && !v.is_empty())
         .map(|(_, v)| v.as_str())

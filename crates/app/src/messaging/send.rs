@@ -677,15 +677,7 @@ pub fn outcome_of(r: &Result<(), lettre::transport::smtp::Error>, attempts: i64)
         return Outcome::Bounced { error };
     }
     // 4xx, a broken connection or a timeout: the relay did not take the message.
-    if attempts + 1 >= MAX_ATTEMPTS {
-        return Outcome::Failed {
-            error: format!("gave-up: {error}"),
-        };
-    }
-    Outcome::Deferred {
-        next_at: now_ms() + retry_delay(attempts + 1),
-        error,
-    }
+    passing(error, attempts)
 }
 
 /// Whether a permanent refusal is about the address (suppressed) rather than the message.
@@ -698,11 +690,18 @@ pub fn is_address_refusal(error: &str) -> bool {
 /// A relay that said nothing about a message within its time: it may or may not have it, and
 /// it is tried again later (a copy then carries the same `Message-ID`).
 pub fn silent_outcome(relay: &Relay, attempts: i64) -> Outcome {
-    let error = format!(
-        "timeout: {} did not answer within {} s",
-        relay.name,
-        relay.timeout.as_secs()
-    );
+    passing(
+        format!(
+            "timeout: {} did not answer within {} s",
+            relay.name,
+            relay.timeout.as_secs()
+        ),
+        attempts,
+    )
+}
+
+/// A failure that may pass: tried again later, until the tries run out.
+fn passing(error: String, attempts: i64) -> Outcome {
     if attempts + 1 >= MAX_ATTEMPTS {
         return Outcome::Failed {
             error: format!("gave-up: {error}"),

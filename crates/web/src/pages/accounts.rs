@@ -572,10 +572,7 @@ pub async fn change_password(
     .await
     {
         Ok(()) => Ok(Redirect::to("/account?done=password-updated").into_response()),
-        Err(e @ AppError::Input { .. }) => {
-            account_page(&st, &ctx, Some(message(&ctx, &e)), None).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => back_to_account(&st, &ctx, e).await,
     }
 }
 
@@ -590,11 +587,7 @@ struct SecondStepPage {
 }
 
 fn challenge_cookie(headers: &HeaderMap) -> Option<String> {
-    crate::ctx::cookies(headers)
-        .into_iter()
-        .find(|(k, _)| k == TWO_FACTOR_COOKIE)
-        .map(|(_, v)| v)
-        .filter(|v| !v.is_empty())
+    crate::ctx::cookie(&crate::ctx::cookies(headers), TWO_FACTOR_COOKIE).map(str::to_string)
 }
 
 fn start_over(ctx: &Ctx) -> Response {
@@ -688,6 +681,17 @@ pub async fn second_step_submit(
     }
 }
 
+/// A refusal of a form on the account page: the page again with the translated reason (wrong
+/// input, or a state that refuses it); anything else is an error page.
+async fn back_to_account(st: &AppState, ctx: &Ctx, e: AppError) -> WebResult<Response> {
+    match e {
+        AppError::Input { .. } | AppError::Conflict(_) => {
+            account_page(st, ctx, Some(message(ctx, &e)), None).await
+        }
+        e => Err(e.into()),
+    }
+}
+
 /// Pages that show a secret (the setup key, recovery codes) are kept out of every cache.
 fn secret_page(status: StatusCode, body: Response) -> Response {
     let mut r = (status, body).into_response();
@@ -754,10 +758,7 @@ pub async fn two_factor_start(
     let sealer = Sealer::of_instance(&st.db, &st.settings).await?;
     match two_factor::begin(&st.db, &sealer, user, &f.current_password, &issuer(&st)).await {
         Ok(e) => setup_page_of(&st, &ctx, e, None).await,
-        Err(e @ AppError::Input { .. }) => {
-            account_page(&st, &ctx, Some(message(&ctx, &e)), None).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => back_to_account(&st, &ctx, e).await,
     }
 }
 
@@ -818,10 +819,7 @@ pub async fn two_factor_renew(
     let sealer = Sealer::of_instance(&st.db, &st.settings).await?;
     match two_factor::renew_recovery_codes(&st.db, &sealer, user, &f.code, &ctx.actor()).await {
         Ok(codes) => codes_page(&st, &ctx, codes).await,
-        Err(e @ AppError::Input { .. }) => {
-            account_page(&st, &ctx, Some(message(&ctx, &e)), None).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => back_to_account(&st, &ctx, e).await,
     }
 }
 
@@ -843,9 +841,6 @@ pub async fn two_factor_disable(
     .await
     {
         Ok(()) => Ok(Redirect::to("/account?done=two-factor-off").into_response()),
-        Err(e @ (AppError::Input { .. } | AppError::Conflict(_))) => {
-            account_page(&st, &ctx, Some(message(&ctx, &e)), None).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => back_to_account(&st, &ctx, e).await,
     }
 }
