@@ -84,34 +84,13 @@ leave-org = Leave the organization
 leave-confirm = Leave this organization? You will lose access to it.
 
 ## Areas
-area-coming = What will be here
 area-plan-summary = Goals, audiences and the channel map.
-area-plan-point1 = Goals with numbers and deadlines, each with its metric.
-area-plan-point2 = Target audiences linked to segments of your people.
-area-plan-point3 = The channel map: per network its purpose, audience, cadence, monthly hours and budget.
 area-people-summary = People, lists, consent and forms.
-area-people-point1 = One record per person, with roles, tags and a timeline.
-area-people-point2 = Lists, dynamic segments and imports from files.
-area-people-point3 = A consent ledger per channel and purpose, and sign-up forms.
 area-studio-summary = Write once, publish on every network.
-area-studio-point1 = Content types: story, album, event, achievement, calls for volunteers and donations.
-area-studio-point2 = A variant per network with exact character counts and previews.
-area-studio-point3 = Approvals, tracked links and a media library.
 area-calendar-summary = The schedule of posts.
-area-calendar-point1 = Every scheduled post in week and month views.
-area-calendar-point2 = A warning when a channel falls behind its cadence.
 area-inbox-summary = Every comment and mention in one place.
-area-inbox-point1 = Comments, replies and mentions from every network and the site.
-area-inbox-point2 = Assignment to members, status, notes and saved replies.
-area-inbox-point3 = Answers from here, through the network the message came from.
 area-measure-summary = Progress against your goals.
-area-measure-point1 = Each goal's progress, forecast and chart.
-area-measure-point2 = Top posts, and sign-ups attributed to the post and channel that brought them.
-area-measure-point3 = A monthly report for the board.
 area-site-summary = Your own site: the home of everything you publish.
-area-site-point1 = A profile card, posts with permanent links, and pages.
-area-site-point2 = Events, volunteer shifts and discussions.
-area-site-point3 = Feeds, a fediverse account and a full archive.
 
 ## Members
 members-title = Team members
@@ -1569,3 +1548,106 @@ audit-two-factor-policy = Two-factor requirement changed
 done-two-factor-policy-saved = Saved: who must use two-factor login.
 error-unavailable = Kehilla cannot reach its database right now. Nothing you saved is lost; try again in a minute.
 error-storage-full = The server's storage is full, so this could not be saved. Nothing was half saved; ask whoever runs the server to free space, then try again.
+
+## Plan
+plan-intro = Map your networks, set goals with numbers and deadlines, define who you speak to, and decide how often to post.
+plan-see-progress = See progress against the goals
+plan-guide-title = Getting started: the plan in four steps
+plan-guide-intro = A plan answers four questions: where you are, what you want, for whom, and how often.
+plan-step-map = Map the networks
+plan-step-map-hint = For each channel, write what it is for.
+plan-step-goals = Set goals
+plan-step-goals-hint = A number, a deadline and the metric that shows it.
+plan-step-audiences = Define audiences
+plan-step-audiences-hint = Who you speak to; link each audience to a segment of your people.
+plan-step-cadence = Set the cadence
+plan-step-cadence-hint = How often each channel should have a new post.
+plan-step-done = Done
+plan-guide-hide = Hide the guide
+plan-guide-finish = Done — hide the guide
+plan-guide-show = Show the getting-started guide
+plan-map-title = The channel map
+plan-map-intro = Per network: its purpose, its audience, how often to post, and the hours and money it takes each month.
+plan-map-none = No channels yet. Add them in the Studio:
+plan-purpose = Purpose
+plan-audience = Audience
+plan-none = (none)
+plan-cadence = A post at least every … days
+plan-hours = Hours a month
+plan-budget = Budget a month (₪)
+plan-totals = In all:
+plan-hours-total = { $count ->
+    [one] one hour a month
+   *[other] { $count } hours a month
+}
+plan-budget-total = ₪{ $count } a month
+plan-audiences-title = Audiences
+plan-audiences-intro = The people you want to reach. Link an audience to a segment to count it and send to it.
+plan-audiences-none = No audiences yet.
+plan-audience-name = Name
+plan-audience-description = Description
+plan-segment = Segment:
+plan-audience-add = Add the audience
+plan-audience-remove-confirm = Remove this audience? Goals and channels that name it keep their other settings.
+plan-goals-title = Goals
+plan-goals-intro = Each goal counts a metric from a start day to an end day, against a target.
+plan-goals-none = No goals yet.
+plan-goal-title = Goal
+plan-goal-metric = Measured by
+plan-goal-target = Target
+plan-goal-start = From
+plan-goal-end = Until
+plan-goal-channel = Channel
+plan-goal-all-channels = All channels
+plan-goal-channel-hint = Only for metrics kept per channel (followers, clicks, posts, views, engagement).
+plan-goal-add = Add the goal
+plan-goal-remove-confirm = Remove this goal? Its figures stay; only the goal goes.
+done-plan-map-saved = The channel map is saved.
+done-plan-audience-added = The audience is added.
+done-plan-audience-removed = The audience is removed.
+done-plan-goal-added = The goal is added.
+done-plan-goal-removed = The goal is removed.
+done-plan-guide-saved = Saved.
+
+## Measure
+measure-intro = Progress against your goals, from the figures gathered every day: clicks, sign-ups, RSVPs, email and the networks' own figures.
+measure-goals-title = Goals
+measure-goals-none = No goals yet.
+measure-forecast = forecast at the end:
+measure-progress = Progress toward the target
+measure-target = Target
+measure-csv = Download the data (CSV)
+measure-table = The figures as a table
+measure-day = Day
+measure-summary-title = The last 30 days
+measure-chart-description = { $metric }: { $current } of { $target }; at this pace { $projected } by { $end } — { $outlook }.
+minutes = { $count ->
+    [one] one minute
+   *[other] { $count } minutes
+}
+outlook-not_started = Not started
+outlook-reached = Reached
+outlook-on_track = On track
+outlook-behind = Behind
+outlook-met = Met
+outlook-missed = Missed
+outlook-no_data = No figures yet
+goal-metric-followers = Followers
+goal-metric-fediverse_followers = Fediverse followers of our site
+goal-metric-subscribers = Newsletter subscribers
+goal-metric-people = People
+goal-metric-new_people = New people
+goal-metric-signups = Sign-ups
+goal-metric-volunteer_signups = Volunteer sign-ups
+goal-metric-rsvps = RSVPs
+goal-metric-pledges = Pledges
+goal-metric-pledged = Amount pledged
+goal-metric-clicks = Link clicks
+goal-metric-posts_published = Posts published
+goal-metric-views = Views
+goal-metric-engagements = Engagements
+goal-metric-engagement_rate = Engagement rate
+goal-metric-emails_sent = Emails sent
+goal-metric-email_opens = Email opens
+goal-metric-first_response_minutes = First response time
+goal-metric-messages_in = Messages received

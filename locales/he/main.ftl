@@ -85,34 +85,13 @@ leave-org = עזיבת הארגון
 leave-confirm = לעזוב את הארגון? לא תהיה לך עוד גישה אליו.
 
 ## Areas
-area-coming = מה יהיה כאן
 area-plan-summary = יעדים, קהלי יעד ומפת ערוצים.
-area-plan-point1 = יעדים עם מספרים ותאריכי יעד, ומדד לכל יעד.
-area-plan-point2 = קהלי יעד המקושרים לפלחים של אנשי הקשר.
-area-plan-point3 = מפת ערוצים: לכל רשת מטרה, קהל, קצב פרסום, שעות ותקציב בחודש.
 area-people-summary = אנשי קשר, רשימות, הסכמות וטפסים.
-area-people-point1 = רשומה אחת לכל אדם, עם תפקידים, תגיות וציר זמן.
-area-people-point2 = רשימות, פלחים דינמיים ויבוא מקבצים.
-area-people-point3 = יומן הסכמות לפי ערוץ ומטרה, וטפסי הרשמה.
 area-studio-summary = כותבים פעם אחת ומפרסמים בכל הרשתות.
-area-studio-point1 = סוגי תוכן: סיפור, אלבום, אירוע, הישג, קריאה להתנדבות ולתרומה.
-area-studio-point2 = גרסה לכל רשת עם ספירת תווים מדויקת ותצוגה מקדימה.
-area-studio-point3 = אישורים, קישורים מעוקבים וספריית מדיה.
 area-calendar-summary = לוח הפרסומים המתוזמנים.
-area-calendar-point1 = כל הפוסטים המתוזמנים בתצוגת שבוע וחודש.
-area-calendar-point2 = התראה כשקצב הפרסום בערוץ יורד מתחת ליעד.
 area-inbox-summary = כל התגובות והאזכורים במקום אחד.
-area-inbox-point1 = תגובות, תשובות ואזכורים מכל הרשתות ומהאתר.
-area-inbox-point2 = הקצאה לחברי צוות, סטטוס, הערות ותשובות שמורות.
-area-inbox-point3 = תשובה מכאן דרך הרשת שממנה הגיעה ההודעה.
 area-measure-summary = התקדמות מול היעדים.
-area-measure-point1 = התקדמות כל יעד, תחזית וגרף.
-area-measure-point2 = פוסטים מובילים וייחוס הרשמות לפוסט ולערוץ.
-area-measure-point3 = דוח חודשי להנהלה.
 area-site-summary = האתר של הארגון: הבית של כל מה שמתפרסם.
-area-site-point1 = כרטיס ארגון, פוסטים עם קישורים קבועים ועמודים.
-area-site-point2 = אירועים, משמרות מתנדבים ודיונים.
-area-site-point3 = פידים, חשבון פדיברס וארכיון מלא.
 
 ## Members
 members-title = חברי צוות
@@ -1587,3 +1566,108 @@ audit-two-factor-policy = דרישת האימות הדו־שלבי שונתה
 done-two-factor-policy-saved = נשמר: מי חייב להשתמש באימות דו־שלבי.
 error-unavailable = קהילה לא מצליחה להגיע כרגע למסד הנתונים. שום דבר ששמרתם לא אבד; נסו שוב בעוד דקה.
 error-storage-full = האחסון בשרת מלא, ולכן לא ניתן היה לשמור. שום דבר לא נשמר חלקית; בקשו ממי שמפעיל את השרת לפנות מקום, ונסו שוב.
+
+## Plan
+plan-intro = ממפים את הרשתות, קובעים יעדים עם מספרים ותאריכים, מגדירים למי פונים, ומחליטים כל כמה זמן מפרסמים.
+plan-see-progress = להתקדמות מול היעדים
+plan-guide-title = צעדים ראשונים: התוכנית בארבעה צעדים
+plan-guide-intro = תוכנית עונה על ארבע שאלות: איפה אנחנו, מה רוצים, בשביל מי, ובאיזו תדירות.
+plan-step-map = למפות את הרשתות
+plan-step-map-hint = לכתוב לכל ערוץ מה מטרתו.
+plan-step-goals = לקבוע יעדים
+plan-step-goals-hint = מספר, תאריך יעד והמדד שמראה אותו.
+plan-step-audiences = להגדיר קהלים
+plan-step-audiences-hint = למי פונים; לקשר כל קהל לפלח של אנשי הקשר.
+plan-step-cadence = לקבוע תדירות
+plan-step-cadence-hint = כל כמה זמן צריך פוסט חדש בכל ערוץ.
+plan-step-done = בוצע
+plan-guide-hide = להסתיר את המדריך
+plan-guide-finish = סיימנו — להסתיר את המדריך
+plan-guide-show = להציג את מדריך הצעדים הראשונים
+plan-map-title = מפת הערוצים
+plan-map-intro = לכל רשת: המטרה, הקהל, תדירות הפרסום, והשעות והכסף שהיא דורשת בכל חודש.
+plan-map-none = עדיין אין ערוצים. מוסיפים אותם בסטודיו:
+plan-purpose = מטרה
+plan-audience = קהל
+plan-none = (ללא)
+plan-cadence = פוסט לפחות כל … ימים
+plan-hours = שעות בחודש
+plan-budget = תקציב בחודש (₪)
+plan-totals = בסך הכול:
+plan-hours-total = { $count ->
+    [one] שעה אחת בחודש
+    [two] שעתיים בחודש
+   *[other] { $count } שעות בחודש
+}
+plan-budget-total = { $count } ₪ בחודש
+plan-audiences-title = קהלים
+plan-audiences-intro = האנשים שרוצים להגיע אליהם. קהל שמקושר לפלח אפשר לספור ולשלוח אליו.
+plan-audiences-none = עדיין אין קהלים.
+plan-audience-name = שם
+plan-audience-description = תיאור
+plan-segment = פלח:
+plan-audience-add = להוסיף את הקהל
+plan-audience-remove-confirm = להסיר את הקהל? יעדים וערוצים שמזכירים אותו שומרים על שאר ההגדרות.
+plan-goals-title = יעדים
+plan-goals-intro = כל יעד סופר מדד מיום ההתחלה עד יום הסיום, מול מספר יעד.
+plan-goals-none = עדיין אין יעדים.
+plan-goal-title = יעד
+plan-goal-metric = נמדד לפי
+plan-goal-target = מספר היעד
+plan-goal-start = מתאריך
+plan-goal-end = עד תאריך
+plan-goal-channel = ערוץ
+plan-goal-all-channels = כל הערוצים
+plan-goal-channel-hint = רק למדדים שנשמרים לכל ערוץ (עוקבים, הקלקות, פוסטים, צפיות, מעורבות).
+plan-goal-add = להוסיף את היעד
+plan-goal-remove-confirm = להסיר את היעד? הנתונים נשארים; רק היעד יוסר.
+done-plan-map-saved = מפת הערוצים נשמרה.
+done-plan-audience-added = הקהל נוסף.
+done-plan-audience-removed = הקהל הוסר.
+done-plan-goal-added = היעד נוסף.
+done-plan-goal-removed = היעד הוסר.
+done-plan-guide-saved = נשמר.
+
+## Measure
+measure-intro = ההתקדמות מול היעדים, מהנתונים שנאספים כל יום: הקלקות, הרשמות, אישורי הגעה, דיוור והנתונים של הרשתות עצמן.
+measure-goals-title = יעדים
+measure-goals-none = עדיין אין יעדים.
+measure-forecast = תחזית לסוף התקופה:
+measure-progress = ההתקדמות אל היעד
+measure-target = יעד
+measure-csv = להוריד את הנתונים (CSV)
+measure-table = הנתונים כטבלה
+measure-day = יום
+measure-summary-title = 30 הימים האחרונים
+measure-chart-description = { $metric }: { $current } מתוך { $target }; בקצב הזה { $projected } עד { $end } — { $outlook }.
+minutes = { $count ->
+    [one] דקה אחת
+    [two] שתי דקות
+   *[other] { $count } דקות
+}
+outlook-not_started = טרם התחיל
+outlook-reached = הושג
+outlook-on_track = בדרך ליעד
+outlook-behind = מפגר אחרי היעד
+outlook-met = הושג
+outlook-missed = לא הושג
+outlook-no_data = עדיין אין נתונים
+goal-metric-followers = עוקבים
+goal-metric-fediverse_followers = עוקבים של האתר בפדיוורס
+goal-metric-subscribers = מנויים לניוזלטר
+goal-metric-people = אנשי קשר
+goal-metric-new_people = אנשי קשר חדשים
+goal-metric-signups = הרשמות
+goal-metric-volunteer_signups = הרשמות למשמרות התנדבות
+goal-metric-rsvps = אישורי הגעה
+goal-metric-pledges = התחייבויות לתרומה
+goal-metric-pledged = סכום ההתחייבויות
+goal-metric-clicks = הקלקות על קישורים
+goal-metric-posts_published = פוסטים שפורסמו
+goal-metric-views = צפיות
+goal-metric-engagements = תגובות ושיתופים
+goal-metric-engagement_rate = שיעור המעורבות
+goal-metric-emails_sent = מיילים שנשלחו
+goal-metric-email_opens = פתיחות מיילים
+goal-metric-first_response_minutes = זמן עד מענה ראשון
+goal-metric-messages_in = הודעות שהתקבלו

@@ -108,6 +108,8 @@ impl Registry {
         r.add(crate::inbox::send::SendJob);
         r.add(crate::inbox::send::ModerateJob);
         r.add(crate::inbox::digest::DigestJob);
+        r.add(crate::measure::RollupJob);
+        r.add(crate::measure::CollectJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

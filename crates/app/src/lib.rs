@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod inbox;
 pub mod jobs;
 pub mod mail;
+pub mod measure;
 pub mod members;
 pub mod messaging;
 pub mod people;

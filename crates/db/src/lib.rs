@@ -19,6 +19,7 @@ pub mod forms;
 pub mod imports;
 pub mod inbox;
 pub mod jobs;
+pub mod measure;
 pub mod messaging;
 pub mod orgs;
 pub mod people;

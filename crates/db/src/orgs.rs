@@ -60,6 +60,15 @@ pub async fn by_id<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> Result
     .ok_or(DbError::NotFound)
 }
 
+/// Every organization of the instance, oldest first (the periodic jobs' round).
+pub async fn all<'c, E: Executor<'c, Database = Any>>(e: E) -> Result<Vec<Organization>> {
+    Ok(sqlx::query_as(crate::sql!(
+        "SELECT {ORG_COLS} FROM organizations ORDER BY id"
+    ))
+    .fetch_all(e)
+    .await?)
+}
+
 /// An organization seen by one of its members.
 #[derive(Debug, Clone, FromRow)]
 pub struct MyOrganization {

@@ -68,11 +68,13 @@ pub enum Filter {
     },
     /// Added to the organization in the last `days` days.
     AddedWithin {
+        #[serde(deserialize_with = "kehilla_domain::json_int::i64")]
         days: i64,
     },
     /// Had an event of `kind` (e.g. `signed-up`) in the last `days` days.
     Event {
         kind: String,
+        #[serde(deserialize_with = "kehilla_domain::json_int::i64")]
         days: i64,
     },
     Lang {

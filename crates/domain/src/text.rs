@@ -207,8 +207,10 @@ pub struct Count {
 #[serde(default)]
 pub struct Options {
     /// The Mastodon server's `configuration.statuses.max_characters` (default 500).
+    #[serde(deserialize_with = "crate::json_int::usize")]
     pub mastodon_limit: usize,
     /// The Mastodon server's `characters_reserved_per_url` (default 23). X always uses 23.
+    #[serde(deserialize_with = "crate::json_int::usize")]
     pub url_length: usize,
 }
 

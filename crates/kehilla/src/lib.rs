@@ -258,6 +258,12 @@ async fn dispatcher(db: Db, worker: Worker, base: String, mut stop: watch::Recei
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "queueing figures failed"),
             }
+            // Measure: rollups every ten minutes, levels every hour.
+            match kehilla_app::measure::enqueue_due(&db, now).await {
+                Ok(n) if n > 0 => worker.wake(),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "queueing rollups failed"),
+            }
             // Automations: new people started, due steps handed to their campaigns.
             match kehilla_app::messaging::automations::tick(&db).await {
                 Ok(n) if n > 0 => worker.wake(),

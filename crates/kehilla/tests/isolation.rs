@@ -459,7 +459,29 @@ async fn fixtures(app: &TestApp, org: i64) -> HashMap<&'static str, String> {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
+    let now = kehilla_db::now_ms();
+    let audience = kehilla_db::measure::add_audience(&app.db.pool, org, "קהל סודי", "", None, now)
+        .await
+        .unwrap();
+    let goal = kehilla_db::measure::add_goal(
+        &app.db.pool,
+        org,
+        &kehilla_db::measure::NewGoal {
+            title: "יעד סודי",
+            metric: "signups",
+            channel_id: None,
+            audience_id: None,
+            target: 10.0,
+            start_day: 20_000,
+            end_day: 20_100,
+        },
+        now,
+    )
+    .await
+    .unwrap();
     HashMap::from([
+        ("audience", audience),
+        ("goal", goal),
         ("conversation", conversation),
         ("message", message),
         ("campaign", campaign),

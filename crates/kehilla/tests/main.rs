@@ -23,6 +23,7 @@ mod faults;
 mod inbox;
 mod isolation;
 mod jobs;
+mod measure;
 mod messaging;
 mod network_calls;
 mod ops;

@@ -11,6 +11,7 @@ pub mod api;
 pub mod api_people;
 pub mod api_studio;
 pub mod assets;
+pub mod chart;
 pub mod ctx;
 pub mod error;
 pub mod i18n;

@@ -42,6 +42,14 @@ fn json_body(schema: Value) -> Value {
     json!({"required": true, "content": {"application/json": {"schema": schema}}})
 }
 
+/// What "not blank" means on the server, as patterns: Rust's `trim` (Unicode White_Space),
+/// not the regex `\s` (which differs on U+001C–U+001F and U+FEFF).
+/// `NOT_BLANK`: a text that is trimmed; `HAS_TEXT`: one also cleared of control characters;
+/// `NAME`: a name, which may not hold a control character at all.
+const NOT_BLANK: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const HAS_TEXT: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0000-\\u001f\\u007f-\\u009f]";
+const NAME: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$";
+
 fn schema(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
@@ -287,11 +295,11 @@ pub fn document(base_url: &str) -> Value {
                 }},
                 "PersonInput": {"type": "object", "description": "At least a name, an email or a phone. Phones are normalized to E.164 (Israel by default).",
                     "anyOf": [
-                        {"required": ["first_name"], "properties": {"first_name": {"pattern": "\\S"}}},
-                        {"required": ["last_name"], "properties": {"last_name": {"pattern": "\\S"}}},
-                        {"required": ["latin_name"], "properties": {"latin_name": {"pattern": "\\S"}}},
-                        {"required": ["email"], "properties": {"email": {"pattern": "\\S"}}},
-                        {"required": ["phone"], "properties": {"phone": {"pattern": "\\S"}}}
+                        {"required": ["first_name"], "properties": {"first_name": {"pattern": HAS_TEXT}}},
+                        {"required": ["last_name"], "properties": {"last_name": {"pattern": HAS_TEXT}}},
+                        {"required": ["latin_name"], "properties": {"latin_name": {"pattern": HAS_TEXT}}},
+                        {"required": ["email"], "properties": {"email": {"pattern": NOT_BLANK}}},
+                        {"required": ["phone"], "properties": {"phone": {"pattern": NOT_BLANK}}}
                     ],
                     "properties": {
                     "first_name": {"type": "string", "maxLength": 100}, "last_name": {"type": "string", "maxLength": 100},
@@ -315,11 +323,11 @@ pub fn document(base_url: &str) -> Value {
                     "channel": {"$ref": "#/components/schemas/Channel"}, "purpose": {"$ref": "#/components/schemas/Purpose"},
                     "given": {"type": "boolean"}, "wording": {"type": "string", "maxLength": 2000}
                 }},
-                "NameInput": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": "\\S", "description": "Not only spaces."}}},
+                "NameInput": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": NAME, "description": "Not only spaces; no control characters."}}},
                 "List": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "members": {"type": "integer"}}},
-                "Filter": {"type": "object", "required": ["op"], "description": "A segment filter: {op: all|any, of: [Filter]}, {op: not, of: Filter}, {op: role|tag|lang, value}, {op: in_list, list}, {op: consent, channel, purpose, state: given|withdrawn|unknown}, {op: reachable, channel, purpose}, {op: field, key, cmp: eq|ne|contains|gt|lt, value}, {op: added_within, days}, {op: event, kind, days}, {op: has_email}, {op: has_phone}.", "properties": {"op": {"type": "string"}}},
+                "Filter": filter_schema(),
                 "Segment": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "filter": {"$ref": "#/components/schemas/Filter"}}},
-                "SegmentInput": {"type": "object", "required": ["name", "filter"], "properties": {"name": {"type": "string", "minLength": 1, "pattern": "\\S", "description": "Not only spaces."}, "filter": {"$ref": "#/components/schemas/Filter"}}},
+                "SegmentInput": {"type": "object", "required": ["name", "filter"], "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": NAME, "description": "Not only spaces; no control characters."}, "filter": {"$ref": "#/components/schemas/Filter"}}},
                 "Form": {"type": "object", "properties": {
                     "id": {"type": "string"}, "kind": {"type": "string", "enum": ["newsletter", "volunteer", "petition"]},
                     "title": {"type": "string"}, "lang": {"type": "string"}, "double_opt_in": {"type": "boolean"}, "url": {"type": "string"},
@@ -545,7 +553,7 @@ fn studio_schemas() -> Value {
         }},
         "ChannelInput": {"type": "object", "required": ["network", "name"], "properties": {
             "network": schema("Network"),
-            "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\S", "description": "Not only spaces."}, "handle": {"type": "string", "maxLength": 200},
+            "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": HAS_TEXT, "description": "Not only spaces (control characters are removed)."}, "handle": {"type": "string", "maxLength": 200},
             "purpose": {"type": "string", "maxLength": 500}, "audience": {"type": "string", "maxLength": 500},
             "cadence_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 365, "description": "At least one post every so many days; null for no target."},
             "slots": {"type": "string", "description": "Posting times of day, e.g. `09:00, 13:30` (at most 24)."},
@@ -560,7 +568,7 @@ fn studio_schemas() -> Value {
             "outlet": {"type": "string", "maxLength": 200, "description": "A press mention's outlet."}
         }},
         "PostInput": {"type": "object", "required": ["kind"], "description": "A title or a body is required. PATCH replaces every field: send the whole post.",
-            "anyOf": [{"required": ["title"], "properties": {"title": {"pattern": "\\S"}}}, {"required": ["body"], "properties": {"body": {"pattern": "\\S"}}}],
+            "anyOf": [{"required": ["title"], "properties": {"title": {"pattern": HAS_TEXT}}}, {"required": ["body"], "properties": {"body": {"pattern": NOT_BLANK}}}],
             "properties": {
             "kind": schema("PostKind"),
             "title": {"type": "string", "maxLength": 200},
@@ -602,7 +610,7 @@ fn studio_schemas() -> Value {
             "ok": {"type": "boolean"}
         }},
         "VariantInput": {"type": "object",
-            "anyOf": [{"required": ["body"], "properties": {"body": {"pattern": "\\S"}}}, {"required": ["follow_master"], "properties": {"follow_master": {"const": true}}}],
+            "anyOf": [{"required": ["body"], "properties": {"body": {"pattern": NOT_BLANK}}}, {"required": ["follow_master"], "properties": {"follow_master": {"const": true}}}],
             "properties": {
             "body": {"type": "string", "maxLength": 63206, "description": "Required unless `follow_master` is true."},
             "follow_ups": {"type": "array", "maxItems": 25, "items": {"type": "string"}, "description": "Thread parts or the first comment; empty ones are dropped."},
@@ -611,7 +619,7 @@ fn studio_schemas() -> Value {
         "PostAction": {"type": "object", "required": ["action"], "description": "`submit` sends a draft for review, or approves it at once when nobody needs to. `approve` and `request_changes` are for editors, never on their own posts (`request_changes` needs a `note`). `schedule` puts an approved post (or one that needs no approval) on the schedule at `scheduled_at` or its planned time; every variant must pass its checks. `unschedule` takes it off. `move` changes the planned day, keeping the time of day. `comment` adds `note` to the history and tells the people involved. `track_links` replaces the post's web addresses with tracked short links per channel.",
             "allOf": [
                 {"if": {"properties": {"action": {"const": "move"}}, "required": ["action"]}, "then": {"required": ["day"]}},
-                {"if": {"properties": {"action": {"enum": ["request_changes", "comment"]}}, "required": ["action"]}, "then": {"required": ["note"], "properties": {"note": {"pattern": "\\S"}}}},
+                {"if": {"properties": {"action": {"enum": ["request_changes", "comment"]}}, "required": ["action"]}, "then": {"required": ["note"], "properties": {"note": {"pattern": HAS_TEXT}}}},
                 {"if": {"properties": {"action": {"enum": ["approve", "request_changes"]}}, "required": ["action"]}, "then": {"properties": {"note": {"maxLength": 2000}}}}
             ],
             "properties": {
@@ -684,5 +692,45 @@ fn studio_schemas() -> Value {
                 "per_segment": {"type": "integer", "description": "160/70 for one SMS, 153/67 once split."}
             }}], "description": "Only for `sms`."}
         }}
+    })
+}
+
+/// The segment filter grammar, recursive. At most 40 conditions and 6 levels in all, which a
+/// schema cannot count; the server answers 422 `segment-too-large` beyond them.
+fn filter_schema() -> Value {
+    let of_many = json!({"type": "array", "maxItems": 40, "items": schema("Filter")});
+    let channel = json!({"type": "string", "enum": ["email", "sms", "whatsapp"]});
+    let purpose = json!({"type": "string", "enum": ["newsletter", "donation_appeals", "advocacy", "event_reminders", "transactional"]});
+    let days = json!({"type": "integer", "minimum": 0, "maximum": 36500});
+    let op = |name: &str, required: &[&str], props: Value| {
+        let mut properties = props.as_object().cloned().unwrap_or_default();
+        properties.insert("op".into(), json!({"const": name}));
+        let mut req = vec!["op".to_string()];
+        req.extend(required.iter().map(|r| r.to_string()));
+        json!({"type": "object", "required": req, "properties": properties})
+    };
+    json!({
+        "description": "A segment filter. `all` with an empty `of` is everyone, `any` with an empty `of` no one. `gt` and `lt` compare numbers, or dates written YYYY-MM-DD.",
+        "oneOf": [
+            op("all", &["of"], json!({"of": of_many})),
+            op("any", &["of"], json!({"of": of_many})),
+            op("not", &["of"], json!({"of": schema("Filter")})),
+            op("role", &["value"], json!({"value": {"type": "string"}})),
+            op("tag", &["value"], json!({"value": {"type": "string"}})),
+            op("lang", &["value"], json!({"value": {"type": "string"}})),
+            op("in_list", &["list"], json!({"list": {"type": "string", "description": "A list's public id."}})),
+            op("consent", &["channel", "purpose", "state"], json!({"channel": channel, "purpose": purpose, "state": {"type": "string", "enum": ["given", "withdrawn", "unknown"]}})),
+            op("reachable", &["channel", "purpose"], json!({"channel": channel, "purpose": purpose})),
+            {
+                "type": "object", "required": ["op", "key", "cmp", "value"],
+                "properties": {"op": {"const": "field"}, "key": {"type": "string"}, "cmp": {"type": "string", "enum": ["eq", "ne", "contains", "gt", "lt"]}, "value": {"type": "string"}},
+                "if": {"properties": {"cmp": {"enum": ["gt", "lt"]}}},
+                "then": {"properties": {"value": {"pattern": "^\\s*([+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|\\d{4}-\\d{2}-\\d{2})\\s*$"}}}
+            },
+            op("added_within", &["days"], json!({"days": days})),
+            op("event", &["kind", "days"], json!({"kind": {"type": "string", "description": "An event kind, e.g. `signed-up`."}, "days": days})),
+            op("has_email", &[], json!({})),
+            op("has_phone", &[], json!({}))
+        ]
     })
 }

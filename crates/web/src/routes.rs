@@ -311,7 +311,30 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
         .post("/orgs", SignedIn, pages::orgs::create)
         // An organization's workspace.
         .get("/orgs/{org}", Org(Read), pages::orgs::overview)
-        .get("/orgs/{org}/plan", Org(Read), pages::areas::plan)
+        // Plan.
+        .get("/orgs/{org}/plan", Org(Read), pages::plan::show)
+        .post("/orgs/{org}/plan/guide", Org(Edit), pages::plan::guide)
+        .post(
+            "/orgs/{org}/plan/channels/{channel}",
+            Org(Edit),
+            pages::plan::save_map_row,
+        )
+        .post(
+            "/orgs/{org}/plan/audiences",
+            Org(Edit),
+            pages::plan::add_audience,
+        )
+        .post(
+            "/orgs/{org}/plan/audiences/{audience}/delete",
+            Org(Edit),
+            pages::plan::delete_audience,
+        )
+        .post("/orgs/{org}/plan/goals", Org(Edit), pages::plan::add_goal)
+        .post(
+            "/orgs/{org}/plan/goals/{goal}/delete",
+            Org(Edit),
+            pages::plan::delete_goal,
+        )
         // People.
         .get("/orgs/{org}/people", Org(Read), pages::people::list)
         .get(
@@ -822,7 +845,12 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Public,
             pages::inbox::telegram_hook,
         )
-        .get("/orgs/{org}/measure", Org(Read), pages::areas::measure)
+        .get("/orgs/{org}/measure", Org(Read), pages::measure::dashboard)
+        .get(
+            "/orgs/{org}/measure/goals/{goal}/export",
+            Org(Read),
+            pages::measure::goal_csv,
+        )
         .get("/orgs/{org}/site", Org(Read), pages::site::settings_page)
         .post("/orgs/{org}/site", Org(Admin), pages::site::save_settings)
         .post("/orgs/{org}/site/pages", Org(Admin), pages::site::save_page)

@@ -103,7 +103,19 @@ pub const TABLES: &[Table] = &[
     ),
     t("segments", true, Scope::Org, &[]),
     t("forms", true, Scope::Org, &[("list_id", "lists")]),
-    t("channels", true, Scope::Org, &[]),
+    t("audiences", true, Scope::Org, &[("segment_id", "segments")]),
+    t(
+        "channels",
+        true,
+        Scope::Org,
+        &[("audience_id", "audiences")],
+    ),
+    t(
+        "goals",
+        true,
+        Scope::Org,
+        &[("channel_id", "channels"), ("audience_id", "audiences")],
+    ),
     Table {
         name: "connections",
         has_id: true,
@@ -281,6 +293,28 @@ pub const TABLES: &[Table] = &[
         ],
     ),
     t("inbox_saved_replies", true, Scope::Org, &[]),
+    t(
+        "metric_points",
+        true,
+        Scope::Org,
+        &[("channel_id", "channels"), ("post_id", "posts")],
+    ),
+    t(
+        "daily_metrics",
+        false,
+        Scope::Org,
+        &[("channel_id", "channels")],
+    ),
+    t(
+        "conversions",
+        true,
+        Scope::Org,
+        &[
+            ("person_id", "people"),
+            ("post_id", "posts"),
+            ("channel_id", "channels"),
+        ],
+    ),
     t("inbox_settings", false, Scope::Org, &[]),
     t("memberships", true, Scope::Org, &[("user_id", "users")]),
 ];
@@ -289,10 +323,18 @@ pub const TABLES: &[Table] = &[
 /// empty on import instead of refusing the archive.
 const SOFT: &[(&str, &str)] = &[
     ("rsvps", "shift_id"),
+    ("metric_points", "channel_id"),
+    ("metric_points", "post_id"),
+    ("daily_metrics", "channel_id"),
+    ("conversions", "post_id"),
+    ("conversions", "channel_id"),
     ("clicks", "post_id"),
     ("clicks", "channel_id"),
     ("clicks", "campaign_id"),
 ];
+
+/// Tables whose soft references say "none" with 0 rather than NULL.
+const ZERO_IS_NONE: &[&str] = &["rsvps", "metric_points", "daily_metrics", "conversions"];
 
 /// Tables that belong to an organization but stay behind, and why (a test checks that every
 /// table is in one list or the other).
@@ -791,13 +833,13 @@ pub async fn import(
                     v = Value::from(new);
                 } else if let Some((_, target)) = t.refs.iter().find(|(c, _)| c == col)
                     && let Some(old) = v.as_i64()
-                    && !(t.name == "rsvps" && old == 0)
+                    && !(ZERO_IS_NONE.contains(&t.name) && old == 0)
                 {
                     match map.get(*target).and_then(|m| m.get(&old)).copied() {
                         Some(new) => v = Value::from(new),
                         // A reference the schema does not enforce may name a row that is gone.
                         None if SOFT.contains(&(t.name, col.as_str())) => {
-                            v = if t.name == "rsvps" {
+                            v = if ZERO_IS_NONE.contains(&t.name) {
                                 Value::from(0)
                             } else {
                                 Value::Null

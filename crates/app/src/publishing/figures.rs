@@ -74,6 +74,18 @@ impl JobHandler for MetricsJob {
                 Ok(m) => {
                     let json = serde_json::to_string(&m).unwrap_or_else(|_| "{}".into());
                     db::set_metrics(&db.pool, p.id, &json).await?;
+                    // The same figures as points in time, for Measure's daily rollups.
+                    let figures: Vec<(String, f64)> =
+                        m.iter().map(|(k, v)| (k.clone(), *v as f64)).collect();
+                    crate::measure::record_post_figures(
+                        &db.pool,
+                        p.organization_id,
+                        p.channel_id,
+                        p.post_id,
+                        kehilla_db::now_ms(),
+                        &figures,
+                    )
+                    .await?;
                 }
                 Err(PublishError::Retry(m)) => return Err(JobError::Retry(m)),
                 Err(PublishError::RateLimited { until }) => {

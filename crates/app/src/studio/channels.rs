@@ -26,7 +26,7 @@ pub struct ChannelInput {
     #[serde(default)]
     pub audience: String,
     /// Days; empty for no target.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "kehilla_domain::json_int::opt_i64")]
     pub cadence_days: Option<i64>,
     /// "09:00, 13:30"
     #[serde(default)]
@@ -34,7 +34,7 @@ pub struct ChannelInput {
     /// Weekday digits, 0 = Sunday; empty means every day.
     #[serde(default)]
     pub slot_days: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "kehilla_domain::json_int::opt_i64")]
     pub char_limit: Option<i64>,
     #[serde(default)]
     pub requires_approval: bool,

@@ -146,7 +146,7 @@ pub async fn delete_list(
     Ok(Redirect::to(&format!("/orgs/{}/lists?done=list-deleted", org.0.org.slug)).into_response())
 }
 
-fn csv_response(name: &str, body: Vec<u8>) -> Response {
+pub(crate) fn csv_response(name: &str, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

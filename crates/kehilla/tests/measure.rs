@@ -1,0 +1,606 @@
+//! Measure and Plan: rollups against the raw events on both backends, goals and the dashboard.
+
+use std::collections::BTreeMap;
+
+use kehilla_app::measure::{self, day_bounds, day_of};
+use kehilla_db::Db;
+use proptest::prelude::*;
+use reqwest::StatusCode;
+
+use crate::support::{TestApp, TestDb, backends, extract_value};
+
+/// 2026-10-22 00:00 in Israel. On Sunday 2026-10-25 at 02:00 the clocks go back to 01:00, so
+/// one local day of the span has 25 hours.
+const BASE: i64 = 1_792_616_400_000;
+const SPAN_MS: i64 = 6 * 86_400_000;
+
+#[derive(Debug, Clone)]
+enum Event {
+    Click {
+        channel: i64,
+        at: i64,
+    },
+    Person {
+        at: i64,
+    },
+    SignUp {
+        at: i64,
+    },
+    /// A post's cumulative figure read at `at`.
+    PostFigure {
+        channel: i64,
+        post: i64,
+        metric: &'static str,
+        at: i64,
+        value: f64,
+    },
+    Followers {
+        channel: i64,
+        at: i64,
+        value: f64,
+    },
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    let at = 0..SPAN_MS;
+    prop_oneof![
+        (0..3_i64, at.clone()).prop_map(|(channel, at)| Event::Click {
+            channel,
+            at: BASE + at
+        }),
+        at.clone().prop_map(|at| Event::Person { at: BASE + at }),
+        at.clone().prop_map(|at| Event::SignUp { at: BASE + at }),
+        (
+            1..3_i64,
+            1..4_i64,
+            prop_oneof![Just("views"), Just("likes"), Just("shares")],
+            at.clone(),
+            0..500_u32
+        )
+            .prop_map(|(channel, post, metric, at, v)| Event::PostFigure {
+                channel,
+                post,
+                metric,
+                at: BASE + at,
+                value: f64::from(v)
+            }),
+        (1..3_i64, at, 0..2000_u32).prop_map(|(channel, at, v)| Event::Followers {
+            channel,
+            at: BASE + at,
+            value: f64::from(v)
+        }),
+    ]
+}
+
+async fn insert(db: &Db, org: i64, events: &[Event]) {
+    let pool = &db.pool;
+    // One link per channel (0: a link of no channel).
+    let mut links = BTreeMap::new();
+    for ch in 0..3_i64 {
+        let channel = if ch == 0 {
+            None
+        } else {
+            Some(channel_id(db, org, ch).await)
+        };
+        let code = format!("m{org}x{ch}");
+        sqlx::query("INSERT INTO links (code, organization_id, channel_id, target, destination, created_at) VALUES ($1, $2, $3, 'https://example.org', 'https://example.org', 0)")
+            .bind(&code).bind(org).bind(channel).execute(pool).await.unwrap();
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM links WHERE code = $1")
+            .bind(&code)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        links.insert(ch, (id, channel));
+    }
+    let mut n = 0;
+    for e in events {
+        n += 1;
+        match e {
+            Event::Click { channel, at } => {
+                let (link, ch) = links[channel];
+                sqlx::query("INSERT INTO clicks (organization_id, link_id, channel_id, at) VALUES ($1, $2, $3, $4)")
+                    .bind(org).bind(link).bind(ch).bind(*at).execute(pool).await.unwrap();
+            }
+            Event::Person { at } | Event::SignUp { at } => {
+                let pid = format!("p-{org}-{n}");
+                sqlx::query("INSERT INTO people (public_id, organization_id, created_at, updated_at) VALUES ($1, $2, $3, $3)")
+                    .bind(&pid).bind(org).bind(if matches!(e, Event::Person { .. }) { *at } else { BASE - 86_400_000 }).execute(pool).await.unwrap();
+                if matches!(e, Event::SignUp { .. }) {
+                    let (person,): (i64,) =
+                        sqlx::query_as("SELECT id FROM people WHERE public_id = $1")
+                            .bind(&pid)
+                            .fetch_one(pool)
+                            .await
+                            .unwrap();
+                    sqlx::query("INSERT INTO person_events (organization_id, person_id, kind, created_at) VALUES ($1, $2, 'signed-up', $3)")
+                        .bind(org).bind(person).bind(*at).execute(pool).await.unwrap();
+                }
+            }
+            Event::PostFigure {
+                channel,
+                post,
+                metric,
+                at,
+                value,
+            } => {
+                let ch = channel_id(db, org, *channel).await;
+                kehilla_db::measure::add_point(pool, org, metric, ch, *post, *at, *value)
+                    .await
+                    .unwrap();
+            }
+            Event::Followers { channel, at, value } => {
+                let ch = channel_id(db, org, *channel).await;
+                kehilla_db::measure::add_point(pool, org, "followers", ch, 0, *at, *value)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+}
+
+/// The organization's n-th channel (1 or 2), made when first asked for.
+async fn channel_id(db: &Db, org: i64, n: i64) -> i64 {
+    let pid = format!("c-{org}-{n}");
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM channels WHERE public_id = $1")
+        .bind(&pid)
+        .fetch_optional(&db.pool)
+        .await
+        .unwrap();
+    if let Some((id,)) = found {
+        return id;
+    }
+    sqlx::query("INSERT INTO channels (public_id, organization_id, network, name, created_at) VALUES ($1, $2, 'mastodon', $1, 0)")
+        .bind(&pid).bind(org).execute(&db.pool).await.unwrap();
+    Box::pin(channel_id(db, org, n)).await
+}
+
+type Rows = BTreeMap<(String, i64, i64), f64>;
+
+/// What the rollups must say, computed here from the events themselves.
+async fn expected(db: &Db, org: i64, events: &[Event], days: &[i64]) -> Rows {
+    let tz = chrono_tz::Asia::Jerusalem;
+    let mut rows = Rows::new();
+    fn add(rows: &mut Rows, metric: &str, ch: i64, day: i64, v: f64) {
+        *rows.entry((metric.to_string(), ch, day)).or_default() += v;
+        if ch > 0 {
+            *rows.entry((metric.to_string(), 0, day)).or_default() += v;
+        }
+    }
+    for e in events {
+        match e {
+            Event::Click { channel, at } => {
+                let ch = if *channel == 0 {
+                    0
+                } else {
+                    channel_id(db, org, *channel).await
+                };
+                add(&mut rows, "clicks", ch, day_of(tz, *at), 1.0);
+            }
+            Event::Person { at } => add(&mut rows, "new_people", 0, day_of(tz, *at), 1.0),
+            Event::SignUp { at } => add(&mut rows, "signups", 0, day_of(tz, *at), 1.0),
+            _ => {}
+        }
+    }
+    // Levels: the last figure before each day's end; posts: how much their highest grew.
+    for &day in days {
+        let (from, to) = day_bounds(tz, day).unwrap();
+        let mut last: BTreeMap<i64, (i64, f64)> = BTreeMap::new();
+        let mut grew: BTreeMap<(i64, i64, &str), (f64, f64)> = BTreeMap::new();
+        for e in events {
+            match e {
+                Event::Followers { channel, at, value } if *at < to => {
+                    let ch = channel_id(db, org, *channel).await;
+                    let l = last.entry(ch).or_insert((*at, *value));
+                    if *at >= l.0 {
+                        *l = (*at, *value);
+                    }
+                }
+                Event::PostFigure {
+                    channel,
+                    post,
+                    metric,
+                    at,
+                    value,
+                } if *at < to => {
+                    let ch = channel_id(db, org, *channel).await;
+                    let g = grew.entry((ch, *post, metric)).or_insert((0.0, 0.0));
+                    if *at < from {
+                        g.0 = g.0.max(*value);
+                    }
+                    g.1 = g.1.max(*value);
+                }
+                _ => {}
+            }
+        }
+        let mut total = 0.0;
+        for (ch, (_, v)) in &last {
+            rows.insert(("followers".into(), *ch, day), *v);
+            total += v;
+        }
+        if !last.is_empty() {
+            rows.insert(("followers".into(), 0, day), total);
+        }
+        let mut sums: BTreeMap<(&str, i64), f64> = BTreeMap::new();
+        for ((ch, _, metric), (before, by_end)) in grew {
+            let kind = if metric == "views" {
+                "views"
+            } else {
+                "engagements"
+            };
+            *sums.entry((kind, ch)).or_default() += (by_end - before).max(0.0);
+        }
+        for ((kind, ch), v) in sums {
+            add(&mut rows, kind, ch, day, v);
+        }
+    }
+    rows.retain(|(m, _, _), v| *v != 0.0 || m == "followers");
+    rows
+}
+
+async fn rolled(db: &Db, org: i64) -> Rows {
+    let rows: Vec<(String, i64, i64, f64)> = sqlx::query_as(
+        "SELECT metric, channel_id, day, value FROM daily_metrics WHERE organization_id = $1",
+    )
+    .bind(org)
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    rows.into_iter()
+        .filter(|(m, ..)| {
+            [
+                "clicks",
+                "new_people",
+                "signups",
+                "followers",
+                "views",
+                "engagements",
+            ]
+            .contains(&m.as_str())
+        })
+        .map(|(m, c, d, v)| ((m, c, d), v))
+        .collect()
+}
+
+#[test]
+fn rollups_equal_the_raw_events_on_both_backends() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dbs: Vec<(TestDb, Db)> = rt.block_on(async {
+        let mut v = Vec::new();
+        for b in backends() {
+            let t = TestDb::new(b).await;
+            let db = t.connect().await;
+            v.push((t, db));
+        }
+        v
+    });
+    let tz = chrono_tz::Asia::Jerusalem;
+    let first = day_of(tz, BASE);
+    let days: Vec<i64> = (first..=day_of(tz, BASE + SPAN_MS)).collect();
+    // The span crosses the change of the clocks: one of its days is 25 hours long.
+    assert!(days.iter().any(|d| {
+        let (a, b) = day_bounds(tz, *d).unwrap();
+        b - a == 25 * 3_600_000
+    }));
+    let case = std::cell::Cell::new(0);
+    let checked = std::cell::Cell::new(0);
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 12,
+        failure_persistence: None,
+        ..Default::default()
+    });
+    runner
+        .run(&proptest::collection::vec(event(), 1..60), |events| {
+            case.set(case.get() + 1);
+            rt.block_on(async {
+                for (_, db) in &dbs {
+                    let org =
+                        kehilla_db::orgs::create(&db.pool, &format!("m{}", case.get()), "Measure")
+                            .await
+                            .unwrap()
+                            .id;
+                    insert(db, org, &events).await;
+                    for d in &days {
+                        measure::rollup_day(db, org, tz, *d).await.unwrap();
+                    }
+                    // Again: a rollup replaces its day.
+                    measure::rollup_day(db, org, tz, first).await.unwrap();
+                    let want = expected(db, org, &events, &days).await;
+                    let got = rolled(db, org).await;
+                    assert_eq!(got, want, "{:?}", db.backend());
+                    checked.set(checked.get() + got.len());
+                }
+            });
+            Ok(())
+        })
+        .unwrap();
+    assert!(checked.get() > 100, "rows compared: {}", checked.get());
+    drop(dbs);
+}
+
+#[tokio::test]
+async fn a_goal_is_planned_measured_and_downloaded() {
+    let app = TestApp::spawn().await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    let tz = kehilla_app::studio::zone(&org.time_zone);
+    let now = kehilla_db::now_ms();
+    let today = day_of(tz, now);
+    let date = |d: i64| {
+        kehilla_domain::measure::day_date(d)
+            .unwrap()
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+
+    // The first-run guide shows four steps, none done.
+    let (s, html) = owner.get_text("/orgs/yad/plan").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains(r#"id="step-goals""#) && !html.contains(r#"class="done" id="step-goals""#)
+    );
+
+    // A goal that ends before it starts is refused, in Hebrew, keeping what was typed.
+    let r = owner
+        .post_form(
+            "/orgs/yad/plan/goals",
+            &[
+                ("title", "100 נרשמים"),
+                ("metric", "signups"),
+                ("target", "100"),
+                ("start", &date(today - 9)),
+                ("end", &date(today - 20)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="form-error""#), "{html}");
+    assert_eq!(
+        extract_value(&html, "goal-title").as_deref(),
+        Some("100 נרשמים")
+    );
+    // A metric the catalogue does not have, and a channel for a metric kept as a whole.
+    let r = owner
+        .post_form(
+            "/orgs/yad/plan/goals",
+            &[
+                ("title", "x"),
+                ("metric", "likes"),
+                ("target", "5"),
+                ("start", &date(today)),
+                ("end", &date(today + 1)),
+            ],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains(r#"id="form-error""#));
+
+    // 100 sign-ups over 30 days; ten days in, 30 so far (3 a day): behind, 90 expected.
+    let r = owner
+        .post_form(
+            "/orgs/yad/plan/goals",
+            &[
+                ("title", "100 נרשמים"),
+                ("metric", "signups"),
+                ("target", "100"),
+                ("start", &date(today - 9)),
+                ("end", &date(today + 20)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for d in today - 9..=today {
+        let (from, _) = day_bounds(tz, d).unwrap();
+        for i in 0..3 {
+            let pid = format!("p{d}-{i}");
+            sqlx::query("INSERT INTO people (public_id, organization_id, created_at, updated_at) VALUES ($1, $2, $3, $3)")
+                .bind(&pid).bind(org.id).bind(from + 3_600_000).execute(&app.db.pool).await.unwrap();
+            let (person,): (i64,) = sqlx::query_as("SELECT id FROM people WHERE public_id = $1")
+                .bind(&pid)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO person_events (organization_id, person_id, kind, created_at) VALUES ($1, $2, 'signed-up', $3)")
+                .bind(org.id).bind(person).bind(from + 3_600_000 + i).execute(&app.db.pool).await.unwrap();
+        }
+    }
+    // Nothing is counted before the rollup job has run.
+    let (_, html) = owner.get_text("/orgs/yad/measure").await;
+    let goal = html
+        .split(r#"id="goal-"#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        html.contains(&format!(r#"id="current-{goal}" dir="ltr">0<"#)),
+        "{html}"
+    );
+    measure::enqueue_due(&app.db, now).await.unwrap();
+    assert_eq!(app.run_pending_jobs().await, 2, "a rollup and a collection");
+    // Queued once per ten minutes.
+    assert_eq!(measure::enqueue_due(&app.db, now).await.unwrap(), 0);
+
+    let (s, html) = owner.get_text("/orgs/yad/measure").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains(&format!(r#"id="current-{goal}" dir="ltr">30<"#)),
+        "{html}"
+    );
+    assert!(html.contains(&format!(r#"id="forecast-{goal}">90<"#)));
+    assert!(html.contains(&format!(r#"id="outlook-{goal}">מפגר אחרי היעד"#)));
+    assert!(html.contains(r#"role="img""#) && html.contains("class=\"forecast\""));
+    assert!(
+        html.contains(r#"<div id="summary-signups"><dt>הרשמות</dt><dd dir="ltr">30</dd>"#),
+        "{html}"
+    );
+
+    // The chart's data as CSV: ten running sums, the target and the forecast.
+    let r = owner
+        .get(&format!("/orgs/yad/measure/goals/{goal}/export"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = r.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "day,metric,value");
+    assert_eq!(lines[1], format!("{},signups,3", date(today - 9)));
+    assert_eq!(lines[10], format!("{},signups,30", date(today)));
+    assert_eq!(lines[11], format!("{},target,100", date(today + 20)));
+    assert_eq!(lines[12], format!("{},forecast,90", date(today + 20)));
+
+    // The guide's goals step is done; the map and audiences steps are not.
+    let (_, html) = owner.get_text("/orgs/yad/plan").await;
+    assert!(html.contains(r#"class="done" id="step-goals""#));
+    assert!(!html.contains(r#"class="done" id="step-audiences""#));
+    let r = owner
+        .post_form(
+            "/orgs/yad/plan/audiences",
+            &[("name", "מתנדבים צעירים"), ("description", "18–30")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = owner.get_text("/orgs/yad/plan").await;
+    assert!(html.contains(r#"class="done" id="step-audiences""#));
+    assert!(html.contains("מתנדבים צעירים"));
+
+    // Closing the guide; another organization's goal is not found.
+    let r = owner
+        .post_form("/orgs/yad/plan/guide", &[("closed", "1")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = owner.get_text("/orgs/yad/plan").await;
+    assert!(!html.contains(r#"id="guide-title""#) && html.contains(r#"id="guide-open""#));
+    let other = kehilla_db::orgs::create(&app.db.pool, "other", "Other")
+        .await
+        .unwrap();
+    let theirs = kehilla_db::measure::add_goal(
+        &app.db.pool,
+        other.id,
+        &kehilla_db::measure::NewGoal {
+            title: "t",
+            metric: "signups",
+            channel_id: None,
+            audience_id: None,
+            target: 5.0,
+            start_day: today,
+            end_day: today,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let r = owner
+        .get(&format!("/orgs/yad/measure/goals/{theirs}/export"))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = owner
+        .post_form(&format!("/orgs/yad/plan/goals/{theirs}/delete"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Removing our goal.
+    let r = owner
+        .post_form(&format!("/orgs/yad/plan/goals/{goal}/delete"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = owner.get_text("/orgs/yad/measure").await;
+    assert!(html.contains(r#"id="no-goals""#));
+}
+
+#[tokio::test]
+async fn the_channel_map_keeps_purpose_audience_cadence_hours_and_budget() {
+    let app = TestApp::spawn().await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    let ch = kehilla_db::studio::create_channel(
+        &app.db.pool,
+        org.id,
+        &kehilla_db::studio::ChannelData {
+            network: "mastodon",
+            name: "מסטודון",
+            handle: "",
+            purpose: "",
+            audience: "",
+            cadence_days: None,
+            slots: "",
+            slot_days: "0123456",
+            char_limit: None,
+            requires_approval: false,
+        },
+    )
+    .await
+    .unwrap();
+    owner
+        .post_form("/orgs/yad/plan/audiences", &[("name", "תורמים")])
+        .await;
+    let audience = kehilla_db::measure::audiences(&app.db.pool, org.id)
+        .await
+        .unwrap()[0]
+        .public_id
+        .clone();
+    let path = format!("/orgs/yad/plan/channels/{}", ch.public_id);
+    let r = owner
+        .post_form(
+            &path,
+            &[
+                ("purpose", "קהילת הפדיוורס"),
+                ("audience", &audience),
+                ("cadence_days", "3"),
+                ("monthly_hours", "6"),
+                ("monthly_budget", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = owner.get_text("/orgs/yad/plan").await;
+    assert_eq!(
+        extract_value(&html, &format!("purpose-{}", ch.public_id)).as_deref(),
+        Some("קהילת הפדיוורס")
+    );
+    assert_eq!(
+        extract_value(&html, &format!("hours-{}", ch.public_id)).as_deref(),
+        Some("6")
+    );
+    assert!(
+        html.contains(r#"class="done" id="step-map""#)
+            && html.contains(r#"class="done" id="step-cadence""#)
+    );
+    assert!(html.contains(&format!(r#"<option value="{audience}" selected>"#)));
+    // Bad numbers are refused with the field named; nothing is changed.
+    for (field, value) in [
+        ("cadence_days", "0"),
+        ("monthly_hours", "1000"),
+        ("monthly_budget", "-5"),
+        ("audience", "nope"),
+    ] {
+        let mut fields = vec![("purpose", "x"), ("cadence_days", "3")];
+        fields.retain(|(f, _)| *f != field);
+        fields.push((field, value));
+        let r = owner.post_form(&path, &fields).await;
+        assert_eq!(r.status(), StatusCode::OK, "{field}");
+        assert!(
+            r.text().await.unwrap().contains(r#"id="form-error""#),
+            "{field}"
+        );
+    }
+    let (_, html) = owner.get_text("/orgs/yad/plan").await;
+    assert_eq!(
+        extract_value(&html, &format!("purpose-{}", ch.public_id)).as_deref(),
+        Some("קהילת הפדיוורס")
+    );
+}
