@@ -1651,3 +1651,28 @@ goal-metric-emails_sent = Emails sent
 goal-metric-email_opens = Email opens
 goal-metric-first_response_minutes = First response time
 goal-metric-messages_in = Messages received
+measure-top-title = Top posts of the last 90 days
+measure-top-engagement = By engagement
+measure-top-conversions = By sign-ups, RSVPs and pledges they brought
+measure-top-none = Nothing yet.
+measure-attribution-title = Where sign-ups, RSVPs and pledges came from
+measure-attribution-intro = Counted when someone arrives by a tracked link (its UTM parameters name the post and the network) and signs up, answers an invitation or pledges within 30 days.
+measure-attribution-none = None arrived by a tracked link in the last 90 days.
+measure-post = Post
+measure-channel = Channel
+measure-kind = What
+measure-count = How many
+measure-show = Show
+conversion-signup = Sign-up
+conversion-rsvp = RSVP
+conversion-pledge = Pledge
+measure-best-time-title = The best time to post
+measure-best-time-caption = Average engagement per post by the day and hour it was published
+measure-best-time-intro = { $count ->
+    [one] From one post of the last year. The calendar suggests the best free slot of the week.
+   *[other] From { $count } posts of the last year. The calendar suggests the best free slot of the week.
+}
+measure-best-time-little = { $count ->
+    [one] Only one post of the last year so far; from 8 on, the calendar will suggest the best free slot of the week.
+   *[other] Only { $count } posts of the last year so far; from 8 on, the calendar will suggest the best free slot of the week.
+}

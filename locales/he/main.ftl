@@ -1671,3 +1671,30 @@ goal-metric-emails_sent = מיילים שנשלחו
 goal-metric-email_opens = פתיחות מיילים
 goal-metric-first_response_minutes = זמן עד מענה ראשון
 goal-metric-messages_in = הודעות שהתקבלו
+measure-top-title = הפוסטים המובילים ב־90 הימים האחרונים
+measure-top-engagement = לפי מעורבות
+measure-top-conversions = לפי ההרשמות, אישורי ההגעה וההתחייבויות שהביאו
+measure-top-none = עדיין אין.
+measure-attribution-title = מאיפה הגיעו ההרשמות, אישורי ההגעה וההתחייבויות
+measure-attribution-intro = נספר כשמישהו מגיע מקישור במעקב (פרמטרי ה־UTM שלו מציינים את הפוסט ואת הרשת) ונרשם, מאשר הגעה או מתחייב לתרומה בתוך 30 יום.
+measure-attribution-none = ב־90 הימים האחרונים לא הגיע אף אחד מקישור במעקב.
+measure-post = פוסט
+measure-channel = ערוץ
+measure-kind = מה
+measure-count = כמה
+measure-show = להציג
+conversion-signup = הרשמה
+conversion-rsvp = אישור הגעה
+conversion-pledge = התחייבות לתרומה
+measure-best-time-title = הזמן הטוב ביותר לפרסם
+measure-best-time-caption = מעורבות ממוצעת לפוסט לפי היום והשעה שבהם פורסם
+measure-best-time-intro = { $count ->
+    [one] לפי פוסט אחד מהשנה האחרונה. לוח השנה מציע את המשבצת הפנויה הטובה ביותר בשבוע.
+    [two] לפי שני פוסטים מהשנה האחרונה. לוח השנה מציע את המשבצת הפנויה הטובה ביותר בשבוע.
+   *[other] לפי { $count } פוסטים מהשנה האחרונה. לוח השנה מציע את המשבצת הפנויה הטובה ביותר בשבוע.
+}
+measure-best-time-little = { $count ->
+    [one] עד עכשיו רק פוסט אחד מהשנה האחרונה; מ־8 פוסטים לוח השנה יציע את המשבצת הפנויה הטובה ביותר בשבוע.
+    [two] עד עכשיו רק שני פוסטים מהשנה האחרונה; מ־8 פוסטים לוח השנה יציע את המשבצת הפנויה הטובה ביותר בשבוע.
+   *[other] עד עכשיו רק { $count } פוסטים מהשנה האחרונה; מ־8 פוסטים לוח השנה יציע את המשבצת הפנויה הטובה ביותר בשבוע.
+}

@@ -508,3 +508,109 @@ pub async fn last_rolled_day<'c, E: Executor<'c, Database = Any>>(
             .await?;
     Ok(d)
 }
+
+/// The post a campaign name stands for: tracked links carry the post's slug as `utm_campaign`.
+pub async fn post_by_slug<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    slug: &str,
+) -> Result<Option<i64>> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM posts WHERE organization_id = $1 AND slug = $2")
+            .bind(org)
+            .bind(slug)
+            .fetch_optional(e)
+            .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// The channel a source (a network's name) stands for: the one the post was published on,
+/// else the organization's first channel on that network.
+pub async fn channel_for_source<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    post: i64,
+    network: &str,
+) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT c.id FROM channels c WHERE c.organization_id = $1 AND c.network = $3 \
+         ORDER BY CASE WHEN EXISTS (SELECT 1 FROM publications p WHERE p.channel_id = c.id \
+         AND p.post_id = $2) THEN 0 ELSE 1 END, c.id LIMIT 1",
+    )
+    .bind(org)
+    .bind(post)
+    .bind(network)
+    .fetch_optional(e)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+pub struct NewConversion<'a> {
+    pub kind: &'a str,
+    pub person_id: Option<i64>,
+    pub post_id: i64,
+    pub channel_id: i64,
+    pub source: &'a str,
+    pub campaign: &'a str,
+    pub at: i64,
+}
+
+pub async fn add_conversion<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    c: &NewConversion<'_>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO conversions (organization_id, kind, person_id, post_id, channel_id, source, \
+         campaign, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(org)
+    .bind(c.kind)
+    .bind(c.person_id)
+    .bind(c.post_id)
+    .bind(c.channel_id)
+    .bind(c.source)
+    .bind(c.campaign)
+    .bind(c.at)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Conversions since `since` by post and channel: (post id, channel id, kind, count), most
+/// first.
+pub async fn conversions_by_post<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<(i64, i64, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT post_id, channel_id, kind, COUNT(*) FROM conversions WHERE organization_id = $1 \
+         AND at >= $2 GROUP BY post_id, channel_id, kind ORDER BY COUNT(*) DESC, post_id LIMIT $3",
+    )
+    .bind(org)
+    .bind(since)
+    .bind(limit)
+    .fetch_all(e)
+    .await?)
+}
+
+/// Published posts since `since` with their latest figures (JSON, the networks' names):
+/// (post id, title, channel id, network, figures, published at).
+pub async fn published_figures<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    since: i64,
+) -> Result<Vec<(i64, String, i64, String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT p.post_id, po.title, p.channel_id, c.network, p.metrics, p.published_at \
+         FROM publications p JOIN posts po ON po.id = p.post_id JOIN channels c ON c.id = p.channel_id \
+         WHERE p.organization_id = $1 AND p.state = 'published' AND p.published_at IS NOT NULL \
+         AND p.published_at >= $2 ORDER BY p.published_at DESC LIMIT 5000",
+    )
+    .bind(org)
+    .bind(since)
+    .fetch_all(e)
+    .await?)
+}

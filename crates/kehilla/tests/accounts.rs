@@ -499,7 +499,7 @@ async fn one_person_in_several_organizations_switches_between_them() {
 }
 
 #[tokio::test]
-async fn every_area_says_what_will_be_there_in_both_languages() {
+async fn every_area_answers_in_both_languages() {
     let app = TestApp::spawn().await;
     let owner = app.set_up("yad", "dana@example.org").await;
     for area in [
@@ -508,17 +508,17 @@ async fn every_area_says_what_will_be_there_in_both_languages() {
         let (s, html) = owner.get_text(&format!("/orgs/yad/{area}")).await;
         assert_eq!(s, StatusCode::OK, "{area}");
         assert!(html.contains(r#"aria-current="page""#), "{area}");
-        // Studio, Calendar, Inbox and Site are built; the others still say what will be there.
-        if !["settings", "studio", "calendar", "site", "inbox"].contains(&area) {
-            assert!(html.contains("מה יהיה כאן"), "{area}");
-        }
     }
+    let (_, html) = owner.get_text("/orgs/yad/plan").await;
+    assert!(html.contains("צעדים ראשונים"), "{html}");
     owner.post_form("/lang", &[("lang", "en")]).await;
     let (_, html) = owner.get_text("/orgs/yad/measure").await;
     assert!(
-        html.contains("What will be here") && html.contains("forecast and chart"),
+        html.contains("The best time to post") && html.contains("No goals yet."),
         "{html}"
     );
+    let (_, html) = owner.get_text("/orgs/yad/plan").await;
+    assert!(html.contains("Getting started"), "{html}");
     app.stop().await;
 }
 

@@ -604,3 +604,266 @@ async fn the_channel_map_keeps_purpose_audience_cadence_hours_and_budget() {
         Some("קהילת הפדיוורס")
     );
 }
+
+/// A published post of `org` on `channel`, with the network's figures, published at `at`.
+async fn published_post(
+    db: &Db,
+    org: i64,
+    channel: i64,
+    slug: &str,
+    title: &str,
+    at: i64,
+    figures: &str,
+) -> i64 {
+    sqlx::query("INSERT INTO posts (public_id, organization_id, kind, title, slug, status, published_at, created_at, updated_at) VALUES ($1, $2, 'story', $3, $4, 'published', $5, $5, $5)")
+        .bind(format!("post-{org}-{slug}"))
+        .bind(org)
+        .bind(title)
+        .bind(slug)
+        .bind(at)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let (post,): (i64,) =
+        sqlx::query_as("SELECT id FROM posts WHERE organization_id = $1 AND slug = $2")
+            .bind(org)
+            .bind(slug)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    sqlx::query("INSERT INTO publications (organization_id, post_id, channel_id, state, idempotency_key, remote_id, metrics, published_at, updated_at) VALUES ($1, $2, $3, 'published', $4, $4, $5, $6, $6)")
+        .bind(org)
+        .bind(post)
+        .bind(channel)
+        .bind(format!("k-{post}-{channel}"))
+        .bind(figures)
+        .bind(at)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    post
+}
+
+async fn mastodon_channel(app: &TestApp, org: i64, slots: &str) -> kehilla_db::studio::Channel {
+    kehilla_db::studio::create_channel(
+        &app.db.pool,
+        org,
+        &kehilla_db::studio::ChannelData {
+            network: "mastodon",
+            name: "מסטודון",
+            handle: "",
+            purpose: "",
+            audience: "",
+            cadence_days: None,
+            slots,
+            slot_days: "0123456",
+            char_limit: None,
+            requires_approval: false,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn sign_ups_are_attributed_to_the_post_and_channel_of_the_tracked_link() {
+    let app = TestApp::spawn().await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    let ch = mastodon_channel(&app, org.id, "").await;
+    let now = kehilla_db::now_ms();
+    let post = published_post(
+        &app.db,
+        org.id,
+        ch.id,
+        "winter-drive",
+        "מבצע החורף",
+        now - 86_400_000,
+        r#"{"favourites_count":7,"reblogs_count":3,"replies_count":1}"#,
+    )
+    .await;
+    // A single opt-in form.
+    let r = owner
+        .post_form(
+            "/orgs/yad/forms",
+            &[
+                ("kind", "newsletter"),
+                ("title", "הצטרפו"),
+                ("lang", "he"),
+                ("k0_channel", "email"),
+                ("k0_purpose", "newsletter"),
+                ("k0_wording", "אני מסכים/ה לקבל את הניוזלטר."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let form = crate::support::location(&r)
+        .split('/')
+        .nth(4)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let arrive =
+        format!("/f/{form}?utm_source=mastodon&utm_medium=social&utm_campaign=winter-drive");
+
+    // One visitor: the form page carries the link's parameters in hidden fields.
+    let v1 = app.browser();
+    let (s, html) = v1.get_text(&arrive).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains(r#"<input type="hidden" name="utm_campaign" value="winter-drive">"#),
+        "{html}"
+    );
+    let r = v1
+        .post_form(
+            &format!("/f/{form}"),
+            &[
+                ("first_name", "רות"),
+                ("email", "ruth@example.org"),
+                ("consent", "0"),
+                ("utm_source", "mastodon"),
+                ("utm_campaign", "winter-drive"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status().is_success() || r.status().is_redirection(),
+        "{}",
+        r.status()
+    );
+    // Another: arrived by the link on the site, signs up later on the form without the
+    // parameters — the cookie remembers where they came from.
+    let v2 = app.browser();
+    let r = v2.get(&arrive).await;
+    assert!(r.headers().get_all("set-cookie").iter().any(|c| {
+        c.to_str()
+            .unwrap()
+            .starts_with("kehilla_src=mastodon|winter-drive;")
+    }));
+    let r = v2
+        .post_form(
+            &format!("/f/{form}"),
+            &[
+                ("first_name", "דן"),
+                ("email", "dan@example.org"),
+                ("consent", "0"),
+            ],
+        )
+        .await;
+    assert!(r.status().is_success() || r.status().is_redirection());
+    // A third came from nowhere tracked.
+    let v3 = app.browser();
+    v3.post_form(
+        &format!("/f/{form}"),
+        &[
+            ("first_name", "אבי"),
+            ("email", "avi@example.org"),
+            ("consent", "0"),
+        ],
+    )
+    .await;
+
+    let rows: Vec<(String, i64, i64, String)> = sqlx::query_as("SELECT kind, post_id, channel_id, source FROM conversions WHERE organization_id = $1 ORDER BY id")
+        .bind(org.id)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            ("signup".into(), post, ch.id, "mastodon".into()),
+            ("signup".into(), post, ch.id, "mastodon".into())
+        ]
+    );
+
+    let (_, html) = owner.get_text("/orgs/yad/measure").await;
+    let table = html.split(r#"id="attribution-table""#).nth(1).unwrap();
+    assert!(
+        table.contains("מבצע החורף")
+            && table.contains("מסטודון")
+            && table.contains(r#"<td dir="ltr">2</td>"#),
+        "{table}"
+    );
+    let top = html.split(r#"id="top-engagement""#).nth(1).unwrap();
+    assert!(
+        top.contains("מבצע החורף") && top.contains(r#"<span dir="ltr">11</span>"#),
+        "{top}"
+    );
+    let top = html.split(r#"id="top-conversions""#).nth(1).unwrap();
+    assert!(top.contains(r#"<span dir="ltr">2</span>"#));
+    // One post is too little history for the best time.
+    assert!(html.contains("עד עכשיו רק פוסט אחד"));
+}
+
+#[tokio::test]
+async fn the_calendar_suggests_the_free_slot_the_history_favours() {
+    use chrono::TimeZone;
+    let app = TestApp::spawn().await;
+    let _owner = app.set_up("yad", "dana@example.org").await;
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    let tz = chrono_tz::Asia::Jerusalem;
+    let ch = mastodon_channel(&app, org.id, "09:00,18:00").await;
+    // Monday 2026-11-30 08:00 in Jerusalem.
+    let after = tz
+        .with_ymd_and_hms(2026, 11, 30, 8, 0, 0)
+        .unwrap()
+        .timestamp_millis();
+    let at = |d: u32, h: u32| {
+        tz.with_ymd_and_hms(2026, 11, d, h, 0, 0)
+            .unwrap()
+            .timestamp_millis()
+    };
+    let suggest = || async {
+        kehilla_app::studio::calendar::next_free_slot(&app.db, &org, &ch, after)
+            .await
+            .unwrap()
+    };
+    // No history: the first free slot.
+    assert_eq!(suggest().await, Some(at(30, 9)));
+    // Posts of the last weeks: Wednesdays at 09:00 drew far more than Mondays at 18:00.
+    for (i, (day, hour, likes)) in [
+        (4, 9, 90),
+        (11, 9, 110),
+        (18, 9, 100),
+        (25, 9, 95),
+        (2, 18, 10),
+        (9, 18, 12),
+        (16, 18, 8),
+        (23, 18, 9),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        published_post(
+            &app.db,
+            org.id,
+            ch.id,
+            &format!("p{i}"),
+            "x",
+            at(day, hour),
+            &format!(r#"{{"favourites_count":{likes}}}"#),
+        )
+        .await;
+    }
+    // Wednesday 2026-12-02 at 09:00.
+    let wed = tz
+        .with_ymd_and_hms(2026, 12, 2, 9, 0, 0)
+        .unwrap()
+        .timestamp_millis();
+    assert_eq!(suggest().await, Some(wed));
+    let heat = kehilla_app::measure::insights::heat_map(&app.db, org.id, tz, Some(ch.id), after)
+        .await
+        .unwrap();
+    assert_eq!(heat.posts, 8);
+    assert_eq!(heat.score(3, 9), Some(98.75));
+    assert_eq!(heat.score(1, 18), Some(9.75));
+    assert_eq!(heat.score(1, 9), None);
+}

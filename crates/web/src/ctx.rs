@@ -37,6 +37,75 @@ pub struct Ctx {
     pub ip: String,
     pub user_agent: String,
     pub secure: bool,
+    /// Where the visitor came from: the `utm_source` and `utm_campaign` of the address that
+    /// brought them (this request's, else the one kept in a cookie for 30 days), for
+    /// attributing a sign-up, an RSVP or a pledge to the post and channel.
+    pub source: Source,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Source {
+    pub source: String,
+    pub campaign: String,
+}
+
+impl Source {
+    pub fn is_empty(&self) -> bool {
+        self.source.is_empty() && self.campaign.is_empty()
+    }
+}
+
+pub const SOURCE_COOKIE: &str = "kehilla_src";
+const SOURCE_DAYS: i64 = 30;
+
+/// A UTM value kept: trimmed, at most 100 characters, no control characters.
+fn utm(v: &str) -> String {
+    v.trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect()
+}
+
+/// The UTM parameters of a query string, when it has any.
+fn source_of_query(query: &str) -> Option<Source> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).ok()?;
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(kk, _)| kk == k)
+            .map(|(_, v)| utm(v))
+            .unwrap_or_default()
+    };
+    let s = Source {
+        source: get("utm_source"),
+        campaign: get("utm_campaign"),
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+fn source_cookie_value(s: &Source) -> String {
+    format!(
+        "{}|{}",
+        crate::routes::urlencode(&s.source),
+        crate::routes::urlencode(&s.campaign)
+    )
+}
+
+fn source_of_cookie(v: &str) -> Option<Source> {
+    let (a, b) = v.split_once('|')?;
+    let decode = |x: &str| -> String {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={x}"))
+            .ok()
+            .and_then(|p| p.into_iter().next())
+            .map(|(_, v)| utm(&v))
+            .unwrap_or_default()
+    };
+    let s = Source {
+        source: decode(a),
+        campaign: decode(b),
+    };
+    (!s.is_empty()).then_some(s)
 }
 
 impl Ctx {
@@ -194,6 +263,13 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
         }
         _ => (kehilla_db::random_hex(16), true),
     };
+    let arrived_from = (req.method() == axum::http::Method::GET && !is_api)
+        .then(|| req.uri().query().and_then(source_of_query))
+        .flatten();
+    let source = arrived_from
+        .clone()
+        .or_else(|| cookie(&jar, SOURCE_COOKIE).and_then(source_of_cookie))
+        .unwrap_or_default();
     let ctx = Ctx {
         lang,
         user,
@@ -202,6 +278,7 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
         ip,
         user_agent,
         secure: st.settings.secure_cookies(),
+        source,
     };
 
     // Public forms (posted from the organization's own site), the preference centre and
@@ -311,6 +388,15 @@ pub async fn context(State(st): State<AppState>, req: Request, next: Next) -> Re
     if new_csrf && let Ok(v) = HeaderValue::from_str(&ctx.cookie(CSRF_COOKIE, &csrf, None)) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
+    if let Some(s) = &arrived_from
+        && let Ok(v) = HeaderValue::from_str(&ctx.cookie(
+            SOURCE_COOKIE,
+            &source_cookie_value(s),
+            Some(SOURCE_DAYS * 86_400),
+        ))
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
     security_headers(resp.headers_mut(), ctx.secure);
     resp
 }
@@ -412,6 +498,28 @@ pub fn render_error(lang: Lang, json: bool, status: StatusCode, info: ErrorInfo)
         resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
     resp
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::*;
+
+    #[test]
+    fn utm_parameters_go_to_a_cookie_and_come_back() {
+        let s = source_of_query(
+            "utm_source=mastodon&utm_medium=social&utm_campaign=%D7%98%D7%99%D7%95%D7%9C",
+        )
+        .unwrap();
+        assert_eq!(s.source, "mastodon");
+        assert_eq!(s.campaign, "טיול");
+        let v = source_cookie_value(&s);
+        assert!(v.is_ascii() && !v.contains(';') && !v.contains(' '), "{v}");
+        assert_eq!(source_of_cookie(&v), Some(s));
+        assert_eq!(source_of_query("q=1&utm_medium=social"), None);
+        assert_eq!(source_of_cookie("garbage"), None);
+        let long = source_of_query(&format!("utm_campaign={}", "a".repeat(500))).unwrap();
+        assert_eq!(long.campaign.len(), 100);
+    }
 }
 
 #[cfg(test)]

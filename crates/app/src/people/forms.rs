@@ -431,6 +431,22 @@ async fn apply(tx: &mut Tx, form: &Form, s: &Submission, confirmed: bool) -> Res
         people::add_to_list(&mut **tx, list, person_id).await?;
     }
     people::add_event(&mut **tx, org, person_id, "signed-up", &form.title, "").await?;
+    // The post and channel that brought them, when they came by a tracked link.
+    let utm = |k: &str| {
+        s.meta
+            .get(k)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+    };
+    crate::measure::insights::record(
+        tx,
+        org,
+        "signup",
+        Some(person_id),
+        utm("utm_source"),
+        utm("utm_campaign"),
+    )
+    .await?;
     Ok(person_id)
 }
 

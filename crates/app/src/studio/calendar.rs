@@ -1,7 +1,7 @@
 //! The content calendar: days in the organization's time zone, Shabbat and Israeli holidays,
 //! quiet windows in which nothing is scheduled, posting slots and "next free slot".
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 use kehilla_db::studio::{self, Channel};
 use kehilla_db::{Db, now_ms, orgs};
@@ -156,6 +156,11 @@ pub async fn next_free_slot(
     let horizon = after + 90 * 86_400_000;
     let taken = studio::taken_times(&db.pool, org.id, channel.id, after, horizon).await?;
     let quiet = quiet_windows(db, org, after, horizon).await?;
+    // The free slots of the week from the first one; the organization's own history picks
+    // the best of them (the weekday and hour whose posts drew the most engagement), or the
+    // first when there is not enough history.
+    let heat = crate::measure::insights::heat_map(db, org.id, tz, Some(channel.id), after).await?;
+    let mut free: Vec<(i64, usize, usize)> = Vec::new();
     let mut day = super::to_local(tz, after).date_naive();
     for _ in 0..91 {
         let wd = day.weekday().num_days_from_sunday();
@@ -170,12 +175,32 @@ pub async fn next_free_slot(
                 if at < after || taken.contains(&at) || quiet.iter().any(|w| inside(w, at)) {
                     continue;
                 }
-                return Ok(Some(at));
+                if free
+                    .first()
+                    .is_some_and(|(first, _, _)| at >= first + 7 * 86_400_000)
+                {
+                    break;
+                }
+                free.push((at, wd as usize, t.hour() as usize));
             }
+        }
+        if free.first().is_some_and(|(first, _, _)| {
+            super::to_local(tz, *first).date_naive() + Days::new(7) <= day
+        }) {
+            break;
         }
         day = day.checked_add_days(Days::new(1)).unwrap_or(day);
     }
-    Ok(None)
+    let best = free
+        .iter()
+        .filter_map(|(at, wd, h)| heat.score(*wd, *h).map(|s| (*at, s)))
+        .fold(None::<(i64, f64)>, |best, (at, s)| match best {
+            Some((_, b)) if b >= s => best,
+            _ => Some((at, s)),
+        });
+    Ok(best
+        .map(|(at, _)| at)
+        .or_else(|| free.first().map(|(at, _, _)| *at)))
 }
 
 /// The next free slot from now, for a channel given by public id.

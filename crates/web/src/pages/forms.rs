@@ -354,6 +354,14 @@ impl PublicForm {
     fn t(&self, k: &str) -> String {
         i18n::t(self.lang, k)
     }
+    fn utm(&self, k: &str) -> String {
+        self.s
+            .meta
+            .get(k)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    }
     fn checked(&self, i: &usize) -> bool {
         self.s.consents.contains(i)
     }
@@ -406,18 +414,32 @@ async fn public_page(
 
 pub async fn public_show(
     State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
     Path(form): Path<String>,
 ) -> WebResult<Response> {
     let f = forms::public(&st.db.pool, &form).await?;
-    public_page(&st, f, false, None, Submission::default(), "form").await
+    public_page(&st, f, false, None, arrived(&ctx), "form").await
 }
 
 pub async fn public_embed(
     State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
     Path(form): Path<String>,
 ) -> WebResult<Response> {
     let f = forms::public(&st.db.pool, &form).await?;
-    public_page(&st, f, true, None, Submission::default(), "form").await
+    public_page(&st, f, true, None, arrived(&ctx), "form").await
+}
+
+/// An empty submission that carries where the visitor came from, for the form's hidden fields
+/// (an embedded form may not see the cookie that remembers it).
+fn arrived(ctx: &Ctx) -> Submission {
+    Submission {
+        meta: serde_json::json!({
+            "utm_source": ctx.source.source,
+            "utm_campaign": ctx.source.campaign,
+        }),
+        ..Submission::default()
+    }
 }
 
 fn error_text(lang: Lang, e: &AppError) -> String {
@@ -457,6 +479,8 @@ pub async fn public_submit(
             "user_agent": ctx.user_agent,
             "form": f.public_id,
             "submitted_at": kehilla_db::now_ms(),
+            "utm_source": Some(get("utm_source")).filter(|v| !v.is_empty()).unwrap_or_else(|| ctx.source.source.clone()),
+            "utm_campaign": Some(get("utm_campaign")).filter(|v| !v.is_empty()).unwrap_or_else(|| ctx.source.campaign.clone()),
         }),
     };
     if let Err(secs) = st.forms_by_ip.check(&ctx.ip) {

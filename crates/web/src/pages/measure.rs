@@ -3,11 +3,14 @@
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use kehilla_app::measure::insights::{self, HeatMap, TopPost};
 use kehilla_app::measure::plan::{self as uc, GoalStanding};
 use kehilla_db::measure as db;
+use kehilla_db::studio::Channel;
 use kehilla_domain::measure::{Outlook, Unit, day_date, metric};
+use serde::Deserialize;
 
 use super::{Chrome, render};
 use crate::AppState;
@@ -34,6 +37,14 @@ struct MeasurePage {
     c: Chrome,
     goals: Vec<GoalStanding>,
     summary: Vec<(&'static str, f64)>,
+    top_engagement: Vec<TopPost>,
+    top_conversions: Vec<TopPost>,
+    /// (post title, channel name or source, kind, count)
+    attribution: Vec<(String, String, String, i64)>,
+    channels: Vec<Channel>,
+    heat: HeatMap,
+    /// The heat map's channel (public id), empty for all.
+    heat_channel: String,
 }
 
 impl MeasurePage {
@@ -67,6 +78,39 @@ impl MeasurePage {
         day_date(*d)
             .map(|d| d.format("%d.%m.%Y").to_string())
             .unwrap_or_default()
+    }
+    fn weekday(&self, d: &usize) -> String {
+        self.c.t(&format!("weekday-{d}"))
+    }
+    fn hours(&self) -> Vec<usize> {
+        (0..24).collect()
+    }
+    fn days(&self) -> Vec<usize> {
+        (0..7).collect()
+    }
+    /// A heat-map cell: its shade (0–5) and its figure.
+    fn cell(&self, day: &usize, hour: &usize) -> (u8, String) {
+        match self
+            .heat
+            .cells
+            .get(*day)
+            .and_then(|r| r.get(*hour))
+            .copied()
+            .flatten()
+        {
+            Some(v) if self.heat.max > 0.0 => (
+                (1.0 + (v / self.heat.max * 4.0).round()).min(5.0) as u8,
+                short_number(v.round()),
+            ),
+            Some(_) => (1, "0".into()),
+            None => (0, String::new()),
+        }
+    }
+    fn enough_history(&self) -> bool {
+        self.heat.posts >= insights::MIN_POSTS
+    }
+    fn conversion_kind(&self, k: &str) -> String {
+        self.c.t(&format!("conversion-{k}"))
     }
     fn percent(&self, g: &GoalStanding) -> i64 {
         g.progress.percent.round().clamp(0.0, 100.0) as i64
@@ -110,22 +154,69 @@ impl MeasurePage {
     }
 }
 
+#[derive(Deserialize, Default)]
+pub struct DashboardQuery {
+    #[serde(default)]
+    channel: String,
+}
+
+/// How far back the top posts and the attribution look.
+const RECENT_DAYS: i64 = 90;
+
 pub async fn dashboard(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Extension(org): Extension<OrgCtx>,
+    Query(q): Query<DashboardQuery>,
 ) -> WebResult<Response> {
     let o = &org.0.org;
     let now = kehilla_db::now_ms();
+    let tz = kehilla_app::studio::zone(&o.time_zone);
     let goals = uc::standings(&st.db, o.id, &o.time_zone, now).await?;
-    let today = kehilla_app::measure::day_of(kehilla_app::studio::zone(&o.time_zone), now);
+    let today = kehilla_app::measure::day_of(tz, now);
     let mut summary = Vec::new();
     for key in SUMMARY {
         let rows = db::series(&st.db.pool, o.id, key, 0, today - 29, today).await?;
         summary.push((key, rows.iter().map(|(_, v)| v).sum()));
     }
+    let since = now - RECENT_DAYS * 86_400_000;
+    let (top_engagement, top_conversions) = insights::top_posts(&st.db, o.id, since, 5).await?;
+    let channels = kehilla_db::studio::channels(&st.db.pool, o.id).await?;
+    let mut attribution = Vec::new();
+    for (post, channel, kind, n) in db::conversions_by_post(&st.db.pool, o.id, since, 20).await? {
+        let title = if post > 0 {
+            kehilla_db::studio::post_by_id(&st.db.pool, post)
+                .await
+                .map(|p| if p.title.is_empty() { p.slug } else { p.title })
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let via = channels
+            .iter()
+            .find(|c| c.id == channel)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        attribution.push((title, via, kind, n));
+    }
+    let heat_channel = channels
+        .iter()
+        .find(|c| c.public_id == q.channel)
+        .map(|c| (c.public_id.clone(), c.id));
+    let heat =
+        insights::heat_map(&st.db, o.id, tz, heat_channel.as_ref().map(|c| c.1), now).await?;
     let c = Chrome::new(&st, &ctx, Some(&org), "measure", "nav-measure").await?;
-    Ok(render(&MeasurePage { c, goals, summary }))
+    Ok(render(&MeasurePage {
+        c,
+        goals,
+        summary,
+        top_engagement,
+        top_conversions,
+        attribution,
+        channels,
+        heat,
+        heat_channel: heat_channel.map(|c| c.0).unwrap_or_default(),
+    }))
 }
 
 /// The data behind a goal's chart: one row per day.

@@ -751,6 +751,15 @@ pub async fn rsvp(
     let site = load(&st, &slug).await?;
     let p = kehilla_db::site::post(&st.db.pool, site.org.id, &post).await?;
     let answer = events_uc::rsvp(&st.db, &p, &site.org.time_zone, &f, ctx.lang).await?;
+    kehilla_app::measure::insights::record_one(
+        &st.db,
+        site.org.id,
+        "rsvp",
+        None,
+        &ctx.source.source,
+        &ctx.source.campaign,
+    )
+    .await?;
     let word = match answer {
         events_uc::Answer::Going => "going",
         events_uc::Answer::Waitlist => "waitlist",
@@ -972,6 +981,15 @@ pub async fn pledge(
     let site = load(&st, &slug).await?;
     let p = kehilla_db::site::post(&st.db.pool, site.org.id, &post).await?;
     let pay = kehilla_app::home::calls::pledge(&st.db, &p, &f, ctx.lang).await?;
+    kehilla_app::measure::insights::record_one(
+        &st.db,
+        site.org.id,
+        "pledge",
+        None,
+        &ctx.source.source,
+        &ctx.source.campaign,
+    )
+    .await?;
     Ok(Redirect::to(&pay).into_response())
 }
 
