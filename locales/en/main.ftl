@@ -1676,3 +1676,25 @@ measure-best-time-little = { $count ->
     [one] Only one post of the last year so far; from 8 on, the calendar will suggest the best free slot of the week.
    *[other] Only { $count } posts of the last year so far; from 8 on, the calendar will suggest the best free slot of the week.
 }
+report-title = Monthly report
+report-link = The monthly report for the board
+report-period = From
+report-month = Month
+report-goals = Goals
+report-value = Now
+report-outlook = Standing
+report-growth = Growth
+report-start = At the start
+report-end = At the end
+report-activity = What happened
+report-top = Top posts
+report-conversation = The conversation
+report-responses = Conversations answered
+report-monthly-label = Email this report to the owners and admins on the first of each month
+done-report-schedule-saved = Saved.
+report-email-subject = { $org }: the report of { $month }
+report-email-intro = The report of { $org } for { $month }.
+report-email-link = The whole report, with its charts: { $link }
+error-report-in-future = That month has not begun yet.
+error-day-out-of-range = That day is out of range.
+error-unknown-metric = That metric is not in the catalogue.

@@ -1698,3 +1698,25 @@ measure-best-time-little = { $count ->
     [two] עד עכשיו רק שני פוסטים מהשנה האחרונה; מ־8 פוסטים לוח השנה יציע את המשבצת הפנויה הטובה ביותר בשבוע.
    *[other] עד עכשיו רק { $count } פוסטים מהשנה האחרונה; מ־8 פוסטים לוח השנה יציע את המשבצת הפנויה הטובה ביותר בשבוע.
 }
+report-title = דוח חודשי
+report-link = הדוח החודשי להנהלה
+report-period = מתאריך
+report-month = חודש
+report-goals = יעדים
+report-value = עכשיו
+report-outlook = מצב
+report-growth = צמיחה
+report-start = בתחילת החודש
+report-end = בסוף החודש
+report-activity = מה קרה
+report-top = הפוסטים המובילים
+report-conversation = השיחה
+report-responses = שיחות שנענו
+report-monthly-label = לשלוח את הדוח במייל לבעלים ולמנהלים בראשון לכל חודש
+done-report-schedule-saved = נשמר.
+report-email-subject = { $org }: הדוח של { $month }
+report-email-intro = הדוח של { $org } לחודש { $month }.
+report-email-link = הדוח המלא, עם הגרפים: { $link }
+error-report-in-future = החודש הזה עוד לא התחיל.
+error-day-out-of-range = היום הזה מחוץ לטווח.
+error-unknown-metric = המדד הזה לא נמצא ברשימת המדדים.

@@ -21,6 +21,8 @@ ALTER TABLE channels ADD COLUMN monthly_budget INTEGER;
 
 -- The first-run guide of Plan, once put away.
 ALTER TABLE organizations ADD COLUMN plan_guide_closed INTEGER NOT NULL DEFAULT 0;
+-- The monthly report emailed to owners and admins on the first of each month.
+ALTER TABLE organizations ADD COLUMN report_monthly INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE goals (
     id INTEGER PRIMARY KEY,

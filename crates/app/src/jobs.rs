@@ -110,6 +110,7 @@ impl Registry {
         r.add(crate::inbox::digest::DigestJob);
         r.add(crate::measure::RollupJob);
         r.add(crate::measure::CollectJob);
+        r.add(crate::measure::report::ReportJob);
         r
     }
     pub fn add(&mut self, h: impl JobHandler) {

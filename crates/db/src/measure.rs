@@ -583,14 +583,17 @@ pub async fn conversions_by_post<'c, E: Executor<'c, Database = Any>>(
     e: E,
     org: i64,
     since: i64,
+    until: i64,
     limit: i64,
 ) -> Result<Vec<(i64, i64, String, i64)>> {
     Ok(sqlx::query_as(
         "SELECT post_id, channel_id, kind, COUNT(*) FROM conversions WHERE organization_id = $1 \
-         AND at >= $2 GROUP BY post_id, channel_id, kind ORDER BY COUNT(*) DESC, post_id LIMIT $3",
+         AND at >= $2 AND at < $3 GROUP BY post_id, channel_id, kind \
+         ORDER BY COUNT(*) DESC, post_id LIMIT $4",
     )
     .bind(org)
     .bind(since)
+    .bind(until)
     .bind(limit)
     .fetch_all(e)
     .await?)
@@ -602,15 +605,61 @@ pub async fn published_figures<'c, E: Executor<'c, Database = Any>>(
     e: E,
     org: i64,
     since: i64,
+    until: i64,
 ) -> Result<Vec<(i64, String, i64, String, String, i64)>> {
     Ok(sqlx::query_as(
         "SELECT p.post_id, po.title, p.channel_id, c.network, p.metrics, p.published_at \
          FROM publications p JOIN posts po ON po.id = p.post_id JOIN channels c ON c.id = p.channel_id \
          WHERE p.organization_id = $1 AND p.state = 'published' AND p.published_at IS NOT NULL \
-         AND p.published_at >= $2 ORDER BY p.published_at DESC LIMIT 5000",
+         AND p.published_at >= $2 AND p.published_at < $3 ORDER BY p.published_at DESC LIMIT 5000",
     )
     .bind(org)
     .bind(since)
+    .bind(until)
     .fetch_all(e)
     .await?)
+}
+
+pub async fn set_report_monthly<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    on: bool,
+) -> Result<()> {
+    sqlx::query("UPDATE organizations SET report_monthly = $2 WHERE id = $1")
+        .bind(org)
+        .bind(i64::from(on))
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+pub async fn report_monthly<'c, E: Executor<'c, Database = Any>>(e: E, org: i64) -> Result<bool> {
+    let (v,): (i64,) = sqlx::query_as("SELECT report_monthly FROM organizations WHERE id = $1")
+        .bind(org)
+        .fetch_one(e)
+        .await?;
+    Ok(v != 0)
+}
+
+/// The sum of a metric's daily rows from `from` to `to` (days, both included).
+pub async fn sum<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    metric: &str,
+    channel: i64,
+    from: i64,
+    to: i64,
+) -> Result<f64> {
+    let (v,): (Option<f64>,) = sqlx::query_as(
+        "SELECT SUM(value) FROM daily_metrics WHERE organization_id = $1 AND metric = $2 \
+         AND channel_id = $3 AND day >= $4 AND day <= $5",
+    )
+    .bind(org)
+    .bind(metric)
+    .bind(channel)
+    .bind(from)
+    .bind(to)
+    .fetch_one(e)
+    .await?;
+    Ok(v.unwrap_or(0.0))
 }

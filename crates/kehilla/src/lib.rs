@@ -264,6 +264,11 @@ async fn dispatcher(db: Db, worker: Worker, base: String, mut stop: watch::Recei
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "queueing rollups failed"),
             }
+            match kehilla_app::measure::report::enqueue_due(&db, now).await {
+                Ok(n) if n > 0 => worker.wake(),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "queueing monthly reports failed"),
+            }
             // Automations: new people started, due steps handed to their campaigns.
             match kehilla_app::messaging::automations::tick(&db).await {
                 Ok(n) if n > 0 => worker.wake(),

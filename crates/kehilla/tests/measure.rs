@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
+
 use kehilla_app::measure::{self, day_bounds, day_of};
 use kehilla_db::Db;
 use proptest::prelude::*;
@@ -866,4 +868,152 @@ async fn the_calendar_suggests_the_free_slot_the_history_favours() {
     assert_eq!(heat.score(3, 9), Some(98.75));
     assert_eq!(heat.score(1, 18), Some(9.75));
     assert_eq!(heat.score(1, 9), None);
+}
+
+#[tokio::test]
+async fn the_monthly_report_agrees_with_the_dashboard_and_is_emailed() {
+    let sink = crate::support::smtp::Sink::start().await;
+    let url = sink.url();
+    let app = TestApp::spawn_on(crate::support::Backend::Sqlite, move |s| {
+        s.smtp_url = Some(kehilla_app::settings::Secret(url));
+        s.mail_from = "Kehilla <noreply@kehilla.example>".into();
+    })
+    .await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let org = kehilla_db::orgs::by_slug(&app.db.pool, "yad")
+        .await
+        .unwrap()
+        .unwrap();
+    let tz = kehilla_app::studio::zone(&org.time_zone);
+    let now = kehilla_db::now_ms();
+    let today = day_of(tz, now);
+    let date = |d: i64| kehilla_domain::measure::day_date(d).unwrap();
+    let first = kehilla_domain::measure::day_number(date(today).with_day(1).unwrap());
+    let last = kehilla_domain::measure::day_number(
+        date(first)
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap(),
+    ) - 1;
+    let month = date(today).format("%Y-%m").to_string();
+    // A goal for the month; two sign-ups a day over its last five days (or fewer, early on).
+    owner
+        .post_form(
+            "/orgs/yad/plan/goals",
+            &[
+                ("title", "הרשמות החודש"),
+                ("metric", "signups"),
+                ("target", "40"),
+                ("start", &date(first).format("%Y-%m-%d").to_string()),
+                ("end", &date(last).format("%Y-%m-%d").to_string()),
+            ],
+        )
+        .await;
+    let mut n = 0;
+    for d in (today - 4).max(first)..=today {
+        let (from, _) = day_bounds(tz, d).unwrap();
+        for i in 0..2 {
+            let pid = format!("r{d}-{i}");
+            sqlx::query("INSERT INTO people (public_id, organization_id, created_at, updated_at) VALUES ($1, $2, $3, $3)")
+                .bind(&pid).bind(org.id).bind(from + 60_000).execute(&app.db.pool).await.unwrap();
+            let (person,): (i64,) = sqlx::query_as("SELECT id FROM people WHERE public_id = $1")
+                .bind(&pid)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO person_events (organization_id, person_id, kind, created_at) VALUES ($1, $2, 'signed-up', $3)")
+                .bind(org.id).bind(person).bind(from + 60_000).execute(&app.db.pool).await.unwrap();
+            n += 1;
+        }
+    }
+    measure::rollup_org(&app.db, &org, now).await.unwrap();
+    let (_, dash) = owner.get_text("/orgs/yad/measure").await;
+    let goal = dash
+        .split(r#"id="goal-"#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        dash.contains(&format!(r#"id="current-{goal}" dir="ltr">{n}<"#)),
+        "{dash}"
+    );
+    let (s, rep) = owner
+        .get_text(&format!("/orgs/yad/measure/report?month={month}"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{rep}");
+    let row = rep
+        .split(&format!(r#"id="report-goal-{goal}""#))
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(row.contains(&format!(r#"<td dir="ltr">{n}</td>"#)), "{row}");
+    let outlook = dash
+        .split(&format!(r#"id="outlook-{goal}">"#))
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    assert!(
+        row.contains(&format!("<td>{outlook}</td>")),
+        "{row} / {outlook}"
+    );
+    assert!(
+        rep.contains(&format!(
+            r#"<div id="activity-signups"><dt>הרשמות</dt><dd dir="ltr">{n}</dd>"#
+        )),
+        "{rep}"
+    );
+    assert!(dash.contains(&format!(
+        r#"<div id="summary-signups"><dt>הרשמות</dt><dd dir="ltr">{n}</dd>"#
+    )));
+    let csv = owner
+        .get(&format!("/orgs/yad/measure/report/export?month={month}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(&format!("activity,signups,{n}\n")), "{csv}");
+    assert!(csv.contains(&format!("goal,הרשמות החודש,{n}\n")), "{csv}");
+    // A month in the future, and one that is not a month.
+    let r = owner.get("/orgs/yad/measure/report?month=2999-01").await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("החודש הזה עוד לא התחיל"));
+    let r = owner.get("/orgs/yad/measure/report?month=13-2026").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Emailed once a month to owners and admins, when asked for.
+    assert_eq!(
+        kehilla_app::measure::report::enqueue_due(&app.db, now)
+            .await
+            .unwrap(),
+        0
+    );
+    let r = owner
+        .post_form("/orgs/yad/measure/report/schedule", &[("monthly", "1")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        kehilla_app::measure::report::enqueue_due(&app.db, now)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        kehilla_app::measure::report::enqueue_due(&app.db, now + 3_600_000)
+            .await
+            .unwrap(),
+        0
+    );
+    app.run_pending_jobs().await;
+    let mails = sink.all();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].to.iter().any(|t| t.contains("dana@example.org")));
+    let text = crate::accounts::decode_body(&mails[0].data);
+    assert!(text.contains("הדוח של עמותת בדיקה לחודש"), "{text}");
+    assert!(text.contains("/measure/report?month="), "{text}");
 }

@@ -851,6 +851,21 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Org(Read),
             pages::measure::goal_csv,
         )
+        .get(
+            "/orgs/{org}/measure/report",
+            Org(Read),
+            pages::measure::report_page,
+        )
+        .get(
+            "/orgs/{org}/measure/report/export",
+            Org(Read),
+            pages::measure::report_csv,
+        )
+        .post(
+            "/orgs/{org}/measure/report/schedule",
+            Org(Admin),
+            pages::measure::report_schedule,
+        )
         .get("/orgs/{org}/site", Org(Read), pages::site::settings_page)
         .post("/orgs/{org}/site", Org(Admin), pages::site::save_settings)
         .post("/orgs/{org}/site/pages", Org(Admin), pages::site::save_page)

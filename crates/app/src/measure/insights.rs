@@ -99,15 +99,19 @@ pub fn engagement_of(figures_json: &str) -> (i64, i64) {
     (engagement, by_kind.get("views").copied().unwrap_or(0))
 }
 
-/// Posts published since `since`: the best by engagement and the best by conversions.
+/// Posts published from `since` to `until`: the best by engagement and the best by
+/// conversions.
 pub async fn top_posts(
     db: &Db,
     org: i64,
     since: i64,
+    until: i64,
     n: usize,
 ) -> Result<(Vec<TopPost>, Vec<TopPost>)> {
     let mut posts: BTreeMap<i64, TopPost> = BTreeMap::new();
-    for (post, title, _, _, figures, _) in db::published_figures(&db.pool, org, since).await? {
+    for (post, title, _, _, figures, _) in
+        db::published_figures(&db.pool, org, since, until).await?
+    {
         let (e, v) = engagement_of(&figures);
         let p = posts.entry(post).or_insert_with(|| TopPost {
             post_id: post,
@@ -117,7 +121,7 @@ pub async fn top_posts(
         p.engagements += e;
         p.views += v;
     }
-    for (post, _, _, n) in db::conversions_by_post(&db.pool, org, since, 1000).await? {
+    for (post, _, _, n) in db::conversions_by_post(&db.pool, org, since, until, 1000).await? {
         if let Some(p) = posts.get_mut(&post) {
             p.conversions += n;
         }
@@ -167,7 +171,7 @@ pub async fn heat_map(
     let since = now - 365 * 86_400_000;
     let mut sums = vec![vec![(0.0_f64, 0_u32); 24]; 7];
     let mut posts = 0;
-    for (_, _, ch, _, figures, at) in db::published_figures(&db.pool, org, since).await? {
+    for (_, _, ch, _, figures, at) in db::published_figures(&db.pool, org, since, now).await? {
         if channel.is_some_and(|c| c != ch) {
             continue;
         }

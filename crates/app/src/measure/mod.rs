@@ -13,6 +13,7 @@
 
 pub mod insights;
 pub mod plan;
+pub mod report;
 
 use chrono::{NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;

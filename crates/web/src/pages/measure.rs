@@ -2,11 +2,12 @@
 //! read from the daily rollups. Every chart's data downloads as CSV.
 
 use askama::Template;
-use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
 use kehilla_app::measure::insights::{self, HeatMap, TopPost};
 use kehilla_app::measure::plan::{self as uc, GoalStanding};
+use kehilla_app::measure::report;
 use kehilla_db::measure as db;
 use kehilla_db::studio::Channel;
 use kehilla_domain::measure::{Outlook, Unit, day_date, metric};
@@ -180,10 +181,13 @@ pub async fn dashboard(
         summary.push((key, rows.iter().map(|(_, v)| v).sum()));
     }
     let since = now - RECENT_DAYS * 86_400_000;
-    let (top_engagement, top_conversions) = insights::top_posts(&st.db, o.id, since, 5).await?;
+    let (top_engagement, top_conversions) =
+        insights::top_posts(&st.db, o.id, since, now + 1, 5).await?;
     let channels = kehilla_db::studio::channels(&st.db.pool, o.id).await?;
     let mut attribution = Vec::new();
-    for (post, channel, kind, n) in db::conversions_by_post(&st.db.pool, o.id, since, 20).await? {
+    for (post, channel, kind, n) in
+        db::conversions_by_post(&st.db.pool, o.id, since, now + 1, 20).await?
+    {
         let title = if post > 0 {
             kehilla_db::studio::post_by_id(&st.db.pool, post)
                 .await
@@ -233,4 +237,117 @@ pub async fn goal_csv(
         &format!("goal-{}", s.goal.public_id),
         body,
     ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct MonthQuery {
+    #[serde(default)]
+    month: String,
+    done: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    c: Chrome,
+    r: report::Report,
+    monthly: bool,
+}
+
+impl ReportPage {
+    fn metric_label(&self, key: &str) -> String {
+        self.c.t(&format!("goal-metric-{key}"))
+    }
+    fn value(&self, key: &str, v: &f64) -> String {
+        let n = short_number(*v);
+        match metric(key).map(|m| m.unit) {
+            Some(Unit::Percent) => format!("{n}%"),
+            Some(Unit::Money) => format!("₪{n}"),
+            _ => n,
+        }
+    }
+    fn level(&self, v: &Option<f64>) -> String {
+        v.map(short_number).unwrap_or_else(|| "—".into())
+    }
+    fn outlook(&self, o: &Outlook) -> String {
+        let key = serde_json::to_value(o)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        self.c.t(&format!("outlook-{key}"))
+    }
+    fn day(&self, d: &i64) -> String {
+        day_date(*d)
+            .map(|d| d.format("%d.%m.%Y").to_string())
+            .unwrap_or_default()
+    }
+    fn minutes(&self) -> String {
+        self.r
+            .first_response_minutes
+            .map(|m| self.c.count("minutes", m.round() as i64))
+            .unwrap_or_else(|| "—".into())
+    }
+}
+
+async fn report_of(st: &AppState, org: &OrgCtx, month: &str) -> WebResult<report::Report> {
+    let o = &org.0.org;
+    let now = kehilla_db::now_ms();
+    let ym = if month.trim().is_empty() {
+        report::previous_month(kehilla_app::measure::day_of(
+            kehilla_app::studio::zone(&o.time_zone),
+            now,
+        ))
+    } else {
+        report::parse_month(month)?
+    };
+    Ok(report::build(&st.db, o, ym, now).await?)
+}
+
+/// The monthly report (the last month unless `?month=YYYY-MM`).
+pub async fn report_page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Query(q): Query<MonthQuery>,
+) -> WebResult<Response> {
+    let r = report_of(&st, &org, &q.month).await?;
+    let monthly = db::report_monthly(&st.db.pool, org.0.org.id).await?;
+    let c = Chrome::new(&st, &ctx, Some(&org), "measure", "report-title")
+        .await?
+        .with_notice(q.done.as_deref());
+    Ok(render(&ReportPage { c, r, monthly }))
+}
+
+/// The report's figures as CSV.
+pub async fn report_csv(
+    State(st): State<AppState>,
+    Extension(org): Extension<OrgCtx>,
+    Query(q): Query<MonthQuery>,
+) -> WebResult<Response> {
+    let r = report_of(&st, &org, &q.month).await?;
+    let body = report::csv(&r)?;
+    Ok(super::lists::csv_response(
+        &format!("report-{}", r.month),
+        body,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ScheduleForm {
+    #[serde(default)]
+    monthly: String,
+}
+
+/// Turns the monthly email of the report on or off.
+pub async fn report_schedule(
+    State(st): State<AppState>,
+    Extension(org): Extension<OrgCtx>,
+    Form(f): Form<ScheduleForm>,
+) -> WebResult<Response> {
+    db::set_report_monthly(&st.db.pool, org.0.org.id, f.monthly == "1").await?;
+    Ok(Redirect::to(&format!(
+        "/orgs/{}/measure/report?done=report-schedule-saved",
+        org.0.org.slug
+    ))
+    .into_response())
 }
