@@ -137,6 +137,7 @@ pub async fn load(db: &Db) -> Result<bool> {
     // Clicks are appended in their own transaction, like the redirect's writer does.
     kehilla_db::studio::record_clicks(db, &clicks).await?;
     crate::inbox::demo::load(db, main.id, (team.dana, team.noa, team.amir)).await?;
+    crate::measure::demo::load(db, &main, kehilla_db::now_ms()).await?;
     Ok(true)
 }
 

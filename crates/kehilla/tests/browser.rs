@@ -922,3 +922,87 @@ async fn two_factor_login_is_set_up_from_a_qr_code_and_asked_for_at_the_next_log
     c.close().await.unwrap();
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_dashboard_draws_its_charts_right_to_left_in_hebrew_and_left_to_right_in_english() {
+    let Some(driver) = start_driver() else { return };
+    let app = TestApp::spawn().await;
+    // The demo organization, with its year of history and its goals.
+    kehilla_app::demo::load(&app.db).await.unwrap();
+    let c = browser(&driver).await;
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(&c, "email", "dana@yad-beyad.example").await;
+    fill(&c, "password", kehilla_app::demo::PASSWORD).await;
+    click(&c, "login-submit").await;
+    wait_for(&c, "return location.pathname.startsWith('/orgs/')").await;
+    c.goto(&app.url("/orgs/yad-beyad/measure")).await.unwrap();
+    assert_eq!(js(&c, "return document.documentElement.lang").await, "he");
+    // Five goals, each with a drawn line; the charts have a name and a description.
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelectorAll('li.goal svg.chart polyline.actual').length"
+        )
+        .await,
+        5
+    );
+    assert_eq!(
+        js(&c, "return [...document.querySelectorAll('svg.chart')].every(s => s.getAttribute('role') === 'img' && s.querySelector('title').textContent.length > 0 && s.querySelector('desc').textContent.includes('—'))").await,
+        true
+    );
+    // Time runs right to left: a goal's first point is right of its last.
+    let first_right_of_last = "const p = document.querySelector('li.goal polyline.actual').points; return p.numberOfItems > 1 && p.getItem(0).x > p.getItem(p.numberOfItems - 1).x;";
+    assert_eq!(js(&c, first_right_of_last).await, true);
+    // The forecast and the target are drawn, and the heat map has the year's posts.
+    assert!(
+        js(
+            &c,
+            "return document.querySelectorAll('svg.chart line.target').length"
+        )
+        .await
+        .as_u64()
+        .unwrap()
+            >= 5
+    );
+    assert!(
+        js(
+            &c,
+            "return document.querySelectorAll('#heat-map td.heat-5').length"
+        )
+        .await
+        .as_u64()
+        .unwrap()
+            >= 1
+    );
+    assert!(
+        js(
+            &c,
+            "return document.querySelectorAll('#attribution-table tbody tr').length"
+        )
+        .await
+        .as_u64()
+        .unwrap()
+            >= 1
+    );
+    screenshot(&c, "measure-he").await;
+
+    // In English the charts turn around.
+    click(&c, "switch-lang").await;
+    wait_for(&c, "return document.documentElement.lang === 'en';").await;
+    c.goto(&app.url("/orgs/yad-beyad/measure")).await.unwrap();
+    assert_eq!(
+        js(&c, "return getComputedStyle(document.body).direction").await,
+        "ltr"
+    );
+    let first_left_of_last = "const p = document.querySelector('li.goal polyline.actual').points; return p.numberOfItems > 1 && p.getItem(0).x < p.getItem(p.numberOfItems - 1).x;";
+    assert_eq!(js(&c, first_left_of_last).await, true);
+    assert!(c.source().await.unwrap().contains("The best time to post"));
+    screenshot(&c, "measure-en").await;
+
+    // The monthly report, in English.
+    c.goto(&app.url("/orgs/yad-beyad/measure/report"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("#report-growth")).await.unwrap();
+    screenshot(&c, "report-en").await;
+}

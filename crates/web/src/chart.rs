@@ -25,8 +25,9 @@ pub struct GoalChart<'a> {
 
 const W: f64 = 600.0;
 const H: f64 = 200.0;
-const LEFT: f64 = 48.0;
-const RIGHT: f64 = 16.0;
+/// The margin on the side of the value axis, and on the other side.
+const AXIS: f64 = 48.0;
+const SIDE: f64 = 16.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 28.0;
 
@@ -63,11 +64,21 @@ pub fn short_number(v: f64) -> String {
 }
 
 impl GoalChart<'_> {
+    /// The plot's left and right edges: the value axis stands where time starts.
+    fn edges(&self) -> (f64, f64) {
+        if self.rtl {
+            (SIDE, W - AXIS)
+        } else {
+            (AXIS, W - SIDE)
+        }
+    }
+
     fn x(&self, day: i64) -> f64 {
+        let (left, right) = self.edges();
         let span = (self.end_day - self.start_day).max(1) as f64;
         let f = ((day - self.start_day) as f64 / span).clamp(0.0, 1.0);
         let f = if self.rtl { 1.0 - f } else { f };
-        LEFT + f * (W - LEFT - RIGHT)
+        left + f * (right - left)
     }
 
     fn y(&self, v: f64, max: f64) -> f64 {
@@ -97,29 +108,29 @@ impl GoalChart<'_> {
             escape(self.description)
         );
         // The value axis: 0, half and the top, on the side where the time starts.
+        let (left, right) = self.edges();
         let (axis_x, anchor) = if self.rtl {
-            (W - RIGHT + 4.0, "start")
+            (right + 6.0, "start")
         } else {
-            (LEFT - 6.0, "end")
+            (left - 6.0, "end")
         };
         for f in [0.0, 0.5, 1.0] {
             let v = max / 1.1 * f;
             let y = self.y(v, max);
+            let label = if v >= 10.0 { v.round() } else { v };
             let _ = write!(
                 s,
-                r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text class="axis" x="{axis_x}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
-                W - RIGHT,
+                r#"<line class="grid" x1="{left}" x2="{right}" y1="{y:.1}" y2="{y:.1}"/><text class="axis" x="{axis_x}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
                 y + 4.0,
-                escape(&short_number(v))
+                escape(&short_number(label))
             );
         }
         // The target.
         let ty = self.y(self.target, max);
         let _ = write!(
             s,
-            r#"<line class="target" x1="{LEFT}" x2="{}" y1="{ty:.1}" y2="{ty:.1}"/><text class="target-label" x="{}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            W - RIGHT,
-            (LEFT + W - RIGHT) / 2.0,
+            r#"<line class="target" x1="{left}" x2="{right}" y1="{ty:.1}" y2="{ty:.1}"/><text class="target-label" x="{}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            (left + right) / 2.0,
             ty - 4.0,
             escape(self.target_label)
         );
@@ -148,11 +159,16 @@ impl GoalChart<'_> {
                 );
             }
         }
-        // The period's first and last day under the time axis.
+        // The period's first and last day under the time axis, each inside its edge.
         let by = H - 8.0;
+        let (start_anchor, end_anchor) = if self.rtl {
+            ("end", "start")
+        } else {
+            ("start", "end")
+        };
         let _ = write!(
             s,
-            r#"<text class="axis" x="{:.1}" y="{by}" text-anchor="middle">{}</text><text class="axis" x="{:.1}" y="{by}" text-anchor="middle">{}</text></svg>"#,
+            r#"<text class="axis" x="{:.1}" y="{by}" text-anchor="{start_anchor}">{}</text><text class="axis" x="{:.1}" y="{by}" text-anchor="{end_anchor}">{}</text></svg>"#,
             self.x(self.start_day),
             escape(self.start_label),
             self.x(self.end_day),
@@ -190,10 +206,10 @@ mod tests {
         let rtl = chart(true);
         // The first point is at the left edge in English and at the right edge in Hebrew.
         assert!(ltr.contains(r#"points="48.0,"#), "{ltr}");
-        assert!(rtl.contains(r#"points="584.0,"#), "{rtl}");
+        assert!(rtl.contains(r#"points="552.0,"#), "{rtl}");
         // The value axis stands where the time starts: left in English, right in Hebrew.
         assert!(ltr.contains(r#"x="42" y="#), "{ltr}");
-        assert!(rtl.contains(r#"x="588" y="#), "{rtl}");
+        assert!(rtl.contains(r#"x="558" y="#), "{rtl}");
         assert!(!rtl.contains(r#"x="42" y="#));
     }
 

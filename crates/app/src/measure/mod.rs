@@ -11,6 +11,7 @@
 //!   done (or the first activity) to today; [`enqueue_due`] queues it every ten minutes.
 //! - [`CollectJob`] (`measure.collect`) records levels hourly as points in time.
 
+pub mod demo;
 pub mod insights;
 pub mod plan;
 pub mod report;

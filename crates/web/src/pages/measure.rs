@@ -67,12 +67,12 @@ impl MeasurePage {
         }
     }
     fn value(&self, key: &str, v: &f64) -> String {
-        let n = short_number(*v);
         match metric(key).map(|m| m.unit) {
-            Some(Unit::Percent) => format!("{n}%"),
+            Some(Unit::Percent) => format!("{}%", short_number((v * 10.0).round() / 10.0)),
             Some(Unit::Minutes) => self.c.count("minutes", v.round() as i64),
-            Some(Unit::Money) => format!("₪{n}"),
-            _ => n,
+            Some(Unit::Money) => format!("₪{}", short_number(v.round())),
+            // Counts are whole, forecasts of them too.
+            _ => short_number(v.round()),
         }
     }
     fn day(&self, d: &i64) -> String {
