@@ -93,6 +93,11 @@ pub struct Settings {
     /// `connections` (default 4) and `per_second` (default no limit). Empty: `smtp_url`; with
     /// neither, campaigns go to the built-in sink (demo mode) and nothing leaves the server.
     pub campaign_relays: Vec<Secret>,
+    /// What the networks' own figure names measure, added to (or overriding) the built-in map
+    /// when a network renames one: `{ "impressionCount" = "views", "reach" = "" }`. A kind is
+    /// one of `views`, `likes`, `replies`, `shares`, `quotes`, `saves`, `clicks`, or empty to
+    /// leave the figure out.
+    pub metric_names: std::collections::BTreeMap<String, String>,
     /// The domain of the per-recipient bounce addresses (`bounces+…@{bounce_domain}`) and of
     /// campaign Message-IDs; its MX should reach the inbound SMTP listener [default: the host
     /// of `base_url`].
@@ -146,6 +151,7 @@ impl Default for Settings {
             secret_key: None,
             oauth_apps: std::collections::BTreeMap::new(),
             campaign_relays: Vec::new(),
+            metric_names: std::collections::BTreeMap::new(),
             bounce_domain: None,
             inbound_smtp_listen: None,
         }

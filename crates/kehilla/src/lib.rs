@@ -167,6 +167,7 @@ pub async fn start(
     listener: TcpListener,
 ) -> Result<Server, StartError> {
     let mailer = mailer(&settings)?;
+    kehilla_app::publishing::set_metric_names(&settings.metric_names).map_err(StartError)?;
     if let Some(u) = &settings.media_store_url {
         kehilla_app::studio::s3::S3Store::from_url(u.expose()).map_err(StartError)?;
     }

@@ -158,6 +158,10 @@ struct SettingsArgs {
         value_name = "URLS"
     )]
     campaign_relays: Option<String>,
+    /// What the networks' figure names measure, e.g. `impressionCount=views,reach=` (see
+    /// docs/configuration.md)
+    #[arg(long, global = true, env = "KEHILLA_METRIC_NAMES", value_name = "NAME=KIND,…")]
+    metric_names: Option<String>,
     /// Domain of the bounce addresses and Message-IDs of campaigns [default: base_url's host]
     #[arg(
         long,
@@ -275,6 +279,17 @@ impl SettingsArgs {
                 .split_whitespace()
                 .map(|u| kehilla_app::settings::Secret(u.to_string()))
                 .collect();
+        }
+        if let Some(v) = &self.metric_names {
+            for pair in v.split(',').filter(|p| !p.trim().is_empty()) {
+                let Some((name, kind)) = pair.split_once('=') else {
+                    return Err(StartError(format!(
+                        "metric_names: \"{pair}\" is not NAME=KIND (an empty KIND leaves the figure out)"
+                    )));
+                };
+                s.metric_names
+                    .insert(name.trim().to_string(), kind.trim().to_string());
+            }
         }
         if let Some(v) = &self.bounce_domain {
             s.bounce_domain = Some(v.clone());

@@ -230,14 +230,18 @@ pub async fn load(database: &Db, org: &orgs::Organization, now: i64) -> Result<(
             let shares = (9.0 * scale) as i64;
             let replies = (5.0 * scale) as i64;
             let fig = figures(&ch.network, views, likes, shares, replies);
+            let key = format!("demo-archive-{post}-{}", ch.id);
+            let remote = crate::publishing::demo::id_of(&key);
             sqlx::query(
-                "INSERT INTO publications (organization_id, post_id, channel_id, state, idempotency_key, remote_id, metrics, metrics_at, published_at, updated_at) \
-                 VALUES ($1, $2, $3, 'published', $4, $4, $5, $6, $6, $6)",
+                "INSERT INTO publications (organization_id, post_id, channel_id, state, idempotency_key, remote_id, remote_url, metrics, metrics_at, published_at, updated_at) \
+                 VALUES ($1, $2, $3, 'published', $4, $5, $6, $7, $8, $8, $8)",
             )
             .bind(o)
             .bind(post)
             .bind(ch.id)
-            .bind(format!("demo-archive-{post}-{}", ch.id))
+            .bind(&key)
+            .bind(&remote)
+            .bind(format!("/-/demo/{}/{remote}", ch.network))
             .bind(fig.to_string())
             .bind(at)
             .execute(&mut *tx)

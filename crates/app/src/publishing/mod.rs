@@ -169,9 +169,70 @@ impl Watch {
     }
 }
 
+/// The kinds a network's figure can measure, in the order they are shown.
+pub const METRIC_KINDS: [&str; 7] = ["views", "likes", "replies", "shares", "quotes", "saves", "clicks"];
+
+/// Names set in the settings (`metric_names`), consulted before the built-in map.
+static METRIC_NAMES: std::sync::OnceLock<std::collections::BTreeMap<String, &'static str>> =
+    std::sync::OnceLock::new();
+
+/// Checks the `metric_names` setting: (name, kind) pairs where a kind is one of
+/// [`METRIC_KINDS`] or empty.
+pub fn check_metric_names(
+    names: &std::collections::BTreeMap<String, String>,
+) -> std::result::Result<std::collections::BTreeMap<String, &'static str>, String> {
+    names
+        .iter()
+        .map(|(name, kind)| {
+            let k = kind.trim();
+            if k.is_empty() {
+                return Ok((name.clone(), ""));
+            }
+            METRIC_KINDS
+                .iter()
+                .find(|x| **x == k)
+                .map(|x| (name.clone(), *x))
+                .ok_or_else(|| {
+                    format!(
+                        "metric_names: \"{name}\" = \"{kind}\" is not a kind; use one of {}, or \"\" to leave it out",
+                        METRIC_KINDS.join(", ")
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Installs the `metric_names` setting for this process (the first call wins: one server, one
+/// setting).
+pub fn set_metric_names(
+    names: &std::collections::BTreeMap<String, String>,
+) -> std::result::Result<(), String> {
+    let checked = check_metric_names(names)?;
+    if !checked.is_empty() {
+        let _ = METRIC_NAMES.set(checked);
+    }
+    Ok(())
+}
+
 /// What a network's metric measures, for showing it: (order, kind), the kind empty when
-/// unknown. The names are the networks' own (`like_count`, `favourites_count`, `likeCount`…).
+/// unknown. The names are the networks' own (`like_count`, `favourites_count`, `likeCount`…);
+/// the `metric_names` setting adds to them and overrides them.
 pub fn metric_kind(name: &str) -> (u8, &'static str) {
+    metric_kind_with(METRIC_NAMES.get(), name)
+}
+
+/// [`metric_kind`] with the given overrides.
+pub fn metric_kind_with(
+    overrides: Option<&std::collections::BTreeMap<String, &'static str>>,
+    name: &str,
+) -> (u8, &'static str) {
+    if let Some(kind) = overrides.and_then(|o| o.get(name)) {
+        let order = METRIC_KINDS
+            .iter()
+            .position(|k| k == kind)
+            .map_or(9, |p| p as u8);
+        return (order, kind);
+    }
     match name {
         "impression_count" | "views" | "post_total_media_view_unique" | "reach" => (0, "views"),
         "like_count"
@@ -927,5 +988,28 @@ impl JobHandler for PublishJob {
             }
             r
         })
+    }
+}
+
+#[cfg(test)]
+mod metric_name_tests {
+    use super::*;
+
+    #[test]
+    fn settings_rename_and_leave_out_figures() {
+        let mut names = std::collections::BTreeMap::new();
+        names.insert("impressionCount".to_string(), "views".to_string());
+        names.insert("reach".to_string(), String::new());
+        names.insert("like_count".to_string(), "saves".to_string());
+        let o = check_metric_names(&names).unwrap();
+        assert_eq!(metric_kind_with(Some(&o), "impressionCount"), (0, "views"));
+        assert_eq!(metric_kind_with(Some(&o), "reach").1, "");
+        assert_eq!(metric_kind_with(Some(&o), "like_count"), (5, "saves"));
+        // Names the setting does not mention keep the built-in meaning.
+        assert_eq!(metric_kind_with(Some(&o), "favourites_count").1, "likes");
+        assert_eq!(metric_kind_with(None, "reach").1, "views");
+        names.insert("x".to_string(), "hearts".to_string());
+        let e = check_metric_names(&names).unwrap_err();
+        assert!(e.contains("\"hearts\" is not a kind"), "{e}");
     }
 }
