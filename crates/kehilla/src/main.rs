@@ -160,7 +160,12 @@ struct SettingsArgs {
     campaign_relays: Option<String>,
     /// What the networks' figure names measure, e.g. `impressionCount=views,reach=` (see
     /// docs/configuration.md)
-    #[arg(long, global = true, env = "KEHILLA_METRIC_NAMES", value_name = "NAME=KIND,…")]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_METRIC_NAMES",
+        value_name = "NAME=KIND,…"
+    )]
     metric_names: Option<String>,
     /// Domain of the bounce addresses and Message-IDs of campaigns [default: base_url's host]
     #[arg(

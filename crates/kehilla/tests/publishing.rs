@@ -51,7 +51,7 @@ async fn verify(h: HeaderMap) -> Response {
     if !authorized(&h) {
         return error(401, "The access token is invalid");
     }
-    Json(json!({"id": "1", "acct": "yadbeyad"})).into_response()
+    Json(json!({"id": "1", "acct": "yadbeyad", "followers_count": 321})).into_response()
 }
 
 async fn instance() -> Json<Value> {
@@ -1996,4 +1996,36 @@ async fn the_profile_with_its_logo_is_set_on_the_networks_that_allow_it() {
     let (_, health) = owner.get_text("/orgs/yad/studio/channels/health").await;
     assert!(health.contains("עודכן"), "{health}");
     app.stop().await;
+}
+
+#[tokio::test]
+async fn followers_are_read_from_the_network_every_hour_for_measure() {
+    let (server, _fake) = fake_mastodon().await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
+    let (_owner, ch) = connected(&app, &server).await;
+    let now = kehilla_db::now_ms();
+    kehilla_app::measure::enqueue_due(&app.db, now)
+        .await
+        .unwrap();
+    app.run_pending_jobs().await;
+    let rows: Vec<(String, f64)> = kehilla_db::sqlx::query_as(
+        "SELECT c.public_id, mp.value FROM metric_points mp JOIN channels c ON c.id = mp.channel_id \
+         WHERE mp.metric = 'followers'",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows, vec![(ch, 321.0)]);
+    // The next rollup carries them to the channel's and the organization's daily rows.
+    kehilla_app::measure::enqueue_due(&app.db, now + 600_000)
+        .await
+        .unwrap();
+    app.run_pending_jobs().await;
+    let (v,): (f64,) = kehilla_db::sqlx::query_as(
+        "SELECT value FROM daily_metrics WHERE metric = 'followers' AND channel_id = 0",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(v, 321.0);
 }

@@ -239,10 +239,51 @@ impl JobHandler for CollectJob {
                 Err(kehilla_db::DbError::NotFound) => return Ok(()),
                 Err(e) => return Err(e.into()),
             }
-            collect(&ctx.db, id, kehilla_db::now_ms()).await?;
+            let now = kehilla_db::now_ms();
+            collect(&ctx.db, id, now).await?;
+            collect_followers(ctx, id, now).await?;
             Ok(())
         })
     }
+}
+
+/// Records each connected channel's followers, as its network tells them. A network that
+/// cannot say (or fails now) is left out of this round; a channel that needs reconnecting is
+/// not asked.
+pub async fn collect_followers(ctx: &JobContext, org: i64, now: i64) -> Result<usize> {
+    let pool = &ctx.db.pool;
+    let sealer = crate::secrets::Sealer::of_instance(&ctx.db, &ctx.settings).await?;
+    let channels = kehilla_db::studio::channels(pool, org).await?;
+    let mut n = 0;
+    for conn in kehilla_db::publishing::connections(pool, org).await? {
+        if conn.needs_reconnect == 1 {
+            continue;
+        }
+        let Some(ch) = channels.iter().find(|c| c.id == conn.channel_id) else {
+            continue;
+        };
+        let Some(adapter) = crate::publishing::adapter_for(
+            &ch.network,
+            &conn.server_url,
+            ctx.settings.fetch_private,
+        ) else {
+            continue;
+        };
+        let Ok(access) = crate::publishing::access_of(&conn, &sealer) else {
+            continue;
+        };
+        match adapter.followers(&access).await {
+            Ok(v) => {
+                db::add_point(pool, org, "followers", ch.id, 0, now, v as f64).await?;
+                n += 1;
+            }
+            Err(crate::publishing::PublishError::Unsupported(_)) => {}
+            Err(e) => {
+                tracing::info!(channel = ch.id, error = e.code(), detail = %e.detail(), "followers not read this round")
+            }
+        }
+    }
+    Ok(n)
 }
 
 /// Records a post's figures as points in time, by kind (views, likes…; names the kind map

@@ -508,6 +508,24 @@ impl Adapter for Bluesky {
         })
     }
 
+    fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
+        Box::pin(async move {
+            let did = self.did(access).await?;
+            let v = self
+                .call(
+                    access,
+                    "app.bsky.actor.getProfile",
+                    &[("actor", &did)],
+                    None,
+                )
+                .await?
+                .unwrap_or(Value::Null);
+            v.get("followersCount")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| PublishError::Retry("no followersCount in the profile".into()))
+        })
+    }
+
     fn publish<'a>(
         &'a self,
         access: &'a Access,

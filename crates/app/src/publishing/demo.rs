@@ -32,6 +32,13 @@ impl Demo {
     }
 }
 
+/// The demo network's follower count of an account at `now`: a few hundred, and a few more
+/// every day.
+pub fn followers_of(account: &str, now: i64) -> i64 {
+    let days = now / 86_400_000;
+    600 + i64::try_from(digest(account) % 700).unwrap_or(0) + (days % 3000) / 3
+}
+
 fn digest(s: &str) -> u64 {
     let h = Sha256::digest(s.as_bytes());
     let mut b = [0u8; 8];
@@ -113,6 +120,11 @@ impl Adapter for Demo {
 
     fn delete<'a>(&'a self, _: &'a Access, _: &'a str) -> BoxFuture<'a, Result<(), PublishError>> {
         Box::pin(async move { Ok(()) })
+    }
+
+    fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
+        // A steady audience that grows a little every day.
+        Box::pin(async move { Ok(followers_of(&access.account, kehilla_db::now_ms())) })
     }
 
     fn metrics<'a>(

@@ -208,6 +208,26 @@ impl Adapter for Mastodon {
         self.watch.take()
     }
 
+    fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
+        Box::pin(async move {
+            let r = self
+                .client
+                .get(format!(
+                    "{}/api/v1/accounts/verify_credentials",
+                    access.server_url
+                ))
+                .bearer_auth(&access.token)
+                .send()
+                .await
+                .map_err(|e| super::transport("the server", &e))?;
+            json(r)
+                .await?
+                .get("followers_count")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| PublishError::Retry("no followers_count in the account".into()))
+        })
+    }
+
     fn verify<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<Account, PublishError>> {
         Box::pin(async move {
             let r = self

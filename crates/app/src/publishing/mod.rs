@@ -170,7 +170,9 @@ impl Watch {
 }
 
 /// The kinds a network's figure can measure, in the order they are shown.
-pub const METRIC_KINDS: [&str; 7] = ["views", "likes", "replies", "shares", "quotes", "saves", "clicks"];
+pub const METRIC_KINDS: [&str; 7] = [
+    "views", "likes", "replies", "shares", "quotes", "saves", "clicks",
+];
 
 /// Names set in the settings (`metric_names`), consulted before the built-in map.
 static METRIC_NAMES: std::sync::OnceLock<std::collections::BTreeMap<String, &'static str>> =
@@ -316,6 +318,13 @@ pub trait Adapter: Send + Sync {
         _id: &'a str,
     ) -> BoxFuture<'a, std::result::Result<(), PublishError>> {
         unsupported("delete")
+    }
+    /// How many follow the account now (Measure's hourly collection).
+    fn followers<'a>(
+        &'a self,
+        _access: &'a Access,
+    ) -> BoxFuture<'a, std::result::Result<i64, PublishError>> {
+        unsupported("followers")
     }
     /// Reads a published post's figures.
     fn metrics<'a>(
