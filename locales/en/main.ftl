@@ -1698,3 +1698,4 @@ report-email-link = The whole report, with its charts: { $link }
 error-report-in-future = That month has not begun yet.
 error-day-out-of-range = That day is out of range.
 error-unknown-metric = That metric is not in the catalogue.
+plan-goal-audience-hint = Who the goal is for, kept with it; the figures are the organization's (or the channel's).

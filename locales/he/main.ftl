@@ -1720,3 +1720,4 @@ report-email-link = הדוח המלא, עם הגרפים: { $link }
 error-report-in-future = החודש הזה עוד לא התחיל.
 error-day-out-of-range = היום הזה מחוץ לטווח.
 error-unknown-metric = המדד הזה לא נמצא ברשימת המדדים.
+plan-goal-audience-hint = למי היעד מכוון, לתיעוד; הנתונים הם של הארגון (או של הערוץ).

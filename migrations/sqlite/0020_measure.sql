@@ -31,7 +31,9 @@ CREATE TABLE goals (
     title TEXT NOT NULL,
     -- A key of the metric catalogue (crates/app/src/measure/catalogue.rs).
     metric TEXT NOT NULL,
-    channel_id INTEGER REFERENCES channels(id) ON DELETE SET NULL,
+    -- A goal about one channel goes with it.
+    channel_id INTEGER REFERENCES channels(id) ON DELETE CASCADE,
+    -- Who the goal is for (the measure is the organization's or the channel's).
     audience_id INTEGER REFERENCES audiences(id) ON DELETE SET NULL,
     target REAL NOT NULL,
     -- Local days (days since 1970-01-01 in the organization's time zone), both included.

@@ -387,18 +387,20 @@ pub async fn levels<'c, E: Executor<'c, Database = Any>>(
     .await?)
 }
 
-/// Posts' cumulative figures: per (channel, post, metric) the highest before `from` and the
-/// highest before `to`.
+/// Posts' cumulative figures: per (channel, post, metric) the highest before `from`, the
+/// highest before `to`, and when the post was published there (if it was, by Kehilla).
 pub async fn post_figures<'c, E: Executor<'c, Database = Any>>(
     e: E,
     org: i64,
     from: i64,
     to: i64,
-) -> Result<Vec<(i64, String, Option<f64>, f64)>> {
+) -> Result<Vec<(i64, String, Option<f64>, f64, Option<i64>)>> {
     Ok(sqlx::query_as(
-        "SELECT channel_id, metric, MAX(CASE WHEN at < $2 THEN value END), MAX(value) \
-         FROM metric_points WHERE organization_id = $1 AND post_id > 0 AND at < $3 \
-         GROUP BY channel_id, post_id, metric",
+        "SELECT mp.channel_id, mp.metric, MAX(CASE WHEN mp.at < $2 THEN mp.value END), MAX(mp.value), \
+         MIN(p.published_at) FROM metric_points mp LEFT JOIN publications p ON p.post_id = mp.post_id \
+         AND p.channel_id = mp.channel_id AND p.organization_id = mp.organization_id \
+         WHERE mp.organization_id = $1 AND mp.post_id > 0 AND mp.at < $3 \
+         GROUP BY mp.channel_id, mp.post_id, mp.metric",
     )
     .bind(org)
     .bind(from)
@@ -420,9 +422,12 @@ pub async fn replace_day(
         .execute(&mut **tx)
         .await?;
     for (metric, channel, value) in rows {
+        // An upsert: a rollup of the same day running at once (a long first run meeting the
+        // next one) waits for the other and overwrites it instead of failing.
         sqlx::query(
             "INSERT INTO daily_metrics (organization_id, metric, channel_id, day, value) \
-             VALUES ($1, $2, $3, $4, $5)",
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, metric, channel_id, day) \
+             DO UPDATE SET value = excluded.value",
         )
         .bind(org)
         .bind(*metric)
@@ -577,19 +582,21 @@ pub async fn add_conversion<'c, E: Executor<'c, Database = Any>>(
     Ok(())
 }
 
-/// Conversions since `since` by post and channel: (post id, channel id, kind, count), most
-/// first.
+/// Conversions from `since` to `until` by post and channel: (post id, post title or slug,
+/// channel id, kind, count), most first.
 pub async fn conversions_by_post<'c, E: Executor<'c, Database = Any>>(
     e: E,
     org: i64,
     since: i64,
     until: i64,
     limit: i64,
-) -> Result<Vec<(i64, i64, String, i64)>> {
+) -> Result<Vec<(i64, String, i64, String, i64)>> {
     Ok(sqlx::query_as(
-        "SELECT post_id, channel_id, kind, COUNT(*) FROM conversions WHERE organization_id = $1 \
-         AND at >= $2 AND at < $3 GROUP BY post_id, channel_id, kind \
-         ORDER BY COUNT(*) DESC, post_id LIMIT $4",
+        "SELECT c.post_id, COALESCE(MAX(CASE WHEN po.title = '' THEN po.slug ELSE po.title END), ''), \
+         c.channel_id, c.kind, COUNT(*) FROM conversions c \
+         LEFT JOIN posts po ON po.id = c.post_id AND po.organization_id = c.organization_id \
+         WHERE c.organization_id = $1 AND c.at >= $2 AND c.at < $3 \
+         GROUP BY c.post_id, c.channel_id, c.kind ORDER BY COUNT(*) DESC, c.post_id LIMIT $4",
     )
     .bind(org)
     .bind(since)
@@ -604,6 +611,7 @@ pub async fn conversions_by_post<'c, E: Executor<'c, Database = Any>>(
 pub async fn published_figures<'c, E: Executor<'c, Database = Any>>(
     e: E,
     org: i64,
+    channel: Option<i64>,
     since: i64,
     until: i64,
 ) -> Result<Vec<(i64, String, i64, String, String, i64)>> {
@@ -611,11 +619,13 @@ pub async fn published_figures<'c, E: Executor<'c, Database = Any>>(
         "SELECT p.post_id, po.title, p.channel_id, c.network, p.metrics, p.published_at \
          FROM publications p JOIN posts po ON po.id = p.post_id JOIN channels c ON c.id = p.channel_id \
          WHERE p.organization_id = $1 AND p.state = 'published' AND p.published_at IS NOT NULL \
-         AND p.published_at >= $2 AND p.published_at < $3 ORDER BY p.published_at DESC LIMIT 5000",
+         AND p.published_at >= $2 AND p.published_at < $3 AND ($4 = 0 OR p.channel_id = $4) \
+         ORDER BY p.published_at DESC LIMIT 5000",
     )
     .bind(org)
     .bind(since)
     .bind(until)
+    .bind(channel.unwrap_or(0))
     .fetch_all(e)
     .await?)
 }
@@ -662,4 +672,19 @@ pub async fn sum<'c, E: Executor<'c, Database = Any>>(
     .fetch_one(e)
     .await?;
     Ok(v.unwrap_or(0.0))
+}
+
+/// Forgets a channel's figures and rollups, before the channel itself is deleted (they name it
+/// by id, without a foreign key: 0 stands for "no channel").
+pub async fn forget_channel(tx: &mut crate::Tx, org: i64, channel: i64) -> Result<()> {
+    for table in ["metric_points", "daily_metrics"] {
+        sqlx::query(crate::sql!(
+            "DELETE FROM {table} WHERE organization_id = $1 AND channel_id = $2"
+        ))
+        .bind(org)
+        .bind(channel)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

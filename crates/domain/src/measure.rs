@@ -145,6 +145,21 @@ pub enum Outlook {
     NoData,
 }
 
+impl Outlook {
+    /// Its name in the API and in message keys (`outlook-on_track`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Outlook::NotStarted => "not_started",
+            Outlook::Reached => "reached",
+            Outlook::OnTrack => "on_track",
+            Outlook::Behind => "behind",
+            Outlook::Met => "met",
+            Outlook::Missed => "missed",
+            Outlook::NoData => "no_data",
+        }
+    }
+}
+
 /// A goal's standing on a day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Progress {
@@ -347,6 +362,21 @@ mod tests {
 
     fn m(key: &str) -> &'static Metric {
         metric(key).unwrap()
+    }
+
+    #[test]
+    fn outlook_keys_are_their_serialized_names() {
+        for o in [
+            Outlook::NotStarted,
+            Outlook::Reached,
+            Outlook::OnTrack,
+            Outlook::Behind,
+            Outlook::Met,
+            Outlook::Missed,
+            Outlook::NoData,
+        ] {
+            assert_eq!(serde_json::to_value(o).unwrap(), o.key());
+        }
     }
 
     #[test]

@@ -457,7 +457,7 @@ async fn a_goal_is_planned_measured_and_downloaded() {
     );
     let csv = r.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "day,metric,value");
+    assert_eq!(lines[0], "\u{feff}day,metric,value");
     assert_eq!(lines[1], format!("{},signups,3", date(today - 9)));
     assert_eq!(lines[10], format!("{},signups,30", date(today)));
     assert_eq!(lines[11], format!("{},target,100", date(today + 20)));

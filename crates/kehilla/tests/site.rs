@@ -569,7 +569,11 @@ async fn the_demo_organization_has_a_site_with_posts_pages_and_feeds() {
     .await
     .unwrap();
     assert!(published >= 5);
-    assert_eq!(feed.entries.len(), usize::try_from(published).unwrap());
+    // The newest twenty (the demo also has a year of older posts).
+    assert_eq!(
+        feed.entries.len(),
+        usize::try_from(published.min(20)).unwrap()
+    );
     // An upcoming event with two shifts, taking sign-ups, in the calendar.
     let path = format!("/o/yad-beyad/p/{}", urlenc("יום-אריזה-גדול"));
     let (s, event) = visitor.get_text(&path).await;

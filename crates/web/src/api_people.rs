@@ -251,7 +251,18 @@ pub async fn segments(
 #[derive(Deserialize)]
 pub struct SegmentIn {
     name: String,
-    filter: Filter,
+    filter: serde_json::Value,
+}
+
+/// Whether every `op` of a filter is a string (serde would also take a variant's number).
+fn ops_are_names(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.get("op").is_none_or(serde_json::Value::is_string) && m.values().all(ops_are_names)
+        }
+        serde_json::Value::Array(a) => a.iter().all(ops_are_names),
+        _ => true,
+    }
 }
 
 pub async fn create_segment(
@@ -259,7 +270,15 @@ pub async fn create_segment(
     Extension(org): Extension<OrgCtx>,
     Json(s): Json<SegmentIn>,
 ) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
-    let id = seg_uc::save(&st.db, &org.0, None, &s.name, &s.filter).await?;
+    let bad = || AppError::Input {
+        field: "filter",
+        error: kehilla_domain::validate::InputError::InvalidValue,
+    };
+    if !ops_are_names(&s.filter) {
+        return Err(bad().into());
+    }
+    let filter: Filter = serde_json::from_value(s.filter).map_err(|_| bad())?;
+    let id = seg_uc::save(&st.db, &org.0, None, &s.name, &filter).await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({"id": id, "name": s.name.trim()})),
@@ -293,4 +312,23 @@ pub async fn forms(
             })
             .collect(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ops_are_names;
+    use serde_json::json;
+
+    #[test]
+    fn a_filter_names_its_ops() {
+        assert!(ops_are_names(
+            &json!({"op": "not", "of": {"op": "has_email"}})
+        ));
+        assert!(!ops_are_names(
+            &json!({"op": "not", "of": {"op": 0, "of": []}})
+        ));
+        assert!(!ops_are_names(
+            &json!({"op": "all", "of": [{"op": "tag", "value": "x"}, {"op": null}]})
+        ));
+    }
 }

@@ -134,6 +134,15 @@ pub async fn list_posts(
         }
         .into());
     }
+    if let Some(k) = &q.kind
+        && !kehilla_app::studio::KINDS.contains(&k.as_str())
+    {
+        return Err(AppError::Input {
+            field: "kind",
+            error: kehilla_domain::validate::InputError::InvalidValue,
+        }
+        .into());
+    }
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(AppError::Input {

@@ -48,6 +48,11 @@ fn json_body(schema: Value) -> Value {
 /// `NAME`: a name, which may not hold a control character at all.
 const NOT_BLANK: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 const HAS_TEXT: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0000-\\u001f\\u007f-\\u009f]";
+/// An email address as the server takes it (one `@`, a dot inside the domain, no spaces or
+/// control characters), or nothing.
+const EMAIL: &str = "^\\s*$|^\\s*[^@\\s<>\\u0000-\\u001f\\u007f-\\u009f]+@[^@\\s<>.\\u0000-\\u001f\\u007f-\\u009f][^@\\s<>\\u0000-\\u001f\\u007f-\\u009f]*\\.[^@\\s<>\\u0000-\\u001f\\u007f-\\u009f]*[^@\\s<>.\\u0000-\\u001f\\u007f-\\u009f]\\s*$";
+/// A public id: 32 hex digits.
+const PUBLIC_ID: &str = "^[0-9a-f]{32}$";
 const NAME: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$";
 
 fn schema(name: &str) -> Value {
@@ -208,7 +213,7 @@ pub fn document(base_url: &str) -> Value {
                     "operationId": "addListMember",
                     "summary": "Add a person to a list (contributor)",
                     "parameters": [org_param(), id_param("list")],
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["person"], "properties": {"person": {"type": "string"}}}}}},
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["person"], "properties": {"person": {"type": "string", "pattern": PUBLIC_ID}}}}}},
                     "responses": with_errors(json!({"204": {"description": "Added"}}))
                 }
             },
@@ -303,7 +308,7 @@ pub fn document(base_url: &str) -> Value {
                     ],
                     "properties": {
                     "first_name": {"type": "string", "maxLength": 100}, "last_name": {"type": "string", "maxLength": 100},
-                    "latin_name": {"type": "string", "maxLength": 200}, "email": {"type": "string"}, "phone": {"type": "string"},
+                    "latin_name": {"type": "string", "maxLength": 200}, "email": {"type": "string", "maxLength": 254, "pattern": EMAIL}, "phone": {"type": "string"},
                     "lang": {"type": "string", "enum": ["he", "en", ""]}, "notes": {"type": "string", "maxLength": 5000},
                     "roles": {"type": "array", "items": {"type": "string"}}, "tags": {"type": "array", "items": {"type": "string"}},
                     "fields": {"type": "array", "items": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}], "minItems": 2, "maxItems": 2}}
@@ -574,9 +579,9 @@ fn studio_schemas() -> Value {
             "title": {"type": "string", "maxLength": 200},
             "body": {"type": "string", "maxLength": 63206, "description": "The master text."},
             "details": schema("PostDetails"),
-            "channels": {"type": "array", "items": {"type": "string"}, "description": "Public ids of the target channels."},
+            "channels": {"type": "array", "items": {"type": "string", "pattern": PUBLIC_ID}, "description": "Public ids of the target channels."},
             "scheduled_at": {"type": "string", "description": format!("The planned time, {local} Empty for none.")},
-            "media": {"type": "array", "items": {"type": "string"}, "description": "Public ids of attached media, in order."}
+            "media": {"type": "array", "items": {"type": "string", "pattern": PUBLIC_ID}, "description": "Public ids of attached media, in order."}
         }},
         "PostSummary": {"type": "object", "required": ["id", "kind", "title", "status", "networks"], "properties": {
             "id": {"type": "string"}, "kind": schema("PostKind"), "title": {"type": "string"},
@@ -650,7 +655,7 @@ fn studio_schemas() -> Value {
         "MediaUpload": {"type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP, GIF, MP4, MOV, 3GP or WebM, recognised by its content."},
             "alt_text": {"type": "string", "maxLength": 1000},
-            "keep_metadata": {"type": "string", "enum": ["1"], "description": "`1` keeps EXIF, GPS and other metadata; anything else (or nothing) removes it."}
+            "keep_metadata": {"type": "string", "description": "`1` keeps EXIF, GPS and other metadata; anything else (or nothing) removes it."}
         }},
         "MediaPatch": {"type": "object", "required": ["alt_text"], "properties": {"alt_text": {"type": "string", "maxLength": 1000}}},
         "Link": {"type": "object", "required": ["code", "short_url", "target", "destination", "network", "clicks", "created_at"], "properties": {

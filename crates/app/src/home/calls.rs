@@ -19,6 +19,11 @@ pub const MAX_PLEDGE: i64 = 1_000_000;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PledgeInput {
+    /// Where the visitor came from (the tracked link's UTM parameters), for attribution.
+    #[serde(default)]
+    pub utm_source: String,
+    #[serde(default)]
+    pub utm_campaign: String,
     #[serde(default)]
     pub first_name: String,
     #[serde(default)]
@@ -92,6 +97,15 @@ pub async fn pledge(db: &Db, post: &Post, i: &PledgeInput, lang: Lang) -> Result
     let mut tx = db.begin().await?;
     let person = find_or_create(&mut tx, org, &s, lang.code()).await?;
     kehilla_db::site::add_pledge(&mut *tx, org, post.id, person, amount, i.monthly == "1").await?;
+    crate::measure::insights::record(
+        &mut tx,
+        org,
+        "pledge",
+        Some(person),
+        &i.utm_source,
+        &i.utm_campaign,
+    )
+    .await?;
     if i.newsletter == "1" {
         let wording = i18n::t(lang, "form-consent-newsletter");
         let c = Consent {

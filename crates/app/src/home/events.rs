@@ -119,6 +119,11 @@ async fn ensure(db: &Db, post: &Post, zone: &str) -> Result<Event> {
 /// What the RSVP form sends.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RsvpInput {
+    /// Where the visitor came from (the tracked link's UTM parameters), for attribution.
+    #[serde(default)]
+    pub utm_source: String,
+    #[serde(default)]
+    pub utm_campaign: String,
     #[serde(default)]
     pub first_name: String,
     #[serde(default)]
@@ -220,6 +225,17 @@ pub async fn rsvp(db: &Db, post: &Post, zone: &str, i: &RsvpInput, lang: Lang) -
         return Err(AppError::Conflict("event-full"));
     };
     db::put_rsvp(&mut *tx, org, event.id, shift_id, person, status, guests).await?;
+    if previous.is_none() {
+        crate::measure::insights::record(
+            &mut tx,
+            org,
+            "rsvp",
+            Some(person),
+            &i.utm_source,
+            &i.utm_campaign,
+        )
+        .await?;
+    }
     let title = if post.title.is_empty() {
         crate::home::site::summary(&post.body, 60)
     } else {

@@ -13,9 +13,20 @@ use serde::Serialize;
 
 use crate::Result;
 
-/// Records a conversion (`signup`, `rsvp`, `pledge`) that arrived with UTM parameters. The
-/// campaign names the post (tracked links carry its slug), the source its network (or
-/// `email`); what cannot be matched stays 0 but the names are kept.
+/// A UTM value as kept: trimmed, at most 100 characters, no control characters.
+pub fn utm(v: &str) -> String {
+    v.trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect()
+}
+
+/// Records a conversion (`signup`, `rsvp`, `pledge`) that arrived with UTM parameters naming
+/// something of this organization: a post (tracked links carry its slug as the campaign) or,
+/// from email, one of its campaigns. The source names the network, whose channel the post
+/// went to is credited. Parameters that name nothing of the organization (another
+/// organization's link, a hand-made address) are not recorded.
 pub async fn record(
     conn: &mut AnyConnection,
     org: i64,
@@ -24,18 +35,23 @@ pub async fn record(
     source: &str,
     campaign: &str,
 ) -> Result<()> {
-    if source.is_empty() && campaign.is_empty() {
+    let (source, campaign) = (utm(source), utm(campaign));
+    if campaign.is_empty() {
         return Ok(());
     }
-    let post = if campaign.is_empty() {
-        None
-    } else {
-        db::post_by_slug(&mut *conn, org, campaign).await?
-    };
-    let channel = if source.is_empty() || source == "email" {
-        None
-    } else {
-        db::channel_for_source(&mut *conn, org, post.unwrap_or(0), source).await?
+    let post = db::post_by_slug(&mut *conn, org, &campaign).await?;
+    let email_campaign = source == "email"
+        && kehilla_db::messaging::get(&mut *conn, org, &campaign)
+            .await
+            .is_ok();
+    if post.is_none() && !email_campaign {
+        return Ok(());
+    }
+    let channel = match post {
+        Some(p) if !source.is_empty() && source != "email" => {
+            db::channel_for_source(&mut *conn, org, p, &source).await?
+        }
+        _ => None,
     };
     db::add_conversion(
         &mut *conn,
@@ -45,29 +61,13 @@ pub async fn record(
             person_id: person,
             post_id: post.unwrap_or(0),
             channel_id: channel.unwrap_or(0),
-            source,
-            campaign,
+            source: &source,
+            campaign: &campaign,
             at: now_ms(),
         },
     )
     .await?;
     Ok(())
-}
-
-/// [`record`] on a connection of its own.
-pub async fn record_one(
-    db: &Db,
-    org: i64,
-    kind: &str,
-    person: Option<i64>,
-    source: &str,
-    campaign: &str,
-) -> Result<()> {
-    if source.is_empty() && campaign.is_empty() {
-        return Ok(());
-    }
-    let mut conn = db.pool.acquire().await.map_err(kehilla_db::DbError::from)?;
-    record(&mut conn, org, kind, person, source, campaign).await
 }
 
 /// A published post with its figures summed over the channels it went to.
@@ -99,8 +99,8 @@ pub fn engagement_of(figures_json: &str) -> (i64, i64) {
     (engagement, by_kind.get("views").copied().unwrap_or(0))
 }
 
-/// Posts published from `since` to `until`: the best by engagement and the best by
-/// conversions.
+/// The best posts from `since` to `until`: by the engagement of the posts published then, and
+/// by the conversions that happened then (whenever their post was published).
 pub async fn top_posts(
     db: &Db,
     org: i64,
@@ -110,7 +110,7 @@ pub async fn top_posts(
 ) -> Result<(Vec<TopPost>, Vec<TopPost>)> {
     let mut posts: BTreeMap<i64, TopPost> = BTreeMap::new();
     for (post, title, _, _, figures, _) in
-        db::published_figures(&db.pool, org, since, until).await?
+        db::published_figures(&db.pool, org, None, since, until).await?
     {
         let (e, v) = engagement_of(&figures);
         let p = posts.entry(post).or_insert_with(|| TopPost {
@@ -120,11 +120,6 @@ pub async fn top_posts(
         });
         p.engagements += e;
         p.views += v;
-    }
-    for (post, _, _, n) in db::conversions_by_post(&db.pool, org, since, until, 1000).await? {
-        if let Some(p) = posts.get_mut(&post) {
-            p.conversions += n;
-        }
     }
     let mut by_engagement: Vec<TopPost> = posts
         .values()
@@ -137,8 +132,21 @@ pub async fn top_posts(
             .then(a.post_id.cmp(&b.post_id))
     });
     by_engagement.truncate(n);
-    let mut by_conversions: Vec<TopPost> =
-        posts.into_values().filter(|p| p.conversions > 0).collect();
+    let mut converted: BTreeMap<i64, TopPost> = BTreeMap::new();
+    for (post, title, _, _, count) in
+        db::conversions_by_post(&db.pool, org, since, until, 1000).await?
+    {
+        if post == 0 {
+            continue;
+        }
+        let p = converted.entry(post).or_insert_with(|| TopPost {
+            post_id: post,
+            title,
+            ..posts.get(&post).cloned().unwrap_or_default()
+        });
+        p.conversions += count;
+    }
+    let mut by_conversions: Vec<TopPost> = converted.into_values().collect();
     by_conversions.sort_by(|a, b| {
         b.conversions
             .cmp(&a.conversions)
@@ -153,12 +161,16 @@ pub async fn top_posts(
 pub struct HeatMap {
     /// The average engagement per post published in that hour, `None` where nothing was.
     pub cells: Vec<Vec<Option<f64>>>,
+    /// How many posts each cell's average is of.
+    pub counts: Vec<Vec<u32>>,
     pub posts: usize,
     pub max: f64,
 }
 
-/// At least this many posts before the history says anything about the best time.
+/// At least this many posts before the history says anything about the best time, and at
+/// least this many in an hour before that hour counts (one lucky post is not a pattern).
 pub const MIN_POSTS: usize = 8;
+pub const MIN_POSTS_IN_HOUR: u32 = 2;
 
 /// The heat map of the last year, for one channel or all.
 pub async fn heat_map(
@@ -171,10 +183,9 @@ pub async fn heat_map(
     let since = now - 365 * 86_400_000;
     let mut sums = vec![vec![(0.0_f64, 0_u32); 24]; 7];
     let mut posts = 0;
-    for (_, _, ch, _, figures, at) in db::published_figures(&db.pool, org, since, now).await? {
-        if channel.is_some_and(|c| c != ch) {
-            continue;
-        }
+    for (_, _, _, _, figures, at) in
+        db::published_figures(&db.pool, org, channel, since, now).await?
+    {
         let Some(t) = Utc.timestamp_millis_opt(at).single() else {
             continue;
         };
@@ -202,7 +213,16 @@ pub async fn heat_map(
         .flatten()
         .copied()
         .fold(0.0, f64::max);
-    Ok(HeatMap { cells, posts, max })
+    let counts = sums
+        .iter()
+        .map(|row| row.iter().map(|(_, n)| *n).collect())
+        .collect();
+    Ok(HeatMap {
+        cells,
+        counts,
+        posts,
+        max,
+    })
 }
 
 impl HeatMap {

@@ -102,7 +102,14 @@ pub async fn rollup_day(database: &Db, org: i64, tz: Tz, day: i64) -> Result<usi
     // Posts' figures are cumulative: a day's views and engagements are how much they grew.
     let mut views: Vec<(i64, f64)> = Vec::new();
     let mut engagements: Vec<(i64, f64)> = Vec::new();
-    for (channel, metric, before, by_end) in db::post_figures(pool, org, from, to).await? {
+    for (channel, metric, before, by_end, published) in
+        db::post_figures(pool, org, from, to).await?
+    {
+        // A post published before the day whose first reading falls in it (read for the first
+        // time after an upgrade): that reading is its baseline, not a day's growth.
+        if before.is_none() && published.is_some_and(|p| p < from - 86_400_000) {
+            continue;
+        }
         let grew = (by_end - before.unwrap_or(0.0)).max(0.0);
         let into = if metric == "views" {
             &mut views

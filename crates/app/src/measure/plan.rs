@@ -281,25 +281,20 @@ pub async fn standings(db: &Db, org: i64, time_zone: &str, now: i64) -> Result<V
 /// A goal's chart as CSV: `day,value` (the running sum, the level or the rate), then the
 /// target and the forecast.
 pub fn standing_csv(s: &GoalStanding) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| AppError::Internal(e.to_string());
-    w.write_record(["day", "metric", "value"]).map_err(io)?;
-    for (d, v) in &s.progress.points {
-        let day = rules::day_date(*d)
+    let mut w = crate::people::export::CsvOut::new();
+    let date = |d: i64| {
+        rules::day_date(d)
             .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
-        w.write_record([day, s.goal.metric.clone(), v.to_string()])
-            .map_err(io)?;
+            .unwrap_or_default()
+    };
+    w.row(&["day", "metric", "value"])?;
+    for (d, v) in &s.progress.points {
+        w.row(&[date(*d), s.goal.metric.clone(), v.to_string()])?;
     }
-    let end = rules::day_date(s.goal.end_day)
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default();
-    w.write_record([end.clone(), "target".into(), s.goal.target.to_string()])
-        .map_err(io)?;
+    let end = date(s.goal.end_day);
+    w.row(&[end.clone(), "target".into(), s.goal.target.to_string()])?;
     if let Some(p) = s.progress.projected {
-        w.write_record([end, "forecast".into(), p.to_string()])
-            .map_err(io)?;
+        w.row(&[end, "forecast".into(), p.to_string()])?;
     }
-    w.into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))
+    w.finish()
 }

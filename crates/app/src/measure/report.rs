@@ -25,7 +25,7 @@ use kehilla_domain::validate::Lang;
 pub const REPORT: &str = "measure.report";
 
 /// Levels compared between the month's start and end.
-pub const GROWTH: [&str; 4] = ["people", "subscribers", "followers", "fediverse_followers"];
+pub const GROWTH: [&str; 4] = super::LEVELS;
 /// Counts summed over the month.
 pub const ACTIVITY: [&str; 11] = [
     "new_people",
@@ -152,40 +152,30 @@ fn number(v: f64) -> String {
 
 /// The report as CSV: `section,name,value`.
 pub fn csv(r: &Report) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| AppError::Internal(e.to_string());
-    w.write_record(["section", "name", "value"]).map_err(io)?;
+    let mut w = crate::people::export::CsvOut::new();
+    w.row(&["section", "name", "value"])?;
     for g in &r.goals {
-        w.write_record(["goal", g.goal.title.as_str(), &number(g.progress.current)])
-            .map_err(io)?;
-        w.write_record(["goal-target", g.goal.title.as_str(), &number(g.goal.target)])
-            .map_err(io)?;
+        w.row(&["goal", g.goal.title.as_str(), &number(g.progress.current)])?;
+        w.row(&["goal-target", g.goal.title.as_str(), &number(g.goal.target)])?;
     }
     for (m, start, end) in &r.growth {
-        w.write_record(["growth-start", m, &start.map(number).unwrap_or_default()])
-            .map_err(io)?;
-        w.write_record(["growth-end", m, &end.map(number).unwrap_or_default()])
-            .map_err(io)?;
+        w.row(&["growth-start", m, &start.map(number).unwrap_or_default()])?;
+        w.row(&["growth-end", m, &end.map(number).unwrap_or_default()])?;
     }
     for (m, v) in &r.activity {
-        w.write_record(["activity", m, &number(*v)]).map_err(io)?;
+        w.row(&["activity", m, &number(*v)])?;
     }
-    w.write_record(["conversation", "messages_in", &number(r.messages_in)])
-        .map_err(io)?;
-    w.write_record(["conversation", "responses", &number(r.responses)])
-        .map_err(io)?;
-    w.write_record([
+    w.row(&["conversation", "messages_in", &number(r.messages_in)])?;
+    w.row(&["conversation", "responses", &number(r.responses)])?;
+    w.row(&[
         "conversation",
         "first_response_minutes",
         &r.first_response_minutes.map(number).unwrap_or_default(),
-    ])
-    .map_err(io)?;
+    ])?;
     for p in &r.top {
-        w.write_record(["top-post", p.title.as_str(), &p.engagements.to_string()])
-            .map_err(io)?;
+        w.row(&["top-post", p.title.as_str(), &p.engagements.to_string()])?;
     }
-    w.into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))
+    w.finish()
 }
 
 /// The report as the text of an email.
@@ -206,13 +196,7 @@ pub fn text(r: &Report, lang: Lang, org_name: &str, link: &str) -> String {
                 g.goal.title,
                 number(g.progress.current),
                 number(g.goal.target),
-                t(&format!(
-                    "outlook-{}",
-                    serde_json::to_value(g.progress.outlook)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
-                ))
+                t(&format!("outlook-{}", g.progress.outlook.key()))
             ));
         }
         s.push('\n');
@@ -325,7 +309,10 @@ impl JobHandler for ReportJob {
             };
             let user = kehilla_db::users::by_id(&database.pool, p.user).await?;
             let lang = Lang::parse(&user.lang).unwrap_or_default();
-            let report = build(database, &org, (p.year, p.month), kehilla_db::now_ms()).await?;
+            // The month's last minutes are in the rollups before the report is read.
+            let now = kehilla_db::now_ms();
+            super::rollup_org(database, &org, now).await?;
+            let report = build(database, &org, (p.year, p.month), now).await?;
             let link = format!(
                 "{}/orgs/{}/measure/report?month={}",
                 ctx.base_url, org.slug, report.month

@@ -158,7 +158,12 @@ pub async fn update(db: &Db, by: &OrgMember, public_id: &str, i: &ChannelInput) 
 }
 
 pub async fn delete(db: &Db, by: &OrgMember, public_id: &str) -> Result<()> {
-    Ok(studio::delete_channel(&db.pool, by.org.id, public_id).await?)
+    let ch = studio::channel(&db.pool, by.org.id, public_id).await?;
+    let mut tx = db.begin().await?;
+    kehilla_db::measure::forget_channel(&mut tx, by.org.id, ch.id).await?;
+    studio::delete_channel(&mut *tx, by.org.id, public_id).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn list(db: &Db, org: i64) -> Result<Vec<Channel>> {

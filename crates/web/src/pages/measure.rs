@@ -32,6 +32,24 @@ pub const SUMMARY: [&str; 8] = [
     "messages_in",
 ];
 
+/// A metric's value as the pages show it: counts whole, rates with one decimal, money in
+/// shekels, minutes in words.
+fn show_value(c: &Chrome, key: &str, v: f64) -> String {
+    match metric(key).map(|m| m.unit) {
+        Some(Unit::Percent) => format!("{}%", short_number((v * 10.0).round() / 10.0)),
+        Some(Unit::Minutes) => c.count("minutes", v.round() as i64),
+        Some(Unit::Money) => format!("₪{}", short_number(v.round())),
+        _ => short_number(v.round()),
+    }
+}
+
+/// A local day as the pages show it.
+pub(crate) fn show_day(d: i64) -> String {
+    day_date(d)
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_default()
+}
+
 #[derive(Template)]
 #[template(path = "measure.html")]
 struct MeasurePage {
@@ -53,11 +71,7 @@ impl MeasurePage {
         self.c.t(&format!("goal-metric-{key}"))
     }
     fn outlook(&self, o: &Outlook) -> String {
-        let key = serde_json::to_value(o)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        self.c.t(&format!("outlook-{key}"))
+        self.c.t(&format!("outlook-{}", o.key()))
     }
     fn outlook_class(&self, o: &Outlook) -> &'static str {
         match o {
@@ -67,18 +81,10 @@ impl MeasurePage {
         }
     }
     fn value(&self, key: &str, v: &f64) -> String {
-        match metric(key).map(|m| m.unit) {
-            Some(Unit::Percent) => format!("{}%", short_number((v * 10.0).round() / 10.0)),
-            Some(Unit::Minutes) => self.c.count("minutes", v.round() as i64),
-            Some(Unit::Money) => format!("₪{}", short_number(v.round())),
-            // Counts are whole, forecasts of them too.
-            _ => short_number(v.round()),
-        }
+        show_value(&self.c, key, *v)
     }
     fn day(&self, d: &i64) -> String {
-        day_date(*d)
-            .map(|d| d.format("%d.%m.%Y").to_string())
-            .unwrap_or_default()
+        show_day(*d)
     }
     fn weekday(&self, d: &usize) -> String {
         self.c.t(&format!("weekday-{d}"))
@@ -185,17 +191,9 @@ pub async fn dashboard(
         insights::top_posts(&st.db, o.id, since, now + 1, 5).await?;
     let channels = kehilla_db::studio::channels(&st.db.pool, o.id).await?;
     let mut attribution = Vec::new();
-    for (post, channel, kind, n) in
+    for (_, title, channel, kind, n) in
         db::conversions_by_post(&st.db.pool, o.id, since, now + 1, 20).await?
     {
-        let title = if post > 0 {
-            kehilla_db::studio::post_by_id(&st.db.pool, post)
-                .await
-                .map(|p| if p.title.is_empty() { p.slug } else { p.title })
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
         let via = channels
             .iter()
             .find(|c| c.id == channel)
@@ -259,32 +257,21 @@ impl ReportPage {
         self.c.t(&format!("goal-metric-{key}"))
     }
     fn value(&self, key: &str, v: &f64) -> String {
-        let n = short_number(*v);
-        match metric(key).map(|m| m.unit) {
-            Some(Unit::Percent) => format!("{n}%"),
-            Some(Unit::Money) => format!("₪{n}"),
-            _ => n,
-        }
+        show_value(&self.c, key, *v)
     }
     fn level(&self, v: &Option<f64>) -> String {
         v.map(short_number).unwrap_or_else(|| "—".into())
     }
     fn outlook(&self, o: &Outlook) -> String {
-        let key = serde_json::to_value(o)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        self.c.t(&format!("outlook-{key}"))
+        self.c.t(&format!("outlook-{}", o.key()))
     }
     fn day(&self, d: &i64) -> String {
-        day_date(*d)
-            .map(|d| d.format("%d.%m.%Y").to_string())
-            .unwrap_or_default()
+        show_day(*d)
     }
     fn minutes(&self) -> String {
         self.r
             .first_response_minutes
-            .map(|m| self.c.count("minutes", m.round() as i64))
+            .map(|m| show_value(&self.c, "first_response_minutes", m))
             .unwrap_or_else(|| "—".into())
     }
 }

@@ -9,7 +9,7 @@ use kehilla_app::AppError;
 use kehilla_app::measure::plan::{self as uc, GoalInput, MapInput, PlanView};
 use kehilla_db::measure as db;
 use kehilla_db::segments::{self as seg, Segment};
-use kehilla_domain::measure::{CATALOGUE, day_date};
+use kehilla_domain::measure::CATALOGUE;
 use serde::Deserialize;
 
 use super::accounts::message;
@@ -66,9 +66,7 @@ impl PlanPage {
         c.map(|d| d.to_string()).unwrap_or_default()
     }
     fn day(&self, d: &i64) -> String {
-        day_date(*d)
-            .map(|d| d.format("%d.%m.%Y").to_string())
-            .unwrap_or_default()
+        super::measure::show_day(*d)
     }
     fn segment_name(&self, id: &Option<i64>) -> String {
         id.and_then(|id| self.segments.iter().find(|s| s.id == id))

@@ -743,23 +743,16 @@ pub async fn rsvp(
     Extension(ctx): Extension<Ctx>,
     domain: Option<Extension<OnDomain>>,
     Path((slug, post)): Path<(String, String)>,
-    Form(f): Form<events_uc::RsvpInput>,
+    Form(mut f): Form<events_uc::RsvpInput>,
 ) -> WebResult<Response> {
+    f.utm_source = ctx.source.source.clone();
+    f.utm_campaign = ctx.source.campaign.clone();
     st.forms_by_ip
         .check(&ctx.ip)
         .map_err(AppError::RateLimited)?;
     let site = load(&st, &slug).await?;
     let p = kehilla_db::site::post(&st.db.pool, site.org.id, &post).await?;
     let answer = events_uc::rsvp(&st.db, &p, &site.org.time_zone, &f, ctx.lang).await?;
-    kehilla_app::measure::insights::record_one(
-        &st.db,
-        site.org.id,
-        "rsvp",
-        None,
-        &ctx.source.source,
-        &ctx.source.campaign,
-    )
-    .await?;
     let word = match answer {
         events_uc::Answer::Going => "going",
         events_uc::Answer::Waitlist => "waitlist",
@@ -973,23 +966,16 @@ pub async fn pledge(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path((slug, post)): Path<(String, String)>,
-    Form(f): Form<kehilla_app::home::calls::PledgeInput>,
+    Form(mut f): Form<kehilla_app::home::calls::PledgeInput>,
 ) -> WebResult<Response> {
+    f.utm_source = ctx.source.source.clone();
+    f.utm_campaign = ctx.source.campaign.clone();
     st.forms_by_ip
         .check(&ctx.ip)
         .map_err(AppError::RateLimited)?;
     let site = load(&st, &slug).await?;
     let p = kehilla_db::site::post(&st.db.pool, site.org.id, &post).await?;
     let pay = kehilla_app::home::calls::pledge(&st.db, &p, &f, ctx.lang).await?;
-    kehilla_app::measure::insights::record_one(
-        &st.db,
-        site.org.id,
-        "pledge",
-        None,
-        &ctx.source.source,
-        &ctx.source.campaign,
-    )
-    .await?;
     Ok(Redirect::to(&pay).into_response())
 }
 
