@@ -1678,7 +1678,7 @@ measure-best-time-little = { $count ->
 }
 report-title = Monthly report
 report-link = The monthly report for the board
-report-period = From
+report-period = Period:
 report-month = Month
 report-goals = Goals
 report-value = Now

@@ -1700,7 +1700,7 @@ measure-best-time-little = { $count ->
 }
 report-title = דוח חודשי
 report-link = הדוח החודשי להנהלה
-report-period = מתאריך
+report-period = תקופה:
 report-month = חודש
 report-goals = יעדים
 report-value = עכשיו

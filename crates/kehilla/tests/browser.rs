@@ -985,6 +985,25 @@ async fn the_dashboard_draws_its_charts_right_to_left_in_hebrew_and_left_to_righ
             >= 1
     );
     screenshot(&c, "measure-he").await;
+    // The plan behind it: the channel map with hours and budget, the audiences, the goals.
+    c.goto(&app.url("/orgs/yad-beyad/plan")).await.unwrap();
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelectorAll('#goal-list li').length"
+        )
+        .await,
+        5
+    );
+    assert_eq!(
+        js(
+            &c,
+            "return getComputedStyle(document.querySelector('#map')).direction"
+        )
+        .await,
+        "rtl"
+    );
+    screenshot(&c, "plan-he").await;
 
     // In English the charts turn around.
     click(&c, "switch-lang").await;

@@ -43,6 +43,11 @@ fn show_value(c: &Chrome, key: &str, v: f64) -> String {
     }
 }
 
+/// Whether a goal has figures to show (a rate with nothing to divide has none).
+fn has_figures(g: &GoalStanding) -> bool {
+    g.progress.outlook != Outlook::NoData
+}
+
 /// A local day as the pages show it.
 pub(crate) fn show_day(d: i64) -> String {
     day_date(d)
@@ -118,6 +123,9 @@ impl MeasurePage {
     }
     fn conversion_kind(&self, k: &str) -> String {
         self.c.t(&format!("conversion-{k}"))
+    }
+    fn has_figures(&self, g: &GoalStanding) -> bool {
+        has_figures(g)
     }
     fn percent(&self, g: &GoalStanding) -> i64 {
         g.progress.percent.round().clamp(0.0, 100.0) as i64
@@ -258,6 +266,9 @@ impl ReportPage {
     }
     fn value(&self, key: &str, v: &f64) -> String {
         show_value(&self.c, key, *v)
+    }
+    fn has_figures(&self, g: &GoalStanding) -> bool {
+        has_figures(g)
     }
     fn level(&self, v: &Option<f64>) -> String {
         v.map(short_number).unwrap_or_else(|| "—".into())
