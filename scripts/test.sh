@@ -19,6 +19,11 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 chromium --version
 
+echo "== a font with Hebrew letters and pdftotext, for the report's PDF"
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || ! command -v pdftotext >/dev/null 2>&1; then
+  apt_install fonts-dejavu-core poppler-utils
+fi
+
 echo "== S3-compatible server (moto) and a DKIM verifier (dkimpy), from PyPI"
 moto_venv="${KEHILLA_MOTO_VENV:-/var/tmp/kehilla-moto}"
 if [ ! -x "$moto_venv/bin/moto_server" ] || ! "$moto_venv/bin/python" -c "import dkim" 2>/dev/null; then

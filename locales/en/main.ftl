@@ -1699,3 +1699,6 @@ error-report-in-future = That month has not begun yet.
 error-day-out-of-range = That day is out of range.
 error-unknown-metric = That metric is not in the catalogue.
 plan-goal-audience-hint = Who the goal is for, kept with it; the figures are the organization's (or the channel's).
+report-pdf = Download as PDF
+error-report-font-missing = The PDF needs a font with Hebrew letters, and none was found: set report_font to a TrueType file (docs/configuration.md).
+error-report-font-unreadable = The report font could not be read as a TrueType font.

@@ -1721,3 +1721,6 @@ error-report-in-future = החודש הזה עוד לא התחיל.
 error-day-out-of-range = היום הזה מחוץ לטווח.
 error-unknown-metric = המדד הזה לא נמצא ברשימת המדדים.
 plan-goal-audience-hint = למי היעד מכוון, לתיעוד; הנתונים הם של הארגון (או של הערוץ).
+report-pdf = להוריד כ־PDF
+error-report-font-missing = לקובץ ה־PDF צריך גופן עם אותיות עבריות, ולא נמצא כזה: יש להגדיר report_font לקובץ TrueType (docs/configuration.md).
+error-report-font-unreadable = לא ניתן לקרוא את גופן הדוח כגופן TrueType.

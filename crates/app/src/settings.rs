@@ -98,6 +98,9 @@ pub struct Settings {
     /// one of `views`, `likes`, `replies`, `shares`, `quotes`, `saves`, `clicks`, or empty to
     /// leave the figure out.
     pub metric_names: std::collections::BTreeMap<String, String>,
+    /// A TrueType font with Hebrew letters for the PDF of the monthly report. Empty: DejaVu Sans
+    /// (or another known one) where the system has it.
+    pub report_font: Option<PathBuf>,
     /// The domain of the per-recipient bounce addresses (`bounces+…@{bounce_domain}`) and of
     /// campaign Message-IDs; its MX should reach the inbound SMTP listener [default: the host
     /// of `base_url`].
@@ -152,6 +155,7 @@ impl Default for Settings {
             oauth_apps: std::collections::BTreeMap::new(),
             campaign_relays: Vec::new(),
             metric_names: std::collections::BTreeMap::new(),
+            report_font: None,
             bounce_domain: None,
             inbound_smtp_listen: None,
         }

@@ -167,6 +167,9 @@ struct SettingsArgs {
         value_name = "NAME=KIND,…"
     )]
     metric_names: Option<String>,
+    /// A TrueType font with Hebrew letters for the report's PDF [default: DejaVu Sans, if there]
+    #[arg(long, global = true, env = "KEHILLA_REPORT_FONT", value_name = "FILE")]
+    report_font: Option<std::path::PathBuf>,
     /// Domain of the bounce addresses and Message-IDs of campaigns [default: base_url's host]
     #[arg(
         long,
@@ -295,6 +298,9 @@ impl SettingsArgs {
                 s.metric_names
                     .insert(name.trim().to_string(), kind.trim().to_string());
             }
+        }
+        if let Some(v) = &self.report_font {
+            s.report_font = Some(v.clone());
         }
         if let Some(v) = &self.bounce_domain {
             s.bounce_domain = Some(v.clone());

@@ -979,6 +979,32 @@ async fn the_monthly_report_agrees_with_the_dashboard_and_is_emailed() {
         .unwrap();
     assert!(csv.contains(&format!("activity,signups,{n}\n")), "{csv}");
     assert!(csv.contains(&format!("goal,הרשמות החודש,{n}\n")), "{csv}");
+    // The PDF: Hebrew set right to left, its text searchable (read back with pdftotext).
+    let r = owner
+        .get(&format!("/orgs/yad/measure/report/pdf?month={month}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let file = crate::support::temp_dir().join("report.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by the test command");
+    // pdftotext gives the lines back in logical order, with bidi marks around the runs.
+    let text: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !('\u{202a}'..='\u{202e}').contains(c))
+        .collect();
+    assert!(text.contains("דוח חודשי"), "{text}");
+    assert!(text.contains("עמותת בדיקה"), "{text}");
+    let line = text.lines().find(|l| l.starts_with("הרשמות")).unwrap();
+    assert!(line.contains(&n.to_string()), "{line}");
     // A month in the future, and one that is not a month.
     let r = owner.get("/orgs/yad/measure/report?month=2999-01").await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
@@ -1016,4 +1042,19 @@ async fn the_monthly_report_agrees_with_the_dashboard_and_is_emailed() {
     let text = crate::accounts::decode_body(&mails[0].data);
     assert!(text.contains("הדוח של עמותת בדיקה לחודש"), "{text}");
     assert!(text.contains("/measure/report?month="), "{text}");
+}
+
+#[tokio::test]
+async fn without_a_hebrew_font_the_pdf_says_what_to_set() {
+    let app = TestApp::spawn_on(crate::support::Backend::Sqlite, |s| {
+        s.report_font = Some("/nonexistent/font.ttf".into());
+    })
+    .await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let r = owner.get("/orgs/yad/measure/report/pdf").await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("report_font"));
+    // The page and its CSV do not need it.
+    let (s, _) = owner.get_text("/orgs/yad/measure/report").await;
+    assert_eq!(s, StatusCode::OK);
 }

@@ -861,6 +861,11 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             Org(Read),
             pages::measure::report_csv,
         )
+        .get(
+            "/orgs/{org}/measure/report/pdf",
+            Org(Read),
+            pages::measure::report_pdf,
+        )
         .post(
             "/orgs/{org}/measure/report/schedule",
             Org(Admin),

@@ -13,6 +13,7 @@
 
 pub mod demo;
 pub mod insights;
+pub mod pdf;
 pub mod plan;
 pub mod report;
 

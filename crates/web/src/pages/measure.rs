@@ -330,6 +330,36 @@ pub async fn report_csv(
     ))
 }
 
+/// The report as a PDF, set with the report font.
+pub async fn report_pdf(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(org): Extension<OrgCtx>,
+    Query(q): Query<MonthQuery>,
+) -> WebResult<Response> {
+    let r = report_of(&st, &org, &q.month).await?;
+    let path = kehilla_app::measure::pdf::font_path(st.settings.report_font.as_deref())
+        .ok_or(kehilla_app::AppError::Conflict("report-font-missing"))?;
+    let font = tokio::fs::read(&path)
+        .await
+        .map_err(|_| kehilla_app::AppError::Conflict("report-font-missing"))?;
+    let body = kehilla_app::measure::pdf::report(&r, ctx.lang, &org.0.org.name, &font)?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"report-{}.pdf\"", r.month),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 #[derive(Deserialize)]
 pub struct ScheduleForm {
     #[serde(default)]

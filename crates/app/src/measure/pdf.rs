@@ -1,0 +1,290 @@
+//! The monthly report as a PDF, with Hebrew set right to left. The font is a TrueType font of
+//! the system that has Hebrew letters (DejaVu Sans by default, or the `report_font` setting),
+//! embedded whole; each line is put in visual order by the Unicode bidi algorithm, then written
+//! as glyph ids (Identity-H) with a ToUnicode map, so that the text can be searched and copied.
+//! Hebrew needs no shaping beyond that; points (niqqud) are not placed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
+use unicode_bidi::{BidiInfo, Level};
+
+use super::report::Report;
+use crate::i18n;
+use crate::{AppError, Result};
+use kehilla_domain::validate::Lang;
+
+/// Where a font with Hebrew letters is usually found.
+pub const FONT_PATHS: [&str; 4] = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSans.ttf",
+    "/usr/share/fonts/truetype/culmus/DavidCLM-Medium.otf",
+];
+
+/// The font to use: the setting's, else the first of [`FONT_PATHS`] that exists.
+pub fn font_path(setting: Option<&Path>) -> Option<PathBuf> {
+    match setting {
+        Some(p) => Some(p.to_path_buf()),
+        None => FONT_PATHS.iter().map(PathBuf::from).find(|p| p.exists()),
+    }
+}
+
+const PAGE_W: f32 = 595.0;
+const PAGE_H: f32 = 842.0;
+const MARGIN: f32 = 50.0;
+
+struct Writer<'f> {
+    face: ttf_parser::Face<'f>,
+    rtl: bool,
+    pages: Vec<Content>,
+    y: f32,
+    /// Glyphs used, with the text they stand for (for the ToUnicode map) and their width.
+    used: BTreeMap<u16, (char, f32)>,
+}
+
+impl Writer<'_> {
+    fn new_page(&mut self) {
+        self.pages.push(Content::new());
+        self.y = PAGE_H - MARGIN;
+    }
+
+    /// Writes one line at `size` points, aligned to the start side of the language.
+    fn line(&mut self, text: &str, size: f32) {
+        let leading = size * 1.5;
+        if self.y - leading < MARGIN || self.pages.is_empty() {
+            self.new_page();
+        }
+        self.y -= leading;
+        let level = if self.rtl { Level::rtl() } else { Level::ltr() };
+        let bidi = BidiInfo::new(text, Some(level));
+        let visual: String = bidi
+            .paragraphs
+            .iter()
+            .map(|p| bidi.reorder_line(p, p.range.clone()).into_owned())
+            .collect();
+        let scale = 1000.0 / f32::from(self.face.units_per_em());
+        let mut glyphs = Vec::new();
+        let mut width = 0.0;
+        for c in visual.chars() {
+            // In a right-to-left run, brackets are drawn mirrored.
+            let c = if self.rtl { mirror(c) } else { c };
+            let gid = self.face.glyph_index(c).map_or(0, |g| g.0);
+            let advance = self
+                .face
+                .glyph_hor_advance(ttf_parser::GlyphId(gid))
+                .map_or(0.0, |a| f32::from(a) * scale);
+            self.used.entry(gid).or_insert((c, advance));
+            glyphs.extend_from_slice(&gid.to_be_bytes());
+            width += advance * size / 1000.0;
+        }
+        let x = if self.rtl {
+            (PAGE_W - MARGIN - width).max(MARGIN)
+        } else {
+            MARGIN
+        };
+        let y = self.y;
+        if let Some(page) = self.pages.last_mut() {
+            page.begin_text();
+            page.set_font(Name(b"F1"), size);
+            page.next_line(x, y);
+            page.show(Str(&glyphs));
+            page.end_text();
+        }
+    }
+
+    fn gap(&mut self) {
+        self.y -= 8.0;
+    }
+}
+
+fn mirror(c: char) -> char {
+    match c {
+        '(' => ')',
+        ')' => '(',
+        '[' => ']',
+        ']' => '[',
+        '<' => '>',
+        '>' => '<',
+        _ => c,
+    }
+}
+
+fn number(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// The report as a PDF, in `lang`, set with the font in `font` (a TrueType file's bytes).
+pub fn report(r: &Report, lang: Lang, org_name: &str, font: &[u8]) -> Result<Vec<u8>> {
+    let face = ttf_parser::Face::parse(font, 0)
+        .map_err(|_| AppError::Conflict("report-font-unreadable"))?;
+    let t = |k: &str| i18n::t(lang, k);
+    let metric = |m: &str| t(&format!("goal-metric-{m}"));
+    let mut w = Writer {
+        face,
+        rtl: lang == Lang::He,
+        pages: Vec::new(),
+        y: 0.0,
+        used: BTreeMap::new(),
+    };
+    w.line(
+        &format!("{} {} — {org_name}", t("report-title"), r.month),
+        18.0,
+    );
+    w.gap();
+    if !r.goals.is_empty() {
+        w.line(&t("report-goals"), 14.0);
+        for g in &r.goals {
+            w.line(
+                &format!(
+                    "{}: {} / {} — {}",
+                    g.goal.title,
+                    number(g.progress.current),
+                    number(g.goal.target),
+                    t(&format!("outlook-{}", g.progress.outlook.key()))
+                ),
+                11.0,
+            );
+        }
+        w.gap();
+    }
+    w.line(&t("report-growth"), 14.0);
+    for (m, start, end) in &r.growth {
+        if let Some(end) = end {
+            w.line(
+                &format!(
+                    "{}: {} → {}",
+                    metric(m),
+                    start.map_or_else(|| "—".to_string(), number),
+                    number(*end)
+                ),
+                11.0,
+            );
+        }
+    }
+    w.gap();
+    w.line(&t("report-activity"), 14.0);
+    for (m, v) in &r.activity {
+        w.line(&format!("{}: {}", metric(m), number(*v)), 11.0);
+    }
+    w.gap();
+    w.line(&t("report-conversation"), 14.0);
+    w.line(
+        &format!("{}: {}", metric("messages_in"), number(r.messages_in)),
+        11.0,
+    );
+    w.line(
+        &format!("{}: {}", t("report-responses"), number(r.responses)),
+        11.0,
+    );
+    if let Some(m) = r.first_response_minutes {
+        w.line(
+            &format!(
+                "{}: {}",
+                metric("first_response_minutes"),
+                i18n::t_count(lang, "minutes", "count", m.round() as i64)
+            ),
+            11.0,
+        );
+    }
+    if !r.top.is_empty() {
+        w.gap();
+        w.line(&t("report-top"), 14.0);
+        for p in &r.top {
+            w.line(
+                &format!("{} — {} {}", p.title, p.engagements, metric("engagements")),
+                11.0,
+            );
+        }
+    }
+    Ok(finish(w, font))
+}
+
+fn finish(w: Writer<'_>, font: &[u8]) -> Vec<u8> {
+    let mut pdf = Pdf::new();
+    let catalog = Ref::new(1);
+    let tree = Ref::new(2);
+    let type0 = Ref::new(3);
+    let cid = Ref::new(4);
+    let descriptor = Ref::new(5);
+    let file = Ref::new(6);
+    let cmap = Ref::new(7);
+    let first_page = 10;
+    let n = w.pages.len();
+    let page_ids: Vec<Ref> = (0..n)
+        .map(|i| Ref::new(first_page + 2 * i32::try_from(i).unwrap_or(0)))
+        .collect();
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree)
+        .kids(page_ids.iter().copied())
+        .count(i32::try_from(n).unwrap_or(0));
+    for (i, content) in w.pages.into_iter().enumerate() {
+        let id = page_ids.get(i).copied().unwrap_or(Ref::new(first_page));
+        let content_id = Ref::new(id.get() + 1);
+        let mut page = pdf.page(id);
+        page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
+        page.parent(tree);
+        page.contents(content_id);
+        page.resources().fonts().pair(Name(b"F1"), type0);
+        page.finish();
+        pdf.stream(content_id, &content.finish());
+    }
+    let name = Name(b"KehillaReportFont");
+    pdf.type0_font(type0)
+        .base_font(name)
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid)
+        .to_unicode(cmap);
+    let info = SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"Identity"),
+        supplement: 0,
+    };
+    let mut c = pdf.cid_font(cid);
+    c.subtype(CidFontType::Type2)
+        .base_font(name)
+        .system_info(info)
+        .font_descriptor(descriptor)
+        .default_width(0.0)
+        .cid_to_gid_map_predefined(Name(b"Identity"));
+    {
+        let mut widths = c.widths();
+        for (gid, (_, width)) in &w.used {
+            widths.consecutive(*gid, [*width]);
+        }
+    }
+    c.finish();
+    let scale = 1000.0 / f32::from(w.face.units_per_em());
+    let bbox = w.face.global_bounding_box();
+    pdf.font_descriptor(descriptor)
+        .name(name)
+        .flags(FontFlags::NON_SYMBOLIC)
+        .bbox(Rect::new(
+            f32::from(bbox.x_min) * scale,
+            f32::from(bbox.y_min) * scale,
+            f32::from(bbox.x_max) * scale,
+            f32::from(bbox.y_max) * scale,
+        ))
+        .italic_angle(0.0)
+        .ascent(f32::from(w.face.ascender()) * scale)
+        .descent(f32::from(w.face.descender()) * scale)
+        .cap_height(f32::from(w.face.capital_height().unwrap_or(700)) * scale)
+        .stem_v(80.0)
+        .font_file2(file);
+    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(font, 6);
+    pdf.stream(file, &compressed)
+        .filter(Filter::FlateDecode)
+        .pair(Name(b"Length1"), i32::try_from(font.len()).unwrap_or(0));
+    let mut unicode = pdf_writer::types::UnicodeCmap::new(Name(b"Custom"), info);
+    for (gid, (ch, _)) in &w.used {
+        unicode.pair(*gid, *ch);
+    }
+    pdf.cmap(cmap, &unicode.finish());
+    pdf.finish()
+}
