@@ -96,6 +96,30 @@ impl Mailer {
         .await
     }
 
+    /// Sends a plain-text email with one file attached (`multipart/mixed`).
+    pub async fn send_with_attachment(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        file_name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Delivery> {
+        let kind = ContentType::parse(content_type)
+            .map_err(|e| AppError::Internal(format!("attachment type: {e}")))?;
+        self.deliver(to, subject, body, |to, b| {
+            b.from(self.from.clone()).to(to).multipart(
+                lettre::message::MultiPart::mixed()
+                    .singlepart(Self::plain(body))
+                    .singlepart(
+                        lettre::message::Attachment::new(file_name.to_string()).body(bytes, kind),
+                    ),
+            )
+        })
+        .await
+    }
+
     /// Sends an email with a plain-text and an HTML part (`multipart/alternative`), marked with
     /// its language.
     pub async fn send_alternative(

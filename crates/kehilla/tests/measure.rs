@@ -868,6 +868,19 @@ async fn the_calendar_suggests_the_free_slot_the_history_favours() {
     assert_eq!(heat.score(3, 9), Some(98.75));
     assert_eq!(heat.score(1, 18), Some(9.75));
     assert_eq!(heat.score(1, 9), None);
+    // The heat map's data as CSV, for the channel.
+    let r = _owner
+        .get(&format!(
+            "/orgs/yad/measure/best-time/export?channel={}",
+            ch.public_id
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let csv = r.text().await.unwrap();
+    assert!(
+        csv.contains("3,9,4,98.8\n") && csv.contains("1,18,4,9.8\n"),
+        "{csv}"
+    );
 }
 
 #[tokio::test]
@@ -1039,7 +1052,15 @@ async fn the_monthly_report_agrees_with_the_dashboard_and_is_emailed() {
     let mails = sink.all();
     assert_eq!(mails.len(), 1);
     assert!(mails[0].to.iter().any(|t| t.contains("dana@example.org")));
-    let text = crate::accounts::decode_body(&mails[0].data);
+    let raw = &mails[0].data;
+    assert!(raw.contains("Content-Type: application/pdf"), "{raw}");
+    assert!(
+        raw.contains("filename=\"report-"),
+        "the PDF is named after its month"
+    );
+    // The text part (the PDF part decodes to its bytes, which start with %PDF).
+    let text = crate::messaging::decode_parts(raw);
+    assert!(text.contains("%PDF-"), "the PDF is attached whole");
     assert!(text.contains("הדוח של עמותת בדיקה לחודש"), "{text}");
     assert!(text.contains("/measure/report?month="), "{text}");
 }

@@ -852,6 +852,11 @@ pub fn all(state: AppState) -> (Router<AppState>, Vec<RouteInfo>) {
             pages::measure::goal_csv,
         )
         .get(
+            "/orgs/{org}/measure/best-time/export",
+            Org(Read),
+            pages::measure::best_time_csv,
+        )
+        .get(
             "/orgs/{org}/measure/report",
             Org(Read),
             pages::measure::report_page,

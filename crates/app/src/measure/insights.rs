@@ -226,6 +226,26 @@ pub async fn heat_map(
 }
 
 impl HeatMap {
+    /// The data behind the heat map as CSV: weekday (0 = Sunday), hour, posts, average
+    /// engagement per post.
+    pub fn csv(&self) -> Result<Vec<u8>> {
+        let mut w = crate::people::export::CsvOut::new();
+        w.row(&["weekday", "hour", "posts", "average_engagement"])?;
+        for (day, (cells, counts)) in self.cells.iter().zip(&self.counts).enumerate() {
+            for (hour, (cell, n)) in cells.iter().zip(counts).enumerate() {
+                if let Some(v) = cell {
+                    w.row(&[
+                        day.to_string(),
+                        hour.to_string(),
+                        n.to_string(),
+                        format!("{v:.1}"),
+                    ])?;
+                }
+            }
+        }
+        w.finish()
+    }
+
     /// How good posting on `weekday` (0 = Sunday) at `hour` has been: the average engagement,
     /// or `None` without enough history.
     pub fn score(&self, weekday: usize, hour: usize) -> Option<f64> {

@@ -323,10 +323,30 @@ impl JobHandler for ReportJob {
                 "report-email-subject",
                 &[("org", org.name.clone()), ("month", report.month.clone())],
             );
-            ctx.mailer
-                .send(&member.email, &subject, &body)
-                .await
-                .map_err(|e| JobError::Retry(e.to_string()))?;
+            // The PDF goes along when there is a font to set it with.
+            let pdf = match super::pdf::font_path(ctx.settings.report_font.as_deref()) {
+                Some(path) => match tokio::fs::read(&path).await {
+                    Ok(font) => super::pdf::report(&report, lang, &org.name, &font).ok(),
+                    Err(_) => None,
+                },
+                None => None,
+            };
+            let sent = match pdf {
+                Some(bytes) => {
+                    ctx.mailer
+                        .send_with_attachment(
+                            &member.email,
+                            &subject,
+                            &body,
+                            &format!("report-{}.pdf", report.month),
+                            "application/pdf",
+                            bytes,
+                        )
+                        .await
+                }
+                None => ctx.mailer.send(&member.email, &subject, &body).await,
+            };
+            sent.map_err(|e| JobError::Retry(e.to_string()))?;
             Ok(())
         })
     }

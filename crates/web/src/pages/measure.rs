@@ -330,6 +330,22 @@ pub async fn report_csv(
     ))
 }
 
+/// The data behind the heat map, for all channels or one (`?channel=`).
+pub async fn best_time_csv(
+    State(st): State<AppState>,
+    Extension(org): Extension<OrgCtx>,
+    Query(q): Query<DashboardQuery>,
+) -> WebResult<Response> {
+    let o = &org.0.org;
+    let channel = match q.channel.trim() {
+        "" => None,
+        c => Some(kehilla_db::studio::channel(&st.db.pool, o.id, c).await?.id),
+    };
+    let tz = kehilla_app::studio::zone(&o.time_zone);
+    let heat = insights::heat_map(&st.db, o.id, tz, channel, kehilla_db::now_ms()).await?;
+    Ok(super::lists::csv_response("best-time", heat.csv()?))
+}
+
 /// The report as a PDF, set with the report font.
 pub async fn report_pdf(
     State(st): State<AppState>,
