@@ -6,6 +6,23 @@ use sqlx::{Any, Executor, FromRow};
 
 use crate::{DbError, Result, new_public_id};
 
+/// Deletes one row of the organization by public id; `NotFound` when there is none.
+async fn delete_of_org<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    table: &'static str,
+    org: i64,
+    public_id: &str,
+) -> Result<()> {
+    let r = sqlx::query(crate::sql!(
+        "DELETE FROM {table} WHERE organization_id = $1 AND public_id = $2"
+    ))
+    .bind(org)
+    .bind(public_id)
+    .execute(e)
+    .await?;
+    crate::touched(&r)
+}
+
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Audience {
     pub id: i64,
@@ -59,15 +76,7 @@ pub async fn delete_audience<'c, E: Executor<'c, Database = Any>>(
     org: i64,
     public_id: &str,
 ) -> Result<()> {
-    let r = sqlx::query("DELETE FROM audiences WHERE organization_id = $1 AND public_id = $2")
-        .bind(org)
-        .bind(public_id)
-        .execute(e)
-        .await?;
-    if r.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    delete_of_org(e, "audiences", org, public_id).await
 }
 
 /// A channel's place on the map.
@@ -224,15 +233,7 @@ pub async fn delete_goal<'c, E: Executor<'c, Database = Any>>(
     org: i64,
     public_id: &str,
 ) -> Result<()> {
-    let r = sqlx::query("DELETE FROM goals WHERE organization_id = $1 AND public_id = $2")
-        .bind(org)
-        .bind(public_id)
-        .execute(e)
-        .await?;
-    if r.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    delete_of_org(e, "goals", org, public_id).await
 }
 
 /// Records a figure read at `at` (`channel`, `post` 0 when not about one).

@@ -103,20 +103,16 @@ async fn insert(db: &Db, org: i64, events: &[Event]) {
                 sqlx::query("INSERT INTO clicks (organization_id, link_id, channel_id, at) VALUES ($1, $2, $3, $4)")
                     .bind(org).bind(link).bind(ch).bind(*at).execute(pool).await.unwrap();
             }
-            Event::Person { at } | Event::SignUp { at } => {
-                let pid = format!("p-{org}-{n}");
-                sqlx::query("INSERT INTO people (public_id, organization_id, created_at, updated_at) VALUES ($1, $2, $3, $3)")
-                    .bind(&pid).bind(org).bind(if matches!(e, Event::Person { .. }) { *at } else { BASE - 86_400_000 }).execute(pool).await.unwrap();
-                if matches!(e, Event::SignUp { .. }) {
-                    let (person,): (i64,) =
-                        sqlx::query_as("SELECT id FROM people WHERE public_id = $1")
-                            .bind(&pid)
-                            .fetch_one(pool)
-                            .await
-                            .unwrap();
-                    sqlx::query("INSERT INTO person_events (organization_id, person_id, kind, created_at) VALUES ($1, $2, 'signed-up', $3)")
-                        .bind(org).bind(person).bind(*at).execute(pool).await.unwrap();
-                }
+            Event::Person { at } => person(db, org, &format!("p-{org}-{n}"), *at, None).await,
+            Event::SignUp { at } => {
+                person(
+                    db,
+                    org,
+                    &format!("p-{org}-{n}"),
+                    BASE - 86_400_000,
+                    Some(*at),
+                )
+                .await;
             }
             Event::PostFigure {
                 channel,
@@ -138,6 +134,39 @@ async fn insert(db: &Db, org: i64, events: &[Event]) {
             }
         }
     }
+}
+
+/// A person added at `added` who signed up at `signed_up` (when given).
+async fn person(db: &Db, org: i64, public_id: &str, added: i64, signed_up: Option<i64>) {
+    sqlx::query("INSERT INTO people (public_id, organization_id, created_at, updated_at) VALUES ($1, $2, $3, $3)")
+        .bind(public_id)
+        .bind(org)
+        .bind(added)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let Some(at) = signed_up else { return };
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM people WHERE public_id = $1")
+        .bind(public_id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO person_events (organization_id, person_id, kind, created_at) VALUES ($1, $2, 'signed-up', $3)")
+        .bind(org)
+        .bind(id)
+        .bind(at)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+}
+
+/// The public id of the first goal on the dashboard's page.
+fn first_goal(html: &str) -> String {
+    html.split(r#"id="goal-"#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string()
 }
 
 /// The organization's n-th channel (1 or 2), made when first asked for.
@@ -399,28 +428,13 @@ async fn a_goal_is_planned_measured_and_downloaded() {
     for d in today - 9..=today {
         let (from, _) = day_bounds(tz, d).unwrap();
         for i in 0..3 {
-            let pid = format!("p{d}-{i}");
-            sqlx::query("INSERT INTO people (public_id, organization_id, created_at, updated_at) VALUES ($1, $2, $3, $3)")
-                .bind(&pid).bind(org.id).bind(from + 3_600_000).execute(&app.db.pool).await.unwrap();
-            let (person,): (i64,) = sqlx::query_as("SELECT id FROM people WHERE public_id = $1")
-                .bind(&pid)
-                .fetch_one(&app.db.pool)
-                .await
-                .unwrap();
-            sqlx::query("INSERT INTO person_events (organization_id, person_id, kind, created_at) VALUES ($1, $2, 'signed-up', $3)")
-                .bind(org.id).bind(person).bind(from + 3_600_000 + i).execute(&app.db.pool).await.unwrap();
+            let at = from + 3_600_000;
+            person(&app.db, org.id, &format!("p{d}-{i}"), at, Some(at + i)).await;
         }
     }
     // Nothing is counted before the rollup job has run.
     let (_, html) = owner.get_text("/orgs/yad/measure").await;
-    let goal = html
-        .split(r#"id="goal-"#)
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let goal = first_goal(&html);
     assert!(
         html.contains(&format!(r#"id="current-{goal}" dir="ltr">0<"#)),
         "{html}"
@@ -925,29 +939,14 @@ async fn the_monthly_report_agrees_with_the_dashboard_and_is_emailed() {
     for d in (today - 4).max(first)..=today {
         let (from, _) = day_bounds(tz, d).unwrap();
         for i in 0..2 {
-            let pid = format!("r{d}-{i}");
-            sqlx::query("INSERT INTO people (public_id, organization_id, created_at, updated_at) VALUES ($1, $2, $3, $3)")
-                .bind(&pid).bind(org.id).bind(from + 60_000).execute(&app.db.pool).await.unwrap();
-            let (person,): (i64,) = sqlx::query_as("SELECT id FROM people WHERE public_id = $1")
-                .bind(&pid)
-                .fetch_one(&app.db.pool)
-                .await
-                .unwrap();
-            sqlx::query("INSERT INTO person_events (organization_id, person_id, kind, created_at) VALUES ($1, $2, 'signed-up', $3)")
-                .bind(org.id).bind(person).bind(from + 60_000).execute(&app.db.pool).await.unwrap();
+            let at = from + 60_000;
+            person(&app.db, org.id, &format!("r{d}-{i}"), at, Some(at)).await;
             n += 1;
         }
     }
     measure::rollup_org(&app.db, &org, now).await.unwrap();
     let (_, dash) = owner.get_text("/orgs/yad/measure").await;
-    let goal = dash
-        .split(r#"id="goal-"#)
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let goal = first_goal(&dash);
     assert!(
         dash.contains(&format!(r#"id="current-{goal}" dir="ltr">{n}<"#)),
         "{dash}"

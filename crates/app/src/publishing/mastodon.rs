@@ -164,6 +164,21 @@ pub(crate) fn plain(html: &str) -> String {
 }
 
 impl Mastodon {
+    /// The signed-in account (`verify_credentials`): checking a token, and its followers.
+    async fn credentials(&self, access: &Access) -> Result<Value, PublishError> {
+        let r = self
+            .client
+            .get(format!(
+                "{}/api/v1/accounts/verify_credentials",
+                access.server_url
+            ))
+            .bearer_auth(&access.token)
+            .send()
+            .await
+            .map_err(|e| super::transport("the server", &e))?;
+        json(r).await
+    }
+
     async fn status(
         &self,
         access: &Access,
@@ -210,17 +225,7 @@ impl Adapter for Mastodon {
 
     fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
         Box::pin(async move {
-            let r = self
-                .client
-                .get(format!(
-                    "{}/api/v1/accounts/verify_credentials",
-                    access.server_url
-                ))
-                .bearer_auth(&access.token)
-                .send()
-                .await
-                .map_err(|e| super::transport("the server", &e))?;
-            json(r)
+            self.credentials(access)
                 .await?
                 .get("followers_count")
                 .and_then(Value::as_i64)
@@ -230,17 +235,7 @@ impl Adapter for Mastodon {
 
     fn verify<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<Account, PublishError>> {
         Box::pin(async move {
-            let r = self
-                .client
-                .get(format!(
-                    "{}/api/v1/accounts/verify_credentials",
-                    access.server_url
-                ))
-                .bearer_auth(&access.token)
-                .send()
-                .await
-                .map_err(|e| super::transport("the server", &e))?;
-            let me = json(r).await?;
+            let me = self.credentials(access).await?;
             let acct = me.get("acct").and_then(Value::as_str).unwrap_or_default();
             let host = access
                 .server_url
