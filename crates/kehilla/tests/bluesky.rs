@@ -385,6 +385,11 @@ async fn a_hebrew_post_with_facets_a_photo_and_a_thread_reaches_a_real_pds_once(
 
 /// Every post on the PDS: (author's DID, its `listRecords` entry).
 async fn posts_on(pds: &str) -> Vec<(String, Value)> {
+    records_on(pds, "app.bsky.feed.post").await
+}
+
+/// Every record of `collection` on the PDS: (its repository's DID, its `listRecords` entry).
+async fn records_on(pds: &str, collection: &str) -> Vec<(String, Value)> {
     let http = reqwest::Client::new();
     let repos: Value = http
         .get(format!("{pds}/xrpc/com.atproto.sync.listRepos"))
@@ -399,7 +404,7 @@ async fn posts_on(pds: &str) -> Vec<(String, Value)> {
         let did = r["did"].as_str().unwrap().to_string();
         let recs: Value = http
             .get(format!(
-                "{pds}/xrpc/com.atproto.repo.listRecords?repo={did}&collection=app.bsky.feed.post&limit=100"
+                "{pds}/xrpc/com.atproto.repo.listRecords?repo={did}&collection={collection}&limit=100"
             ))
             .send()
             .await
@@ -496,7 +501,28 @@ async fn appview(pds: Arc<std::sync::Mutex<String>>) -> String {
         }
         axum::Json(json!({"notifications": out}))
     }
+    async fn profile(
+        axum::extract::State(pds): axum::extract::State<Arc<std::sync::Mutex<String>>>,
+        axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+    ) -> axum::Json<Value> {
+        // The actor's followers: the follow records on the PDS whose subject is the actor.
+        let pds = pds.lock().unwrap().clone();
+        let actor = q.get("actor").cloned().unwrap_or_default();
+        let followers = records_on(&pds, "app.bsky.graph.follow")
+            .await
+            .iter()
+            .filter(|(_, rec)| rec["value"]["subject"] == actor.as_str())
+            .count();
+        axum::Json(
+            json!({"did": actor, "handle": "yad.test", "followersCount": followers,
+            "followsCount": 0, "postsCount": posts_on(&pds).await.len()}),
+        )
+    }
     let app = axum::Router::new()
+        .route(
+            "/xrpc/app.bsky.actor.getProfile",
+            axum::routing::get(profile),
+        )
         .route(
             "/xrpc/app.bsky.feed.getPostThread",
             axum::routing::get(thread),
@@ -513,7 +539,8 @@ async fn appview(pds: Arc<std::sync::Mutex<String>>) -> String {
 }
 
 #[tokio::test]
-async fn a_bluesky_reply_reaches_the_inbox_and_the_answer_is_a_reply_record_on_the_pds() {
+async fn a_bluesky_reply_reaches_the_inbox_the_answer_is_a_reply_record_and_followers_are_counted()
+{
     let pds_url: Arc<std::sync::Mutex<String>> = Arc::default();
     let view = appview(pds_url.clone()).await;
     let Some(pds) = start_pds_with(Some(&view)).await else {
@@ -583,6 +610,20 @@ async fn a_bluesky_reply_reaches_the_inbox_and_the_answer_is_a_reply_record_on_t
         .await
         .unwrap();
     assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    // She follows the organization: Measure's hourly count reads it from the profile.
+    assert_eq!(bsky.followers(&access).await, Ok(0));
+    let r = reqwest::Client::new()
+        .post(format!("{}/xrpc/com.atproto.repo.createRecord", pds.url))
+        .bearer_auth(login["accessJwt"].as_str().unwrap())
+        .json(
+            &json!({"repo": noa_did, "collection": "app.bsky.graph.follow", "record": {
+            "$type": "app.bsky.graph.follow", "subject": did, "createdAt": "2026-11-27T09:59:00.000Z"}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    assert_eq!(bsky.followers(&access).await, Ok(1));
     // And mentions the organization in a post of her own.
     let r = reqwest::Client::new()
         .post(format!("{}/xrpc/com.atproto.repo.createRecord", pds.url))

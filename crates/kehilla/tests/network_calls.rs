@@ -231,7 +231,7 @@ async fn mastodon_reads_counts_and_replies_answers_once_per_key_deletes_and_sets
 }
 
 #[tokio::test]
-async fn x_reads_public_metrics_and_the_conversation_replies_and_waits_out_a_429() {
+async fn x_reads_followers_public_metrics_and_the_conversation_replies_and_waits_out_a_429() {
     let (server, log) = serve(|r, earlier| {
         if r.header("authorization") != "Bearer x-good" {
             return answer(401, json!({"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}));
@@ -270,12 +270,21 @@ async fn x_reads_public_metrics_and_the_conversation_replies_and_waits_out_a_429
             }
             ("POST", "/2/tweets") => answer(201, json!({"data": {"id": "903", "text": r.json()["text"], "edit_history_tweet_ids": ["903"]}})),
             ("DELETE", "/2/tweets/900") => answer(200, json!({"data": {"deleted": true}})),
+            ("GET", "/2/users/me") => {
+                let fields = r.param("user.fields").unwrap_or_default();
+                let mut me = json!({"id": "42", "name": "יד ביד", "username": "yadbeyad"});
+                if fields.split(',').any(|f| f == "public_metrics") {
+                    me["public_metrics"] = json!({"followers_count": 1830, "following_count": 75, "tweet_count": 412, "listed_count": 9, "like_count": 300});
+                }
+                answer(200, json!({ "data": me }))
+            }
             _ => answer(404, json!({"title": "Not Found Error", "detail": "Could not find"})),
         }
     })
     .await;
     let a = adapter("x", true).unwrap();
     let acc = access(&server, "x-good", "@yadbeyad");
+    assert_eq!(a.followers(&acc).await, Ok(1830));
     let m = a.metrics(&acc, "900").await.unwrap();
     assert_eq!(m.get("like_count"), Some(&40));
     assert_eq!(m.get("impression_count"), Some(&1200));
@@ -355,12 +364,19 @@ async fn linkedin_reads_the_social_actions_and_comments_answers_a_comment_and_de
             )
                 .into_response(),
             ("DELETE", "/rest/posts/urn%3Ali%3Ashare%3A7001") => StatusCode::NO_CONTENT.into_response(),
+            ("GET", "/rest/networkSizes/urn%3Ali%3Aorganization%3A5515") => {
+                if r.param("edgeType").as_deref() != Some("COMPANY_FOLLOWED_BY_MEMBER") {
+                    return answer(400, json!({"status": 400, "message": "Invalid edgeType"}));
+                }
+                answer(200, json!({"firstDegreeSize": 2740}))
+            }
             _ => answer(404, json!({"status": 404, "message": "Not found"})),
         }
     })
     .await;
     let a = adapter("linkedin", true).unwrap();
     let acc = access(&server, "li-good", "urn:li:organization:5515");
+    assert_eq!(a.followers(&acc).await, Ok(2740));
     let m = a.metrics(&acc, "urn:li:share:7001").await.unwrap();
     assert_eq!(m.get("totalLikes"), Some(&17));
     assert_eq!(m.get("totalFirstLevelComments"), Some(&2));
@@ -451,12 +467,16 @@ async fn facebook_reads_insights_and_comments_replies_deletes_and_sets_the_page_
                 }
             }
             ("POST", "/77") => answer(200, json!({"success": true})),
+            ("GET", "/77") if r.param("fields").as_deref() == Some("followers_count") => {
+                answer(200, json!({"followers_count": 5120, "id": "77"}))
+            }
             _ => graph_error(400, "Unknown path components", 2500, None),
         }
     })
     .await;
     let a = adapter("facebook", true).unwrap();
     let acc = access(&server, "fb-page", "77");
+    assert_eq!(a.followers(&acc).await, Ok(5120));
     let m = a.metrics(&acc, "77_500").await.unwrap();
     assert_eq!(m.get("post_total_media_view_unique"), Some(&530));
     assert_eq!(
@@ -522,12 +542,16 @@ async fn instagram_reads_insights_comments_with_their_replies_and_answers_a_comm
                 ]}),
             ),
             ("POST", "/c1/replies") => answer(200, json!({"id": "c3"})),
+            ("GET", "/17") if r.param("fields").as_deref() == Some("followers_count") => {
+                answer(200, json!({"followers_count": 988, "id": "17"}))
+            }
             _ => graph_error(400, "Unsupported request", 100, Some(33)),
         }
     })
     .await;
     let a = adapter("instagram", true).unwrap();
     let acc = access(&server, "ig-good", "17");
+    assert_eq!(a.followers(&acc).await, Ok(988));
     let m = a.metrics(&acc, "1790").await.unwrap();
     assert_eq!(m.get("views"), Some(&900));
     assert_eq!(m.get("saved"), Some(&9));
@@ -566,12 +590,25 @@ async fn threads_reads_insights_and_the_whole_conversation_and_deletes() {
                 ]}),
             ),
             ("DELETE", "/t9") => answer(200, json!({"success": true})),
+            ("GET", "/17/threads_insights") => {
+                if r.param("metric").as_deref() != Some("followers_count") {
+                    return graph_error(400, "(#100) The value must be a valid insights metric", 100, None);
+                }
+                // A total for the account: `total_value`, not `values`.
+                answer(
+                    200,
+                    json!({"data": [{"name": "followers_count", "period": "day", "title": "followers_count",
+                        "description": "The number of followers", "total_value": {"value": 431}, "id": "17/insights/followers_count/day"}],
+                        "paging": {"previous": "p", "next": "n"}}),
+                )
+            }
             _ => graph_error(400, "Unsupported request", 100, Some(33)),
         }
     })
     .await;
     let a = adapter("threads", true).unwrap();
     let acc = access(&server, "th-good", "17");
+    assert_eq!(a.followers(&acc).await, Ok(431));
     assert_eq!(
         a.metrics(&acc, "t9").await.unwrap().get("views"),
         Some(&310)
@@ -586,7 +623,8 @@ async fn threads_reads_insights_and_the_whole_conversation_and_deletes() {
 }
 
 #[tokio::test]
-async fn telegram_deletes_a_message_sets_the_channel_description_and_says_what_it_cannot() {
+async fn telegram_deletes_a_message_sets_the_channel_description_counts_subscribers_and_says_what_it_cannot()
+ {
     let (server, log) = serve(|r, earlier| {
         let method = r.path.rsplit('/').next().unwrap_or_default();
         if !r.path.starts_with("/bottg-good/") {
@@ -602,6 +640,10 @@ async fn telegram_deletes_a_message_sets_the_channel_description_and_says_what_i
             }
             "setChatDescription" => answer(200, json!({"ok": true, "result": true})),
             "setChatPhoto" => answer(200, json!({"ok": true, "result": true})),
+            "getChatMemberCount" if r.json()["chat_id"] == "@yadbeyad" => {
+                answer(200, json!({"ok": true, "result": 655}))
+            }
+            "getChatMemberCount" => answer(400, json!({"ok": false, "error_code": 400, "description": "Bad Request: chat not found"})),
             _ => answer(404, json!({"ok": false, "error_code": 404, "description": "Not Found"})),
         }
     })
@@ -637,6 +679,12 @@ async fn telegram_deletes_a_message_sets_the_channel_description_and_says_what_i
         a.metrics(&acc, "55").await,
         Err(PublishError::Unsupported("metrics"))
     );
+    // The subscribers are the one figure the Bot API gives.
+    assert_eq!(a.followers(&acc).await, Ok(655));
+    assert!(matches!(
+        a.followers(&access(&server, "tg-good", "@nowhere")).await,
+        Err(PublishError::Reconnect(m)) if m.contains("chat not found")
+    ));
 }
 
 #[tokio::test]

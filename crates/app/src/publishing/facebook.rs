@@ -12,7 +12,8 @@
 //! keeps since its 2025 changes: media views, reactions by type, clicks); comments from
 //! `GET /{post}/comments?filter=stream` (replies included, with their parent); a reply is
 //! `POST /{post or comment}/comments`; the Page's `about` and `website` are set with
-//! `POST /{page}`.
+//! `POST /{page}`. The Page's followers are its `followers_count` field (`page_fans` went with
+//! the 2025 changes).
 
 use futures::future::BoxFuture;
 use serde_json::Value;
@@ -170,6 +171,14 @@ impl Adapter for Facebook {
         id: &'a str,
     ) -> BoxFuture<'a, Result<(), PublishError>> {
         Box::pin(async move { self.graph.delete(access, id).await })
+    }
+
+    fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
+        Box::pin(async move {
+            self.graph
+                .count(access, access.account.trim(), "followers_count")
+                .await
+        })
     }
 
     fn metrics<'a>(

@@ -253,6 +253,16 @@ impl Graph {
         self.classify(status, &v).map(|_| ())
     }
 
+    /// Reads one whole-number field of a node (`{id}?fields={field}`), such as an account's
+    /// `followers_count`.
+    pub async fn count(&self, access: &Access, id: &str, field: &str) -> Result<i64, PublishError> {
+        self.get(access, &format!("{id}?fields={field}"))
+            .await?
+            .get(field)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| PublishError::Retry(format!("no {field} in the answer")))
+    }
+
     /// Reads `{id}/insights?metric=…`: each metric's latest value under its own name. A value
     /// that is an object (reactions by type, views paid and organic) is summed.
     pub async fn insights(
@@ -261,9 +271,17 @@ impl Graph {
         id: &str,
         metrics: &str,
     ) -> Result<Metrics, PublishError> {
-        let v = self
-            .get(access, &format!("{id}/insights?metric={metrics}"))
-            .await?;
+        self.read_insights(access, &format!("{id}/insights?metric={metrics}"))
+            .await
+    }
+
+    /// Reads an insights answer (`{data: [{name, values | total_value}]}`) at `path`.
+    pub async fn read_insights(
+        &self,
+        access: &Access,
+        path: &str,
+    ) -> Result<Metrics, PublishError> {
+        let v = self.get(access, path).await?;
         let mut out = Metrics::new();
         for m in v
             .get("data")

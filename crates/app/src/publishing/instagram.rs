@@ -12,7 +12,8 @@
 //! The API does not delete media. Figures come from `GET /{media}/insights` (`views`, `reach`,
 //! `likes`, `comments`, `shares`, `saved`, `total_interactions`); comments and their replies from
 //! `GET /{media}/comments`; a reply is `POST /{comment}/replies` (Instagram answers top-level
-//! comments only: a reply to a reply lands on its top-level comment).
+//! comments only: a reply to a reply lands on its top-level comment). The account's followers are
+//! its `followers_count` field (the insights' `follower_count` is the day's new followers).
 
 use futures::future::BoxFuture;
 
@@ -154,6 +155,14 @@ impl Adapter for Instagram {
                     "caption",
                     part.text,
                 )
+                .await
+        })
+    }
+
+    fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
+        Box::pin(async move {
+            self.graph
+                .count(access, access.account.trim(), "followers_count")
                 .await
         })
     }

@@ -16,7 +16,8 @@
 //! Deleting is `DELETE /rest/posts/{urn}`; a post's figures are its social-action summary
 //! (`GET /rest/socialActions/{urn}`: `totalLikes`, `totalFirstLevelComments`); comments come from
 //! `GET /rest/socialActions/{urn}/comments`; a reply is a comment, on the post or (with
-//! `parentComment`) on a comment.
+//! `parentComment`) on a comment. The page's followers are the `firstDegreeSize` of
+//! `GET /rest/networkSizes/{urn}?edgeType=COMPANY_FOLLOWED_BY_MEMBER`.
 
 use futures::future::BoxFuture;
 use kehilla_domain::text::linkedin_escape;
@@ -514,6 +515,19 @@ impl Adapter for LinkedIn {
                 }
             }
             Ok(m)
+        })
+    }
+
+    fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
+        Box::pin(async move {
+            let path = format!(
+                "/rest/networkSizes/{}?edgeType=COMPANY_FOLLOWED_BY_MEMBER",
+                encode(access.account.trim())
+            );
+            self.get(access, path)
+                .await?
+                .and_then(|v| v.get("firstDegreeSize")?.as_i64())
+                .ok_or_else(|| PublishError::Retry("no firstDegreeSize in the answer".into()))
         })
     }
 

@@ -11,7 +11,8 @@
 //! Deleting is `deleteMessage`. The channel's description and picture are set with
 //! `setChatDescription` (at most 255 characters) and `setChatPhoto`. The Bot API gives no
 //! figures for a post, and a channel's comments live in its linked discussion group, which
-//! reaches Kehilla as updates (the Inbox), not by reading a post.
+//! reaches Kehilla as updates (the Inbox), not by reading a post. The channel's subscribers are
+//! `getChatMemberCount`.
 
 use futures::future::BoxFuture;
 use serde_json::Value;
@@ -168,6 +169,27 @@ impl Adapter for Telegram {
                 name: access.account.trim().to_string(),
                 char_limit: None,
             })
+        })
+    }
+
+    fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
+        Box::pin(async move {
+            let count = answer(
+                self.client
+                    .post(Self::url(access, "getChatMemberCount"))
+                    .json(&serde_json::json!({ "chat_id": access.account }))
+                    .send()
+                    .await,
+            )
+            .await
+            // A read sends nothing: an answer lost on the way is simply asked again.
+            .map_err(|e| match e {
+                PublishError::Unknown(m) => PublishError::Retry(m),
+                e => e,
+            })?;
+            count
+                .as_i64()
+                .ok_or_else(|| PublishError::Retry("the member count was not a number".into()))
         })
     }
 

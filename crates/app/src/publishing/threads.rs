@@ -10,6 +10,7 @@
 //! Deleting is `DELETE /{id}`; figures come from `GET /{id}/insights` (`views`, `likes`,
 //! `replies`, `reposts`, `quotes`, `shares`); replies at every depth from
 //! `GET /{id}/conversation`; a reply is a container with `reply_to_id`, published like a post.
+//! The account's followers are the `followers_count` of `GET /{user}/threads_insights`.
 
 use futures::future::BoxFuture;
 use serde_json::Value;
@@ -119,6 +120,21 @@ impl Adapter for Threads {
             self.graph
                 .insights(access, id, "views,likes,replies,reposts,quotes,shares")
                 .await
+        })
+    }
+
+    fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
+        Box::pin(async move {
+            let path = format!(
+                "{}/threads_insights?metric=followers_count",
+                access.account.trim()
+            );
+            self.graph
+                .read_insights(access, &path)
+                .await?
+                .get("followers_count")
+                .copied()
+                .ok_or_else(|| PublishError::Retry("no followers_count in the insights".into()))
         })
     }
 

@@ -12,7 +12,8 @@
 //!
 //! Deleting is `DELETE /2/tweets/{id}`; a post's figures are its `public_metrics`; the replies
 //! under it come from recent search (`conversation_id:{id}`, the last 7 days); a reply is a post
-//! with `reply.in_reply_to_tweet_id`, reconciled like any part.
+//! with `reply.in_reply_to_tweet_id`, reconciled like any part. The account's followers are
+//! `public_metrics.followers_count` of `GET /2/users/me?user.fields=public_metrics`.
 
 use futures::future::BoxFuture;
 use serde_json::Value;
@@ -414,6 +415,19 @@ impl Adapter for X {
         id: &'a str,
     ) -> BoxFuture<'a, Result<Metrics, PublishError>> {
         self.read_metrics(access, id)
+    }
+
+    fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
+        Box::pin(async move {
+            self.call(
+                reqwest::Method::GET,
+                access,
+                "/2/users/me?user.fields=public_metrics",
+            )
+            .await?
+            .and_then(|me| me.pointer("/public_metrics/followers_count")?.as_i64())
+            .ok_or_else(|| PublishError::Retry("no followers_count in the account".into()))
+        })
     }
 
     fn comments<'a>(
