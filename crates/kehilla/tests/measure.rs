@@ -1017,6 +1017,15 @@ async fn the_monthly_report_agrees_with_the_dashboard_and_is_emailed() {
     assert!(text.contains("עמותת בדיקה"), "{text}");
     let line = text.lines().find(|l| l.starts_with("הרשמות")).unwrap();
     assert!(line.contains(&n.to_string()), "{line}");
+    // The goal's chart: drawn in the dashboard's blue, time running right to left — the line
+    // starts at the chart's right edge (the month's first day) and goes left.
+    let blue = blue_pixels(&file);
+    let (min_x, max_x) = (
+        blue.iter().map(|p| p.0).min().unwrap(),
+        blue.iter().map(|p| p.0).max().unwrap(),
+    );
+    assert!((540..=548).contains(&max_x), "{min_x}..{max_x}");
+    assert!(min_x < max_x, "{min_x}..{max_x}");
     // A month in the future, and one that is not a month.
     let r = owner.get("/orgs/yad/measure/report?month=2999-01").await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
@@ -1062,6 +1071,36 @@ async fn the_monthly_report_agrees_with_the_dashboard_and_is_emailed() {
     assert!(text.contains("%PDF-"), "the PDF is attached whole");
     assert!(text.contains("הדוח של עמותת בדיקה לחודש"), "{text}");
     assert!(text.contains("/measure/report?month="), "{text}");
+}
+
+/// The (x, y) of the first page's pixels in the charts' blue (#0969da), drawn at 72 dpi so that
+/// a pixel is a point (with poppler's pdftoppm, installed by the test command).
+fn blue_pixels(pdf: &std::path::Path) -> Vec<(usize, usize)> {
+    let out = pdf.with_file_name("first-page");
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-r", "72", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(&out)
+        .status()
+        .expect("pdftoppm (poppler-utils) is installed by the test command");
+    assert!(status.success());
+    let ppm = std::fs::read(out.with_extension("ppm")).unwrap();
+    // P6 header: magic, width, height, max value, each ended by whitespace.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let end = at + ppm[at..].iter().position(u8::is_ascii_whitespace).unwrap();
+        fields.push(String::from_utf8(ppm[at..end].to_vec()).unwrap());
+        at = end + 1;
+    }
+    assert_eq!(fields[0], "P6");
+    let width: usize = fields[1].parse().unwrap();
+    ppm[at..]
+        .chunks(3)
+        .enumerate()
+        .filter(|(_, c)| c[0] < 90 && (70..170).contains(&c[1]) && c[2] > 170)
+        .map(|(i, _)| (i % width, i / width))
+        .collect()
 }
 
 #[tokio::test]

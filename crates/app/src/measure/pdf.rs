@@ -14,6 +14,7 @@ use unicode_bidi::{BidiInfo, Level};
 use super::report::Report;
 use crate::i18n;
 use crate::{AppError, Result};
+use kehilla_domain::measure as rules;
 use kehilla_domain::validate::Lang;
 
 /// Where a font with Hebrew letters is usually found.
@@ -35,6 +36,12 @@ pub fn font_path(setting: Option<&Path>) -> Option<PathBuf> {
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
 const MARGIN: f32 = 50.0;
+/// A goal chart's height, and the size of its labels.
+const CHART_H: f32 = 60.0;
+const LABEL: f32 = 8.0;
+/// The line of a goal's figures and its target, in the dashboard's colours (#0969da, #1a7f37).
+pub const CHART_RGB: (f32, f32, f32) = (0.035, 0.412, 0.855);
+const TARGET_RGB: (f32, f32, f32) = (0.102, 0.498, 0.216);
 
 struct Writer<'f> {
     face: ttf_parser::Face<'f>,
@@ -54,10 +61,27 @@ impl Writer<'_> {
     /// Writes one line at `size` points, aligned to the start side of the language.
     fn line(&mut self, text: &str, size: f32) {
         let leading = size * 1.5;
-        if self.y - leading < MARGIN || self.pages.is_empty() {
+        self.room(leading);
+        self.y -= leading;
+        let (glyphs, width) = self.shape(text, size);
+        let x = if self.rtl {
+            (PAGE_W - MARGIN - width).max(MARGIN)
+        } else {
+            MARGIN
+        };
+        let y = self.y;
+        self.show(x, y, size, &glyphs);
+    }
+
+    /// Starts a new page unless `height` points still fit on this one.
+    fn room(&mut self, height: f32) {
+        if self.y - height < MARGIN || self.pages.is_empty() {
             self.new_page();
         }
-        self.y -= leading;
+    }
+
+    /// The glyphs of `text` in visual order (by the bidi algorithm), and their width at `size`.
+    fn shape(&mut self, text: &str, size: f32) -> (Vec<u8>, f32) {
         let level = if self.rtl { Level::rtl() } else { Level::ltr() };
         let bidi = BidiInfo::new(text, Some(level));
         let visual: String = bidi
@@ -80,19 +104,97 @@ impl Writer<'_> {
             glyphs.extend_from_slice(&gid.to_be_bytes());
             width += advance * size / 1000.0;
         }
-        let x = if self.rtl {
-            (PAGE_W - MARGIN - width).max(MARGIN)
-        } else {
-            MARGIN
-        };
-        let y = self.y;
+        (glyphs, width)
+    }
+
+    fn show(&mut self, x: f32, y: f32, size: f32, glyphs: &[u8]) {
         if let Some(page) = self.pages.last_mut() {
             page.begin_text();
             page.set_font(Name(b"F1"), size);
             page.next_line(x, y);
-            page.show(Str(&glyphs));
+            page.show(Str(glyphs));
             page.end_text();
         }
+    }
+
+    /// Writes `text` small, its start at `x` (its end, in a right-to-left language).
+    fn label(&mut self, x: f32, y: f32, text: &str) {
+        let (glyphs, width) = self.shape(text, LABEL);
+        let x = if self.rtl { x - width } else { x };
+        self.show(x, y, LABEL, &glyphs);
+    }
+
+    /// A goal's chart: its points as a line and its target as a dashed line over its period,
+    /// time running in the reading direction (right to left in Hebrew), the first and last
+    /// day written under it and the target beside its line.
+    fn chart(&mut self, points: &[(i64, f64)], target: f64, first_day: i64, last_day: i64) {
+        self.room(CHART_H + 2.0 * LABEL + 12.0);
+        self.y -= 6.0;
+        let (left, right) = (MARGIN, PAGE_W - MARGIN);
+        let (top, bottom) = (self.y, self.y - CHART_H);
+        let values = points.iter().map(|p| p.1).chain([target]);
+        let lo = values.clone().fold(f64::INFINITY, f64::min).min(0.0);
+        let hi = values.fold(f64::NEG_INFINITY, f64::max);
+        let span = if hi - lo > f64::EPSILON { hi - lo } else { 1.0 };
+        let days = (last_day - first_day).max(1) as f32;
+        let rtl = self.rtl;
+        let x_of = |d: i64| {
+            let t = (d - first_day) as f32 / days;
+            if rtl {
+                right - t * (right - left)
+            } else {
+                left + t * (right - left)
+            }
+        };
+        let y_of = |v: f64| bottom + ((v - lo) / span) as f32 * CHART_H;
+        if let Some(page) = self.pages.last_mut() {
+            page.save_state();
+            page.set_stroke_gray(0.8);
+            page.set_line_width(0.5);
+            page.rect(left, bottom, right - left, CHART_H);
+            page.stroke();
+            page.set_stroke_rgb(TARGET_RGB.0, TARGET_RGB.1, TARGET_RGB.2);
+            page.set_dash_pattern([3.0, 2.0], 0.0);
+            page.move_to(left, y_of(target));
+            page.line_to(right, y_of(target));
+            page.stroke();
+            page.restore_state();
+            if let Some((first, rest)) = points.split_first() {
+                page.save_state();
+                page.set_stroke_rgb(CHART_RGB.0, CHART_RGB.1, CHART_RGB.2);
+                page.set_line_width(1.5);
+                page.move_to(x_of(first.0), y_of(first.1));
+                for p in rest {
+                    page.line_to(x_of(p.0), y_of(p.1));
+                }
+                // A single day is a short tick, so that it shows.
+                if rest.is_empty() {
+                    page.line_to(x_of(first.0) + if rtl { -2.0 } else { 2.0 }, y_of(first.1));
+                }
+                page.stroke();
+                page.restore_state();
+            }
+        }
+        let date = |d: i64| {
+            rules::day_date(d)
+                .map(|d| d.format("%d.%m.%Y").to_string())
+                .unwrap_or_default()
+        };
+        let under = bottom - LABEL - 3.0;
+        let (start, end) = if rtl { (right, left) } else { (left, right) };
+        self.label(start, under, &date(first_day));
+        let last = date(last_day);
+        let (_, w) = self.shape(&last, LABEL);
+        self.label(if rtl { end + w } else { end - w }, under, &last);
+        let target_text = number(target);
+        let (_, w) = self.shape(&target_text, LABEL);
+        let at = (y_of(target) + 2.0).min(top - LABEL);
+        self.label(
+            if rtl { end + w + 2.0 } else { end - w - 2.0 },
+            at,
+            &target_text,
+        );
+        self.y = under - 6.0;
     }
 
     fn gap(&mut self) {
@@ -151,6 +253,12 @@ pub fn report(r: &Report, lang: Lang, org_name: &str, font: &[u8]) -> Result<Vec
                 ),
                 11.0,
             );
+            // The line starts on the goal's first day, from where the goal started.
+            let mut points = g.progress.points.clone();
+            if points.first().is_none_or(|p| p.0 > g.goal.start_day) {
+                points.insert(0, (g.goal.start_day, g.progress.baseline));
+            }
+            w.chart(&points, g.goal.target, g.goal.start_day, g.goal.end_day);
         }
         w.gap();
     }
