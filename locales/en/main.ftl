@@ -795,6 +795,7 @@ error-post-has-problems = A channel's version has problems (see the red notes). 
 error-approve-own-post = You cannot approve your own post; another editor must.
 error-time-skipped = That time does not exist on that day: the clocks move forward then. Choose another time.
 error-time-in-past = That time has passed. Choose a time in the future.
+error-post-has-no-time = This post has no planned time yet. Choose when to publish it.
 error-quiet-window = That time falls in a quiet window (Shabbat or a holiday) in which nothing is published.
 error-media-too-large = The file is too large.
 error-media-too-many-pixels = The image has too many pixels (at most 50 megapixels, 12,000 on a side).

@@ -801,6 +801,7 @@ error-post-has-problems = בגרסה של אחד הערוצים יש בעיות 
 error-approve-own-post = אי אפשר לאשר פוסט שכתבת; עורך אחר צריך לאשר.
 error-time-skipped = השעה הזאת לא קיימת ביום הזה: השעון מוקדם אז. בחרו שעה אחרת.
 error-time-in-past = המועד הזה כבר עבר. בחרו מועד עתידי.
+error-post-has-no-time = לפוסט הזה עוד אין מועד מתוכנן. בחרו מתי לפרסם אותו.
 error-quiet-window = המועד נופל בחלון שקט (שבת או חג) שבו לא מפרסמים דבר.
 error-media-too-large = הקובץ גדול מדי.
 error-media-too-many-pixels = בתמונה יש יותר מדי פיקסלים (עד 50 מגה־פיקסל, 12,000 בכל צלע).

@@ -822,6 +822,29 @@ async fn the_api_writes_schedules_and_counts_posts() {
             r.json::<Value>().await.unwrap()["code"],
             json!("time-in-past")
         );
+        // Without a time, the planned one; a post that has none is in the wrong state (409).
+        let r = call(
+            reqwest::Method::POST,
+            "/posts",
+            json!({"kind": "status", "body": "עוד בלי מועד", "channels": [ch]}),
+        )
+        .await
+        .unwrap();
+        let untimed: Value = r.json().await.unwrap();
+        let r = call(
+            reqwest::Method::POST,
+            &format!("/posts/{}/actions", untimed["id"].as_str().unwrap()),
+            json!({"action": "schedule"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["code"], json!("post-has-no-time"));
+        assert_eq!(
+            e["message"],
+            json!("לפוסט הזה עוד אין מועד מתוכנן. בחרו מתי לפרסם אותו.")
+        );
         let r = call(
             reqwest::Method::POST,
             &format!("/posts/{id}/actions"),

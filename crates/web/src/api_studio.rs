@@ -297,7 +297,15 @@ pub async fn post_action(
         "request_changes" => post_uc::request_changes(&st.db, o, &post, &b.note).await?,
         "schedule" => {
             let at = match b.scheduled_at.trim() {
-                "" => None,
+                // Without a time, the post's planned one; a post that has none is in the wrong
+                // state for this call (409), as the document says.
+                "" => match studio::post(&st.db.pool, o.org.id, &post)
+                    .await?
+                    .scheduled_at
+                {
+                    Some(_) => None,
+                    None => return Err(AppError::Conflict("post-has-no-time").into()),
+                },
                 s => Some(studio_uc::parse_local(tz, s)?),
             };
             post_uc::schedule(&st.db, o, &post, at).await?

@@ -47,6 +47,9 @@ fn json_body(schema: Value) -> Value {
 /// `NOT_BLANK`: a text that is trimmed; `HAS_TEXT`: one also cleared of control characters;
 /// `NAME`: a name, which may not hold a control character at all.
 const NOT_BLANK: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+/// A local time as the server reads it, `YYYY-MM-DDTHH:MM`: a day that exists in the calendar
+/// (29 February in leap years only) and a time of day.
+const LOCAL_TIME: &str = "^([0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29)T([01][0-9]|2[0-3]):[0-5][0-9]$";
 const HAS_TEXT: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0000-\\u001f\\u007f-\\u009f]";
 /// An email address as the server takes it (one `@`, a dot inside the domain, no spaces or
 /// control characters), or nothing.
@@ -621,9 +624,10 @@ fn studio_schemas() -> Value {
             "follow_ups": {"type": "array", "maxItems": 25, "items": {"type": "string"}, "description": "Thread parts or the first comment; empty ones are dropped."},
             "follow_master": {"type": "boolean", "default": false, "description": "True: follow the master text again (`body` and `follow_ups` are ignored)."}
         }},
-        "PostAction": {"type": "object", "required": ["action"], "description": "`submit` sends a draft for review, or approves it at once when nobody needs to. `approve` and `request_changes` are for editors, never on their own posts (`request_changes` needs a `note`). `schedule` puts an approved post (or one that needs no approval) on the schedule at `scheduled_at` or its planned time; every variant must pass its checks. `unschedule` takes it off. `move` changes the planned day, keeping the time of day. `comment` adds `note` to the history and tells the people involved. `track_links` replaces the post's web addresses with tracked short links per channel.",
+        "PostAction": {"type": "object", "required": ["action"], "description": "`submit` sends a draft for review, or approves it at once when nobody needs to. `approve` and `request_changes` are for editors, never on their own posts (`request_changes` needs a `note`). `schedule` puts an approved post (or one that needs no approval) on the schedule at `scheduled_at` or, without it, at its planned time (409 `post-has-no-time` when it has none); every variant must pass its checks. `unschedule` takes it off. `move` changes the planned day, keeping the time of day. `comment` adds `note` to the history and tells the people involved. `track_links` replaces the post's web addresses with tracked short links per channel.",
             "allOf": [
                 {"if": {"properties": {"action": {"const": "move"}}, "required": ["action"]}, "then": {"required": ["day"]}},
+                {"if": {"properties": {"action": {"const": "schedule"}}, "required": ["action"]}, "then": {"properties": {"scheduled_at": {"pattern": format!("^$|{LOCAL_TIME}")}}}},
                 {"if": {"properties": {"action": {"enum": ["request_changes", "comment"]}}, "required": ["action"]}, "then": {"required": ["note"], "properties": {"note": {"pattern": HAS_TEXT}}}},
                 {"if": {"properties": {"action": {"enum": ["approve", "request_changes"]}}, "required": ["action"]}, "then": {"properties": {"note": {"maxLength": 2000}}}}
             ],
