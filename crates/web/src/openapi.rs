@@ -50,6 +50,9 @@ const NOT_BLANK: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-
 /// A local time as the server reads it, `YYYY-MM-DDTHH:MM`: a day that exists in the calendar
 /// (29 February in leap years only) and a time of day.
 const LOCAL_TIME: &str = "^([0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29)T([01][0-9]|2[0-3]):[0-5][0-9]$";
+/// Posting slots as the server reads them: up to 24 times of day `HH:MM`, separated by commas,
+/// semicolons or spaces.
+const SLOTS: &str = "^[ ,;]*(([01][0-9]|2[0-3]):[0-5][0-9]([ ,;]+([01][0-9]|2[0-3]):[0-5][0-9]){0,23})?[ ,;]*$";
 const HAS_TEXT: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0000-\\u001f\\u007f-\\u009f]";
 /// An email address as the server takes it (one `@`, a dot inside the domain, no spaces or
 /// control characters), or nothing.
@@ -564,7 +567,7 @@ fn studio_schemas() -> Value {
             "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": HAS_TEXT, "description": "Not only spaces (control characters are removed)."}, "handle": {"type": "string", "maxLength": 200},
             "purpose": {"type": "string", "maxLength": 500}, "audience": {"type": "string", "maxLength": 500},
             "cadence_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 365, "description": "At least one post every so many days; null for no target."},
-            "slots": {"type": "string", "description": "Posting times of day, e.g. `09:00, 13:30` (at most 24)."},
+            "slots": {"type": "string", "pattern": SLOTS, "description": "Posting times of day, e.g. `09:00, 13:30` (at most 24), separated by commas, semicolons or spaces; empty for none."},
             "slot_days": {"type": "string", "pattern": "^[0-6, ]*$", "description": "Weekday digits, 0 = Sunday; empty for every day."},
             "char_limit": {"type": ["integer", "null"], "minimum": 100, "maximum": 100000, "description": "Mastodon only: the server's length limit (500 when null)."},
             "requires_approval": {"type": "boolean", "default": false}
