@@ -899,6 +899,39 @@ async fn the_api_writes_schedules_and_counts_posts() {
                 "https://yad.example/join?utm_source=bluesky&utm_medium=social&utm_campaign=100-volunteers"
             )
         );
+        // A Hebrew address: kept as typed, sent on percent-encoded (a Location header is ASCII).
+        let r = call(
+            reqwest::Method::POST,
+            "/links",
+            json!({"url": "https://he.wikipedia.org/wiki/עמותה", "channel": null, "post": null}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let link: Value = r.json().await.unwrap();
+        assert_eq!(link["target"], json!("https://he.wikipedia.org/wiki/עמותה"));
+        let r = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(link["short_url"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FOUND);
+        assert_eq!(
+            r.headers()["location"],
+            "https://he.wikipedia.org/wiki/%D7%A2%D7%9E%D7%95%D7%AA%D7%94"
+        );
+        // Control characters make no address.
+        let r = call(
+            reqwest::Method::POST,
+            "/links",
+            json!({"url": "https://yad.example/\u{0}join"}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         app.stop().await;
     }
 }

@@ -47,13 +47,16 @@ fn json_body(schema: Value) -> Value {
 /// `NOT_BLANK`: a text that is trimmed; `HAS_TEXT`: one also cleared of control characters;
 /// `NAME`: a name, which may not hold a control character at all.
 const NOT_BLANK: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const HAS_TEXT: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0000-\\u001f\\u007f-\\u009f]";
 /// A local time as the server reads it, `YYYY-MM-DDTHH:MM`: a day that exists in the calendar
 /// (29 February in leap years only) and a time of day.
 const LOCAL_TIME: &str = "^([0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29)T([01][0-9]|2[0-3]):[0-5][0-9]$";
 /// Posting slots as the server reads them: up to 24 times of day `HH:MM`, separated by commas,
 /// semicolons or spaces.
-const SLOTS: &str = "^[ ,;]*(([01][0-9]|2[0-3]):[0-5][0-9]([ ,;]+([01][0-9]|2[0-3]):[0-5][0-9]){0,23})?[ ,;]*$";
-const HAS_TEXT: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0000-\\u001f\\u007f-\\u009f]";
+const SLOTS: &str =
+    "^[ ,;]*(([01][0-9]|2[0-3]):[0-5][0-9]([ ,;]+([01][0-9]|2[0-3]):[0-5][0-9]){0,23})?[ ,;]*$";
+/// The white space Rust's `trim` removes (Unicode White_Space), as a class.
+const WHITE_SPACE: &str = "[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 /// An email address as the server takes it (one `@`, a dot inside the domain, no spaces or
 /// control characters), or nothing.
 const EMAIL: &str = "^\\s*$|^\\s*[^@\\s<>\\u0000-\\u001f\\u007f-\\u009f]+@[^@\\s<>.\\u0000-\\u001f\\u007f-\\u009f][^@\\s<>\\u0000-\\u001f\\u007f-\\u009f]*\\.[^@\\s<>\\u0000-\\u001f\\u007f-\\u009f]*[^@\\s<>.\\u0000-\\u001f\\u007f-\\u009f]\\s*$";
@@ -151,7 +154,7 @@ pub fn document(base_url: &str) -> Value {
                     "summary": "People, newest first; `q` searches names, email, phone and tags (Hebrew-aware prefix search)",
                     "parameters": [org_param(),
                         {"name": "q", "in": "query", "required": false, "schema": {"type": "string"}},
-                        {"name": "offset", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}},
+                        {"name": "offset", "in": "query", "required": false, "schema": {"type": "integer", "format": "int64", "minimum": 0}},
                         {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
                     "responses": with_errors(json!({"200": ok_json(json!({"type": "array", "items": {"$ref": "#/components/schemas/Person"}}))}))
                 },
@@ -629,7 +632,7 @@ fn studio_schemas() -> Value {
         }},
         "PostAction": {"type": "object", "required": ["action"], "description": "`submit` sends a draft for review, or approves it at once when nobody needs to. `approve` and `request_changes` are for editors, never on their own posts (`request_changes` needs a `note`). `schedule` puts an approved post (or one that needs no approval) on the schedule at `scheduled_at` or, without it, at its planned time (409 `post-has-no-time` when it has none); every variant must pass its checks. `unschedule` takes it off. `move` changes the planned day, keeping the time of day. `comment` adds `note` to the history and tells the people involved. `track_links` replaces the post's web addresses with tracked short links per channel.",
             "allOf": [
-                {"if": {"properties": {"action": {"const": "move"}}, "required": ["action"]}, "then": {"required": ["day"]}},
+                {"if": {"properties": {"action": {"const": "move"}}, "required": ["action"]}, "then": {"required": ["day"], "properties": {"day": {"format": "date"}}}},
                 {"if": {"properties": {"action": {"const": "schedule"}}, "required": ["action"]}, "then": {"properties": {"scheduled_at": {"pattern": format!("^$|{LOCAL_TIME}")}}}},
                 {"if": {"properties": {"action": {"enum": ["request_changes", "comment"]}}, "required": ["action"]}, "then": {"required": ["note"], "properties": {"note": {"pattern": HAS_TEXT}}}},
                 {"if": {"properties": {"action": {"enum": ["approve", "request_changes"]}}, "required": ["action"]}, "then": {"properties": {"note": {"maxLength": 2000}}}}
@@ -638,7 +641,7 @@ fn studio_schemas() -> Value {
             "action": {"type": "string", "enum": ["submit", "approve", "request_changes", "schedule", "unschedule", "move", "comment", "track_links"]},
             "note": {"type": "string", "maxLength": 4000, "description": "The approval note or changes asked for (up to 2,000), or the comment (up to 4,000)."},
             "scheduled_at": {"type": "string", "description": format!("For `schedule`: {local} Empty: the post's planned time.")},
-            "day": {"type": "string", "format": "date", "description": "For `move`: `YYYY-MM-DD`."}
+            "day": {"type": "string", "description": "For `move`: `YYYY-MM-DD` (other actions ignore it)."}
         }},
         "Media": {"type": "object", "required": ["id", "kind", "mime", "bytes", "alt_text", "metadata_removed", "had_location", "url", "created_at"], "properties": {
             "id": {"type": "string"}, "kind": {"type": "string", "enum": ["image", "video"]},
@@ -675,9 +678,9 @@ fn studio_schemas() -> Value {
             "created_at": ms
         }},
         "LinkInput": {"type": "object", "required": ["url"], "properties": {
-            "url": {"type": "string", "maxLength": 2000, "pattern": "^\\s*(http://\\S{4,}|https://\\S{3,})\\s*$", "description": "An http(s) address. UTM parameters it already has are kept."},
-            "post": {"type": "string", "description": "A post's public id: its slug becomes `utm_campaign`."},
-            "channel": {"type": "string", "description": "A channel's public id: its network becomes `utm_source`."}
+            "url": {"type": "string", "maxLength": 2000, "pattern": format!("^{WHITE_SPACE}*(http://{HAS_TEXT}{{4,}}|https://{HAS_TEXT}{{3,}}){WHITE_SPACE}*$"), "description": "An http(s) address, without control characters. UTM parameters it already has are kept; characters outside ASCII are percent-encoded in the destination."},
+            "post": {"type": ["string", "null"], "description": "A post's public id: its slug becomes `utm_campaign`. Null or absent: none."},
+            "channel": {"type": ["string", "null"], "description": "A channel's public id: its network becomes `utm_source`. Null or absent: none."}
         }},
         "CreatedLink": {"type": "object", "required": ["code", "short_url", "target", "destination"], "properties": {
             "code": {"type": "string"}, "short_url": {"type": "string"}, "target": {"type": "string"}, "destination": {"type": "string"}

@@ -47,7 +47,12 @@ pub fn with_utm(target: &str, source: &str, campaign: &str) -> String {
             .unwrap_or(false)
     };
     let mut sep = if base.contains('?') { '&' } else { '?' };
-    let medium = if source == "email" { "email" } else { "social" };
+    // A medium says nothing without a source: a link of no channel gets neither.
+    let medium = match source {
+        "" => "",
+        "email" => "email",
+        _ => "social",
+    };
     for (k, v) in [
         ("utm_source", source),
         ("utm_medium", medium),
@@ -67,6 +72,24 @@ pub fn with_utm(target: &str, source: &str, campaign: &str) -> String {
         out.push_str(f);
     }
     out
+}
+
+/// A web address as it may stand in a `Location` header: every byte outside printable ASCII
+/// percent-encoded (a Hebrew path, a Hebrew domain — which browsers decode and turn into
+/// punycode), the rest as it was.
+pub fn ascii_address(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii_graphic()) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn encode(s: &str) -> String {
@@ -114,14 +137,17 @@ pub struct Tag<'a> {
 /// Makes (or finds) the tracked link for a target, for a post's channel or on its own.
 pub async fn make(db: &Db, org: i64, tag: Tag<'_>, target: &str) -> Result<Link> {
     let target = target.trim();
-    if !is_web_address(target) || target.chars().count() > 2000 {
+    if !is_web_address(target)
+        || target.chars().count() > 2000
+        || target.chars().any(char::is_control)
+    {
         return Err(AppError::Input {
             field: "url",
             error: InputError::InvalidValue,
         });
     }
     let (post_id, channel_id, source) = (tag.post_id, tag.channel_id, tag.source);
-    let destination = with_utm(target, source, tag.campaign);
+    let destination = with_utm(&ascii_address(target), source, tag.campaign);
     if let Some(l) = studio::find_link(
         &db.pool,
         org,

@@ -153,7 +153,7 @@ async fn clean(db: &Db, by: &OrgMember, i: &PostInput) -> Result<Clean> {
 
 pub fn is_web_address(s: &str) -> bool {
     (s.starts_with("https://") || s.starts_with("http://"))
-        && s.len() > 10
+        && s.chars().count() > 10
         && !s.chars().any(char::is_whitespace)
 }
 

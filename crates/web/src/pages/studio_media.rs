@@ -366,7 +366,8 @@ pub async fn redirect(
 
 fn found(to: &str) -> Response {
     let mut r = StatusCode::FOUND.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
+    // Links made before destinations were kept in ASCII may still hold other characters.
+    if let Ok(v) = HeaderValue::from_str(&kehilla_app::studio::links::ascii_address(to)) {
         r.headers_mut().insert(header::LOCATION, v);
     }
     r.headers_mut()
