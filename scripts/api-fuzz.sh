@@ -30,21 +30,31 @@ token="$(curl -s -b "$jar" -c "$jar" -X POST "$base/orgs/yad-beyad/settings/toke
   --data-urlencode "name=schemathesis" --data-urlencode "scope=write" |
   sed -n 's/.*id="new-token" readonly dir="ltr" value="\([^"]*\)".*/\1/p' | head -1)"
 [ -n "$token" ] || { echo "no API token could be made"; exit 1; }
-# Every operation on the demo organization (a random `{org}` would only meet 404s).
+# Every operation on the demo organization (a random `{org}` would only meet 404s). Every check
+# runs (schemathesis enables them all by default; `--checks all` on the command line would also
+# override the per-operation settings below).
 # Where valid data can still be refused for a reason no JSON Schema can state, a 422 is an
 # expected answer to schema-valid data — on these operations only (docs/security.md):
 #  - ids in a body that are well formed but name nothing of the organization (a post's media
 #    and channels, a list member's person);
 #  - a phone number libphonenumber's metadata refuses;
 #  - an uploaded file whose bytes are not a picture or a video the server can read.
+# And the upload is a multipart form, in which every field is text: "a number" or "null"
+# where the document says string is only the text "7.1e16" or "null", so schema-violating
+# data cannot be written there; the negative check is left out for it.
 cat >"$work/schemathesis.toml" <<TOML
 [parameters]
 org = "yad-beyad"
 
 [[operations]]
-include-operation-id = ["createPost", "updatePost", "addListMember", "createPerson", "updatePerson", "uploadMedia"]
+include-operation-id = ["createPost", "updatePost", "addListMember", "createPerson", "updatePerson"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+
+[[operations]]
+include-operation-id = "uploadMedia"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+checks.negative_data_rejection.enabled = false
 TOML
 "$venv/bin/st" --config-file "$work/schemathesis.toml" run "$base/api/openapi.json" \
   --header "Authorization: Bearer $token" \
-  --checks all --max-examples "$examples" --workers 2
+  --max-examples "$examples" --workers 2
