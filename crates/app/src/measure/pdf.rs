@@ -263,18 +263,15 @@ pub fn report(r: &Report, lang: Lang, org_name: &str, font: &[u8]) -> Result<Vec
         w.gap();
     }
     w.line(&t("report-growth"), 14.0);
+    // Every level, as on the page: "—" where there is no figure yet.
+    // The arrow points from the start to the end in the reading direction.
+    let level = |v: &Option<f64>| v.map_or_else(|| "—".to_string(), number);
+    let arrow = if lang == Lang::He { '←' } else { '→' };
     for (m, start, end) in &r.growth {
-        if let Some(end) = end {
-            w.line(
-                &format!(
-                    "{}: {} → {}",
-                    metric(m),
-                    start.map_or_else(|| "—".to_string(), number),
-                    number(*end)
-                ),
-                11.0,
-            );
-        }
+        w.line(
+            &format!("{}: {} {arrow} {}", metric(m), level(start), level(end)),
+            11.0,
+        );
     }
     w.gap();
     w.line(&t("report-activity"), 14.0);
