@@ -236,6 +236,25 @@ pub async fn delete_goal<'c, E: Executor<'c, Database = Any>>(
     delete_of_org(e, "goals", org, public_id).await
 }
 
+/// When a figure of a channel (0: of the organization) was last read, if ever.
+pub async fn last_point_at<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    org: i64,
+    metric: &str,
+    channel: i64,
+) -> Result<Option<i64>> {
+    let (at,): (Option<i64>,) = sqlx::query_as(
+        "SELECT MAX(at) FROM metric_points \
+         WHERE organization_id = $1 AND metric = $2 AND channel_id = $3 AND post_id = 0",
+    )
+    .bind(org)
+    .bind(metric)
+    .bind(channel)
+    .fetch_one(e)
+    .await?;
+    Ok(at)
+}
+
 /// Records a figure read at `at` (`channel`, `post` 0 when not about one).
 pub async fn add_point<'c, E: Executor<'c, Database = Any>>(
     e: E,

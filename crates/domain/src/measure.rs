@@ -129,6 +129,13 @@ pub fn day_date(day: i64) -> Option<NaiveDate> {
         .and_then(NaiveDate::from_num_days_from_ce_opt)
 }
 
+/// A day as people read it in both languages: `DD.MM.YYYY` (empty when out of range).
+pub fn day_label(day: i64) -> String {
+    day_date(day)
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_default()
+}
+
 /// How a goal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -1017,15 +1017,24 @@ async fn the_monthly_report_agrees_with_the_dashboard_and_is_emailed() {
     assert!(text.contains("עמותת בדיקה"), "{text}");
     let line = text.lines().find(|l| l.starts_with("הרשמות")).unwrap();
     assert!(line.contains(&n.to_string()), "{line}");
-    // The goal's chart: drawn in the dashboard's blue, time running right to left — the line
-    // starts at the chart's right edge (the month's first day) and goes left.
+    // The goal's chart: drawn in the dashboard's blue, time running right to left. A running
+    // sum is lowest on the month's first day, so the line's lowest pixels reach the chart's
+    // right edge (left to right, they would sit at its left edge).
     let blue = blue_pixels(&file);
-    let (min_x, max_x) = (
-        blue.iter().map(|p| p.0).min().unwrap(),
-        blue.iter().map(|p| p.0).max().unwrap(),
-    );
-    assert!((540..=548).contains(&max_x), "{min_x}..{max_x}");
-    assert!(min_x < max_x, "{min_x}..{max_x}");
+    let bottom = blue.iter().map(|p| p.1).max().unwrap();
+    let lowest_right = blue
+        .iter()
+        .filter(|p| p.1 == bottom)
+        .map(|p| p.0)
+        .max()
+        .unwrap();
+    assert!((540..=548).contains(&lowest_right), "{lowest_right}");
+    if today > first {
+        assert!(
+            blue.iter().any(|p| p.1 < bottom - 2),
+            "the line rises: {n} sign-ups"
+        );
+    }
     // A month in the future, and one that is not a month.
     let r = owner.get("/orgs/yad/measure/report?month=2999-01").await;
     assert_eq!(r.status(), StatusCode::CONFLICT);

@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderMap, StatusCode as AxStatus};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -832,6 +832,8 @@ async fn telegram_posts_a_photo_with_its_caption_and_never_repeats_an_unknown_ou
 #[derive(Default)]
 struct FakeX {
     tweets: Vec<Value>,
+    /// Reads of the account's followers (`users/me` with its public metrics).
+    follower_reads: usize,
     alt_texts: Vec<Value>,
     /// "" (normal), "lose" (post, then answer 503), "429".
     mode: String,
@@ -849,11 +851,22 @@ fn x_auth(h: &HeaderMap) -> Option<Response> {
     })
 }
 
-async fn x_me(h: HeaderMap) -> Response {
+async fn x_me(
+    State(s): State<SharedX>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+    h: HeaderMap,
+) -> Response {
     if let Some(r) = x_auth(&h) {
         return r;
     }
-    Json(json!({"data": {"id": "42", "name": "יד ביד", "username": "yadbeyad"}})).into_response()
+    let mut me = json!({"id": "42", "name": "יד ביד", "username": "yadbeyad"});
+    if q.get("user.fields")
+        .is_some_and(|f| f.split(',').any(|f| f == "public_metrics"))
+    {
+        s.lock().unwrap().follower_reads += 1;
+        me["public_metrics"] = json!({"followers_count": 1830, "following_count": 75, "tweet_count": 412, "listed_count": 9});
+    }
+    Json(json!({ "data": me })).into_response()
 }
 
 async fn x_upload(h: HeaderMap) -> Response {
@@ -1999,6 +2012,60 @@ async fn the_profile_with_its_logo_is_set_on_the_networks_that_allow_it() {
 }
 
 #[tokio::test]
+async fn x_followers_are_read_once_a_day_because_x_bills_each_read() {
+    let (server, fake) = fake_x().await;
+    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
+    let owner = app.set_up("yad", "dana@example.org").await;
+    let ch = new_channel(&app, &owner, &[("network", "x"), ("name", "X")]).await;
+    let r = connect_channel(
+        &owner,
+        &ch,
+        &[("server_url", server.as_str()), ("token", "x-good")],
+    )
+    .await;
+    assert!(location(&r).contains("done=channel-connected"));
+    let hour = 3_600_000;
+    let now = kehilla_db::now_ms();
+    let collect = |n: i64| {
+        let app = &app;
+        async move {
+            kehilla_app::measure::enqueue_due(&app.db, now + n * hour)
+                .await
+                .unwrap();
+            app.run_pending_jobs().await;
+        }
+    };
+    let points = || async {
+        let (n,): (i64,) = kehilla_db::sqlx::query_as(
+            "SELECT COUNT(*) FROM metric_points WHERE metric = 'followers' AND value = 1830",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        n
+    };
+    let reads = || fake.lock().unwrap().follower_reads;
+    collect(0).await;
+    assert_eq!((reads(), points().await), (1, 1));
+    // Two hours later (as if): an hourly network would be asked again; X is not.
+    kehilla_db::sqlx::query("UPDATE metric_points SET at = at - $1")
+        .bind(2 * hour)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    collect(2).await;
+    assert_eq!((reads(), points().await), (1, 1));
+    // A day later it is.
+    kehilla_db::sqlx::query("UPDATE metric_points SET at = at - $1")
+        .bind(23 * hour)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    collect(25).await;
+    assert_eq!((reads(), points().await), (2, 2));
+}
+
+#[tokio::test]
 async fn followers_are_read_from_the_network_every_hour_for_measure() {
     let (server, _fake) = fake_mastodon().await;
     let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
@@ -2028,4 +2095,19 @@ async fn followers_are_read_from_the_network_every_hour_for_measure() {
     .await
     .unwrap();
     assert_eq!(v, 321.0);
+    // Mastodon is asked every hour: two hours on, again.
+    kehilla_db::sqlx::query("UPDATE metric_points SET at = at - 7200000")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    kehilla_app::measure::enqueue_due(&app.db, now + 2 * 3_600_000)
+        .await
+        .unwrap();
+    app.run_pending_jobs().await;
+    let (n,): (i64,) =
+        kehilla_db::sqlx::query_as("SELECT COUNT(*) FROM metric_points WHERE metric = 'followers'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(n, 2);
 }

@@ -48,13 +48,12 @@ fn json_body(schema: Value) -> Value {
 /// `NAME`: a name, which may not hold a control character at all.
 const NOT_BLANK: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 const HAS_TEXT: &str = "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0000-\\u001f\\u007f-\\u009f]";
-/// A local time as the server reads it, `YYYY-MM-DDTHH:MM`: a day that exists in the calendar
-/// (29 February in leap years only) and a time of day.
-const LOCAL_TIME: &str = "^([0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29)T([01][0-9]|2[0-3]):[0-5][0-9]$";
-/// Posting slots as the server reads them: up to 24 times of day `HH:MM`, separated by commas,
-/// semicolons or spaces.
-const SLOTS: &str =
-    "^[ ,;]*(([01][0-9]|2[0-3]):[0-5][0-9]([ ,;]+([01][0-9]|2[0-3]):[0-5][0-9]){0,23})?[ ,;]*$";
+/// A local time in the form the document asks for, `YYYY-MM-DDTHH:MM`: a day that exists in
+/// the calendar (29 February in leap years only) and a time of day. (The server also reads
+/// seconds, and a space for the `T`, as a browser's form may send them.)
+const LOCAL_TIME: &str = "([0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29)T([01][0-9]|2[0-3]):[0-5][0-9]";
+/// One posting slot as the server reads it: `H:MM` or `HH:MM`.
+const SLOT: &str = "([01]?[0-9]|2[0-3]):[0-5][0-9]";
 /// The white space Rust's `trim` removes (Unicode White_Space), as a class.
 const WHITE_SPACE: &str = "[\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 /// An email address as the server takes it (one `@`, a dot inside the domain, no spaces or
@@ -547,6 +546,11 @@ fn studio_schemas() -> Value {
     let ms = json!({"type": "integer", "format": "int64", "description": "Unix milliseconds"});
     let ms_or_null =
         json!({"type": ["integer", "null"], "format": "int64", "description": "Unix milliseconds"});
+    // Up to 24 times, separated by a comma, a semicolon or a space (white space around them
+    // as Rust's `trim` sees it).
+    let slots = format!(
+        "^({WHITE_SPACE}|[,;])*({SLOT}({WHITE_SPACE}*[,; ]({WHITE_SPACE}|[,;])*{SLOT}){{0,23}})?({WHITE_SPACE}|[,;])*$"
+    );
     let local = "`YYYY-MM-DDTHH:MM` in the organization's time zone. A time skipped by a clock change is refused (`time-skipped`); a repeated one is the first.";
     json!({
         "Network": {"type": "string", "enum": ["x", "bluesky", "mastodon", "threads", "instagram", "facebook", "linkedin", "telegram"]},
@@ -570,7 +574,7 @@ fn studio_schemas() -> Value {
             "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": HAS_TEXT, "description": "Not only spaces (control characters are removed)."}, "handle": {"type": "string", "maxLength": 200},
             "purpose": {"type": "string", "maxLength": 500}, "audience": {"type": "string", "maxLength": 500},
             "cadence_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 365, "description": "At least one post every so many days; null for no target."},
-            "slots": {"type": "string", "pattern": SLOTS, "description": "Posting times of day, e.g. `09:00, 13:30` (at most 24), separated by commas, semicolons or spaces; empty for none."},
+            "slots": {"type": "string", "pattern": slots, "description": "Posting times of day, e.g. `09:00, 13:30` (at most 24), separated by commas, semicolons or spaces; empty for none."},
             "slot_days": {"type": "string", "pattern": "^[0-6, ]*$", "description": "Weekday digits, 0 = Sunday; empty for every day."},
             "char_limit": {"type": ["integer", "null"], "minimum": 100, "maximum": 100000, "description": "Mastodon only: the server's length limit (500 when null)."},
             "requires_approval": {"type": "boolean", "default": false}
@@ -633,7 +637,7 @@ fn studio_schemas() -> Value {
         "PostAction": {"type": "object", "required": ["action"], "description": "`submit` sends a draft for review, or approves it at once when nobody needs to. `approve` and `request_changes` are for editors, never on their own posts (`request_changes` needs a `note`). `schedule` puts an approved post (or one that needs no approval) on the schedule at `scheduled_at` or, without it, at its planned time (409 `post-has-no-time` when it has none); every variant must pass its checks. `unschedule` takes it off. `move` changes the planned day, keeping the time of day. `comment` adds `note` to the history and tells the people involved. `track_links` replaces the post's web addresses with tracked short links per channel.",
             "allOf": [
                 {"if": {"properties": {"action": {"const": "move"}}, "required": ["action"]}, "then": {"required": ["day"], "properties": {"day": {"format": "date"}}}},
-                {"if": {"properties": {"action": {"const": "schedule"}}, "required": ["action"]}, "then": {"properties": {"scheduled_at": {"pattern": format!("^$|{LOCAL_TIME}")}}}},
+                {"if": {"properties": {"action": {"const": "schedule"}}, "required": ["action"]}, "then": {"properties": {"scheduled_at": {"pattern": format!("^{WHITE_SPACE}*({LOCAL_TIME})?{WHITE_SPACE}*$")}}}},
                 {"if": {"properties": {"action": {"enum": ["request_changes", "comment"]}}, "required": ["action"]}, "then": {"required": ["note"], "properties": {"note": {"pattern": HAS_TEXT}}}},
                 {"if": {"properties": {"action": {"enum": ["approve", "request_changes"]}}, "required": ["action"]}, "then": {"properties": {"note": {"maxLength": 2000}}}}
             ],

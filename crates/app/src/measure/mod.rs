@@ -277,6 +277,13 @@ pub async fn collect_followers(ctx: &JobContext, org: i64, now: i64) -> Result<u
         ) else {
             continue;
         };
+        // A network read less often than hourly waits its turn (a few minutes' slack, so
+        // that the hourly job does not just miss it).
+        if let Some(last) = db::last_point_at(pool, org, "followers", ch.id).await?
+            && now - last < adapter.followers_every() - 10 * 60_000
+        {
+            continue;
+        }
         let Ok(access) = crate::publishing::access_of(&conn, &sealer) else {
             continue;
         };

@@ -175,15 +175,10 @@ impl Writer<'_> {
                 page.restore_state();
             }
         }
-        let date = |d: i64| {
-            rules::day_date(d)
-                .map(|d| d.format("%d.%m.%Y").to_string())
-                .unwrap_or_default()
-        };
         let under = bottom - LABEL - 3.0;
         let (start, end) = if rtl { (right, left) } else { (left, right) };
-        self.label(start, under, &date(first_day));
-        let last = date(last_day);
+        self.label(start, under, &rules::day_label(first_day));
+        let last = rules::day_label(last_day);
         let (_, w) = self.shape(&last, LABEL);
         self.label(if rtl { end + w } else { end - w }, under, &last);
         let target_text = number(target);
@@ -253,9 +248,15 @@ pub fn report(r: &Report, lang: Lang, org_name: &str, font: &[u8]) -> Result<Vec
                 ),
                 11.0,
             );
-            // The line starts on the goal's first day, from where the goal started.
+            if g.progress.outlook == rules::Outlook::NoData {
+                continue;
+            }
+            // A running sum or a level starts on the goal's first day, from where the goal
+            // started; a rate has no such start and begins with its first figure.
             let mut points = g.progress.points.clone();
-            if points.first().is_none_or(|p| p.0 > g.goal.start_day) {
+            let from_start = rules::metric(&g.goal.metric)
+                .is_some_and(|m| matches!(m.kind, rules::Kind::Count | rules::Kind::Level));
+            if from_start && points.first().is_none_or(|p| p.0 > g.goal.start_day) {
                 points.insert(0, (g.goal.start_day, g.progress.baseline));
             }
             w.chart(&points, g.goal.target, g.goal.start_day, g.goal.end_day);

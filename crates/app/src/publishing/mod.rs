@@ -319,6 +319,11 @@ pub trait Adapter: Send + Sync {
     ) -> BoxFuture<'a, std::result::Result<(), PublishError>> {
         unsupported("delete")
     }
+    /// How often Measure asks [`Adapter::followers`], in milliseconds (an hour, unless a
+    /// network bills or limits the call so that less often is wiser).
+    fn followers_every(&self) -> i64 {
+        3_600_000
+    }
     /// How many follow the account now (Measure's hourly collection).
     fn followers<'a>(
         &'a self,

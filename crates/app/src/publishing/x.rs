@@ -417,6 +417,12 @@ impl Adapter for X {
         self.read_metrics(access, id)
     }
 
+    /// X bills reads by the call (and its older tiers allowed `users/me` only a few dozen
+    /// times a day, shared with publishing): the followers are read once a day.
+    fn followers_every(&self) -> i64 {
+        24 * 3_600_000
+    }
+
     fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
         Box::pin(async move {
             self.call(

@@ -47,12 +47,24 @@ fn bad(field: &'static str) -> AppError {
     }
 }
 
+/// One time of day, `H:MM` or `HH:MM` and nothing else (chrono's own parser would also take
+/// `9:5` or white space inside).
+fn slot(s: &str) -> Option<NaiveTime> {
+    let (h, m) = s.split_once(':')?;
+    let digits = |x: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(h, 1..=2) || !digits(m, 2..=2) {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
 /// Parses posting slots: times of day, sorted, without duplicates.
 pub fn parse_slots(s: &str) -> Result<Vec<NaiveTime>> {
     let mut v = Vec::new();
     for part in s.split([',', ' ', ';']).filter(|p| !p.trim().is_empty()) {
-        let t = NaiveTime::parse_from_str(part.trim(), "%H:%M").map_err(|_| bad("slots"))?;
-        v.push(t);
+        v.push(slot(part.trim()).ok_or_else(|| bad("slots"))?);
     }
     if v.len() > 24 {
         return Err(AppError::Input {

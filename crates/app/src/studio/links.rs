@@ -65,7 +65,8 @@ pub fn with_utm(target: &str, source: &str, campaign: &str) -> String {
         sep = '&';
         out.push_str(k);
         out.push('=');
-        out.push_str(&encode(v));
+        // A UTM value is encoded like a path segment: only unreserved characters stay.
+        out.push_str(&crate::home::site::path_segment(v));
     }
     if let Some(f) = fragment {
         out.push('#');
@@ -78,30 +79,8 @@ pub fn with_utm(target: &str, source: &str, campaign: &str) -> String {
 /// percent-encoded (a Hebrew path, a Hebrew domain — which browsers decode and turn into
 /// punycode), the rest as it was.
 pub fn ascii_address(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.bytes().all(|b| b.is_ascii_graphic()) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_graphic() {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    const OUTSIDE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
+    percent_encoding::utf8_percent_encode(s, OUTSIDE).into()
 }
 
 /// Where an organization's short links live: its own host when it set one (pointed at this
@@ -136,11 +115,10 @@ pub struct Tag<'a> {
 
 /// Makes (or finds) the tracked link for a target, for a post's channel or on its own.
 pub async fn make(db: &Db, org: i64, tag: Tag<'_>, target: &str) -> Result<Link> {
+    // The length as sent (as the API document counts it), the rest once trimmed.
+    let long = target.chars().count() > 2000;
     let target = target.trim();
-    if !is_web_address(target)
-        || target.chars().count() > 2000
-        || target.chars().any(char::is_control)
-    {
+    if long || !is_web_address(target) || target.chars().any(char::is_control) {
         return Err(AppError::Input {
             field: "url",
             error: InputError::InvalidValue,

@@ -654,10 +654,10 @@ pub async fn schedule(db: &Db, by: &OrgMember, public_id: &str, at: Option<i64>)
     if !can_edit(by, &p) {
         return Err(AppError::Forbidden);
     }
-    let at = at.or(p.scheduled_at).ok_or(AppError::Input {
-        field: "scheduled_at",
-        error: InputError::Required,
-    })?;
+    // No time given and none planned: the post is not in a state to be scheduled (409).
+    let at = at
+        .or(p.scheduled_at)
+        .ok_or(AppError::Conflict("post-has-no-time"))?;
     if at <= now_ms() {
         return Err(AppError::Conflict("time-in-past"));
     }

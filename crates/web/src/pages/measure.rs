@@ -10,7 +10,7 @@ use kehilla_app::measure::plan::{self as uc, GoalStanding};
 use kehilla_app::measure::report;
 use kehilla_db::measure as db;
 use kehilla_db::studio::Channel;
-use kehilla_domain::measure::{Outlook, Unit, day_date, metric};
+use kehilla_domain::measure::{Outlook, Unit, metric};
 use serde::Deserialize;
 
 use super::{Chrome, render};
@@ -49,11 +49,7 @@ fn has_figures(g: &GoalStanding) -> bool {
 }
 
 /// A local day as the pages show it.
-pub(crate) fn show_day(d: i64) -> String {
-    day_date(d)
-        .map(|d| d.format("%d.%m.%Y").to_string())
-        .unwrap_or_default()
-}
+pub(crate) use kehilla_domain::measure::day_label as show_day;
 
 #[derive(Template)]
 #[template(path = "measure.html")]
