@@ -82,13 +82,7 @@ impl Writer<'_> {
 
     /// The glyphs of `text` in visual order (by the bidi algorithm), and their width at `size`.
     fn shape(&mut self, text: &str, size: f32) -> (Vec<u8>, f32) {
-        let level = if self.rtl { Level::rtl() } else { Level::ltr() };
-        let bidi = BidiInfo::new(text, Some(level));
-        let visual: String = bidi
-            .paragraphs
-            .iter()
-            .map(|p| bidi.reorder_line(p, p.range.clone()).into_owned())
-            .collect();
+        let visual = visual_order(text, self.rtl);
         let scale = 1000.0 / f32::from(self.face.units_per_em());
         let mut glyphs = Vec::new();
         let mut width = 0.0;
@@ -197,6 +191,32 @@ impl Writer<'_> {
     }
 }
 
+/// Text typed by people (a title, a name) set apart from the line around it, so that a Hebrew
+/// title in an English line (or the reverse) keeps its own order and does not pull the
+/// numbers beside it into its run: the Unicode first-strong isolate.
+fn isolate(s: &str) -> String {
+    format!("\u{2068}{s}\u{2069}")
+}
+
+/// A line's characters in the order they are drawn, left to right, by the Unicode bidi
+/// algorithm in a paragraph of the given direction; the algorithm's marks left out.
+fn visual_order(text: &str, rtl: bool) -> String {
+    let level = if rtl { Level::rtl() } else { Level::ltr() };
+    let bidi = BidiInfo::new(text, Some(level));
+    bidi.paragraphs
+        .iter()
+        .map(|p| bidi.reorder_line(p, p.range.clone()).into_owned())
+        .collect::<String>()
+        .chars()
+        .filter(|c| !is_bidi_control(*c))
+        .collect()
+}
+
+/// The invisible marks of the bidi algorithm, which are not drawn.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 fn mirror(c: char) -> char {
     match c {
         '(' => ')',
@@ -231,7 +251,7 @@ pub fn report(r: &Report, lang: Lang, org_name: &str, font: &[u8]) -> Result<Vec
         used: BTreeMap::new(),
     };
     w.line(
-        &format!("{} {} — {org_name}", t("report-title"), r.month),
+        &format!("{} {} — {}", t("report-title"), r.month, isolate(org_name)),
         18.0,
     );
     w.gap();
@@ -241,7 +261,7 @@ pub fn report(r: &Report, lang: Lang, org_name: &str, font: &[u8]) -> Result<Vec
             w.line(
                 &format!(
                     "{}: {} / {} — {}",
-                    g.goal.title,
+                    isolate(&g.goal.title),
                     number(g.progress.current),
                     number(g.goal.target),
                     t(&format!("outlook-{}", g.progress.outlook.key()))
@@ -304,7 +324,12 @@ pub fn report(r: &Report, lang: Lang, org_name: &str, font: &[u8]) -> Result<Vec
         w.line(&t("report-top"), 14.0);
         for p in &r.top {
             w.line(
-                &format!("{} — {} {}", p.title, p.engagements, metric("engagements")),
+                &format!(
+                    "{} — {} {}",
+                    isolate(&p.title),
+                    p.engagements,
+                    metric("engagements")
+                ),
                 11.0,
             );
         }
@@ -393,4 +418,26 @@ fn finish(w: Writer<'_>, font: &[u8]) -> Vec<u8> {
     }
     pdf.cmap(cmap, &unicode.finish());
     pdf.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hebrew_title_in_an_english_line_keeps_its_number_and_leaves_the_figures_alone() {
+        // Without the isolate the title's "700" and the figures after it would join its run.
+        let line = format!("{}: 237 / 700 — On track", isolate("700 הרשמות"));
+        assert_eq!(
+            visual_order(&line, false),
+            "תומשרה 700: 237 / 700 — On track"
+        );
+        let bare = "700 הרשמות: 237 / 700 — On track";
+        assert_ne!(visual_order(bare, false), visual_order(&line, false));
+    }
+
+    #[test]
+    fn a_hebrew_line_reads_right_to_left_with_its_numbers_left_to_right() {
+        assert_eq!(visual_order("עוקבים: 12 ← 30", true), "30 ← 12 :םיבקוע");
+    }
 }
