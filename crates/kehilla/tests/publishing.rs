@@ -951,8 +951,8 @@ async fn fake_x() -> (String, SharedX) {
     (format!("http://{addr}"), state)
 }
 
-#[tokio::test]
-async fn x_reconciles_before_posting_again_and_waits_out_its_rate_limit() {
+/// The fake X, and an app whose organization has an X channel connected to it.
+async fn x_connected() -> (String, SharedX, TestApp, Browser, String) {
     let (server, fake) = fake_x().await;
     let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
     let owner = app.set_up("yad", "dana@example.org").await;
@@ -968,6 +968,12 @@ async fn x_reconciles_before_posting_again_and_waits_out_its_rate_limit() {
         "{}",
         location(&r)
     );
+    (server, fake, app, owner, ch)
+}
+
+#[tokio::test]
+async fn x_reconciles_before_posting_again_and_waits_out_its_rate_limit() {
+    let (_, fake, app, owner, ch) = x_connected().await;
 
     // The first post goes out but its answer is lost; the retry finds it instead of posting again.
     scheduled_post(&app, &owner, &ch).await;
@@ -2013,17 +2019,7 @@ async fn the_profile_with_its_logo_is_set_on_the_networks_that_allow_it() {
 
 #[tokio::test]
 async fn x_followers_are_read_once_a_day_because_x_bills_each_read() {
-    let (server, fake) = fake_x().await;
-    let app = TestApp::spawn_on(Backend::Sqlite, |s| s.fetch_private = true).await;
-    let owner = app.set_up("yad", "dana@example.org").await;
-    let ch = new_channel(&app, &owner, &[("network", "x"), ("name", "X")]).await;
-    let r = connect_channel(
-        &owner,
-        &ch,
-        &[("server_url", server.as_str()), ("token", "x-good")],
-    )
-    .await;
-    assert!(location(&r).contains("done=channel-connected"));
+    let (_, fake, app, _owner, _ch) = x_connected().await;
     let hour = 3_600_000;
     let now = kehilla_db::now_ms();
     let collect = |n: i64| {

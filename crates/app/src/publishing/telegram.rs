@@ -113,6 +113,15 @@ async fn answer(r: Result<reqwest::Response, reqwest::Error>) -> Result<Value, P
     })
 }
 
+/// A call that posts nothing to the channel (a read, a profile change): an answer lost on
+/// the way is simply asked again, not an unknown outcome.
+fn not_a_post(r: Result<Value, PublishError>) -> Result<Value, PublishError> {
+    r.map_err(|e| match e {
+        PublishError::Unknown(m) => PublishError::Retry(m),
+        e => e,
+    })
+}
+
 fn message_id(v: &Value) -> Option<i64> {
     v.get("message_id").and_then(Value::as_i64).or_else(|| {
         v.get(0)
@@ -174,19 +183,16 @@ impl Adapter for Telegram {
 
     fn followers<'a>(&'a self, access: &'a Access) -> BoxFuture<'a, Result<i64, PublishError>> {
         Box::pin(async move {
-            let count = answer(
-                self.client
-                    .post(Self::url(access, "getChatMemberCount"))
-                    .json(&serde_json::json!({ "chat_id": access.account }))
-                    .send()
-                    .await,
-            )
-            .await
-            // A read sends nothing: an answer lost on the way is simply asked again.
-            .map_err(|e| match e {
-                PublishError::Unknown(m) => PublishError::Retry(m),
-                e => e,
-            })?;
+            let count = not_a_post(
+                answer(
+                    self.client
+                        .post(Self::url(access, "getChatMemberCount"))
+                        .json(&serde_json::json!({ "chat_id": access.account }))
+                        .send()
+                        .await,
+                )
+                .await,
+            )?;
             count
                 .as_i64()
                 .ok_or_else(|| PublishError::Retry("the member count was not a number".into()))
@@ -389,18 +395,16 @@ impl Adapter for Telegram {
                 let form = reqwest::multipart::Form::new()
                     .text("chat_id", access.account.clone())
                     .part("photo", part);
-                answer(
-                    self.client
-                        .post(Self::url(access, "setChatPhoto"))
-                        .multipart(form)
-                        .send()
-                        .await,
-                )
-                .await
-                .map_err(|e| match e {
-                    PublishError::Unknown(m) => PublishError::Retry(m),
-                    e => e,
-                })?;
+                not_a_post(
+                    answer(
+                        self.client
+                            .post(Self::url(access, "setChatPhoto"))
+                            .multipart(form)
+                            .send()
+                            .await,
+                    )
+                    .await,
+                )?;
             }
             Ok(())
         })
