@@ -58,6 +58,9 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Database connections in the pool.
     pub db_max_connections: u32,
+    /// A bound, in MiB, on the memory SQLite keeps for all connections together (page caches
+    /// and prepared statements); 0 leaves it unbounded. Not used on PostgreSQL.
+    pub sqlite_memory_mib: u32,
     /// Jobs run at once by this process; 0 runs no worker (a web-only node).
     pub job_workers: u32,
     /// Seconds a claimed job stays leased before another worker may take it over.
@@ -141,6 +144,7 @@ impl Default for Settings {
             session_days: 14,
             max_body_bytes: 1024 * 1024,
             db_max_connections: 10,
+            sqlite_memory_mib: 16,
             job_workers: 4,
             job_lease_secs: 300,
             login_attempts: 10,

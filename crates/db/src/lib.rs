@@ -151,6 +151,25 @@ impl Db {
         self.backend
     }
 
+    /// Bounds the memory SQLite keeps — every connection's page cache and prepared
+    /// statements together — to `mib` MiB (0: no bound). Past it, SQLite frees cached pages
+    /// before it allocates more, so the memory of a long-running server levels off however
+    /// large the database grows; the pages it frees are still in the operating system's file
+    /// cache. The bound is SQLite's `soft_heap_limit`, which holds for the whole process.
+    /// Nothing to do on PostgreSQL.
+    pub async fn limit_sqlite_memory(&self, mib: u32) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            let bytes = i64::from(mib) * 1024 * 1024;
+            // A number formatted here, not user text.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "PRAGMA soft_heap_limit = {bytes}"
+            )))
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
+    }
+
     fn migrator(&self) -> &'static sqlx::migrate::Migrator {
         match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATOR,

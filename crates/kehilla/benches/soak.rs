@@ -289,6 +289,20 @@ async fn targets(url: &str, base: &str, web: &reqwest::Client) -> Targets {
     }
 }
 
+/// The least-squares slope of resident memory over time, in MiB a minute.
+fn growth(samples: &[(f64, u64)]) -> f64 {
+    let n = samples.len() as f64;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let mib = |b: u64| b as f64 / 1_048_576.0;
+    let mx = samples.iter().map(|s| s.0).sum::<f64>() / n;
+    let my = samples.iter().map(|s| mib(s.1)).sum::<f64>() / n;
+    let sxy: f64 = samples.iter().map(|s| (s.0 - mx) * (mib(s.1) - my)).sum();
+    let sxx: f64 = samples.iter().map(|s| (s.0 - mx).powi(2)).sum();
+    if sxx == 0.0 { 0.0 } else { sxy / sxx }
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -440,12 +454,16 @@ async fn main() {
     let late = peak_of(&samples[2 * third..]);
     println!(
         "soak: {} requests, {campaigns} campaigns, {} errors; peak memory {:.1} MiB; \
-         resident peak of the middle third {:.1} MiB, of the last third {:.1} MiB",
+         resident peak of the middle third {:.1} MiB, of the last third {:.1} MiB; \
+         growth {:.3} MiB/min in the first third, {:.3} in the middle, {:.3} in the last",
         total.load(Ordering::Relaxed),
         errors.len(),
         peak as f64 / 1_048_576.0,
         middle as f64 / 1_048_576.0,
         late as f64 / 1_048_576.0,
+        growth(&samples[..third]),
+        growth(&samples[third..2 * third]),
+        growth(&samples[2 * third..]),
     );
     for e in errors.iter().take(20) {
         println!("  error: {e}");

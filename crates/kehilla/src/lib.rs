@@ -71,15 +71,20 @@ pub async fn open_db(settings: &Settings) -> Result<Db, StartError> {
     if backend == Backend::Sqlite && default_place {
         prepare_data_dir(&settings.data_dir)?;
     }
-    Db::connect(&url, settings.db_max_connections.max(2))
+    let cannot_open = |e: kehilla_db::DbError| {
+        StartError(format!(
+            "cannot open the database {}: {}. Check --database-url or KEHILLA_DATABASE_URL, and that the server is running.",
+            redact_url(&url),
+            one_line(&e.to_string())
+        ))
+    };
+    let db = Db::connect(&url, settings.db_max_connections.max(2))
         .await
-        .map_err(|e| {
-            StartError(format!(
-                "cannot open the database {}: {}. Check --database-url or KEHILLA_DATABASE_URL, and that the server is running.",
-                redact_url(&url),
-                one_line(&e.to_string())
-            ))
-        })
+        .map_err(cannot_open)?;
+    db.limit_sqlite_memory(settings.sqlite_memory_mib)
+        .await
+        .map_err(cannot_open)?;
+    Ok(db)
 }
 
 fn one_line(s: &str) -> String {

@@ -82,6 +82,14 @@ struct SettingsArgs {
         value_name = "N"
     )]
     db_max_connections: Option<u32>,
+    /// MiB of memory SQLite may keep for caches, all connections together; 0: no bound [default: 16]
+    #[arg(
+        long,
+        global = true,
+        env = "KEHILLA_SQLITE_MEMORY_MIB",
+        value_name = "MIB"
+    )]
+    sqlite_memory_mib: Option<u32>,
     /// Jobs this process runs at once; 0 for a web-only node [default: 4]
     #[arg(long, global = true, env = "KEHILLA_JOB_WORKERS", value_name = "N")]
     job_workers: Option<u32>,
@@ -248,6 +256,9 @@ impl SettingsArgs {
         }
         if let Some(v) = self.db_max_connections {
             s.db_max_connections = v;
+        }
+        if let Some(v) = self.sqlite_memory_mib {
+            s.sqlite_memory_mib = v;
         }
         if let Some(v) = self.job_workers {
             s.job_workers = v;

@@ -401,3 +401,30 @@ async fn the_demo_publishes_to_its_built_in_network_with_links_and_figures() {
         app.stop().await;
     }
 }
+
+/// SQLite's memory is bounded by `sqlite_memory_mib` (its `soft_heap_limit`, which holds for
+/// every connection of the process), so a long-running server levels off.
+#[tokio::test]
+async fn sqlite_memory_is_bounded_by_the_setting() {
+    let dir = temp_dir();
+    let settings = kehilla_app::Settings {
+        database_url: Some(kehilla_app::settings::Secret(format!(
+            "sqlite://{}/bounded.sqlite3?mode=rwc",
+            dir.display()
+        ))),
+        ..Default::default()
+    };
+    assert_eq!(settings.sqlite_memory_mib, 16, "the documented default");
+    let db = kehilla::open_and_migrate(&settings).await.unwrap();
+    // Read back on every connection the pool holds, not only the one that set it.
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut conn = db.pool.acquire().await.unwrap();
+        let (limit,): (i64,) = kehilla_db::sqlx::query_as("PRAGMA soft_heap_limit")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(limit, 16 * 1024 * 1024);
+        held.push(conn);
+    }
+}
