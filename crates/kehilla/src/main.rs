@@ -451,10 +451,21 @@ fn init_logs(s: &Settings) -> Result<(), StartError> {
     Ok(())
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Before any thread starts: a thread takes its malloc arena at its first allocation.
+    tune_malloc();
     let cli = Cli::parse();
-    match run(cli).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -462,6 +473,40 @@ async fn main() -> ExitCode {
         }
     }
 }
+
+/// Keeps a long-running server's memory from creeping up under glibc's allocator.
+///
+/// By default glibc gives each thread that allocates its own arena, up to eight per core,
+/// and keeps in each the high-water mark of that thread's allocations. Every SQLite
+/// connection has its own thread, so a pool of ten held ten arenas whose size followed the
+/// largest sort or result each connection had ever made, growing with the database (see
+/// docs/benchmarks.md, the soak runs). Two arenas are shared by all threads instead, and
+/// blocks of 128 KiB or more are mapped on their own and given back when freed (glibc would
+/// otherwise raise that threshold after the first large block, and keep large blocks in the
+/// arenas too). An operator who sets glibc's own `GLIBC_TUNABLES`, `MALLOC_ARENA_MAX` or
+/// `MALLOC_MMAP_THRESHOLD_` keeps their values.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_malloc() {
+    let set_by_operator = [
+        "GLIBC_TUNABLES",
+        "MALLOC_ARENA_MAX",
+        "MALLOC_MMAP_THRESHOLD_",
+    ]
+    .iter()
+    .any(|v| std::env::var_os(v).is_some());
+    if set_by_operator {
+        return;
+    }
+    // SAFETY: `mallopt` only changes the allocator's parameters, which glibc guards with its
+    // own lock; it is called once, before the program starts any thread.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_malloc() {}
 
 async fn run(cli: Cli) -> Result<(), StartError> {
     let settings = cli.settings.resolve()?;

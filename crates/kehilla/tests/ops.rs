@@ -428,3 +428,72 @@ async fn sqlite_memory_is_bounded_by_the_setting() {
         held.push(conn);
     }
 }
+
+/// glibc gives every thread that allocates its own malloc arena by default, and every SQLite
+/// connection has its own thread, so each connection kept its own high-water mark of memory.
+/// `serve` has all its threads share two arenas (the main one and one more), unless the
+/// operator tuned glibc themselves.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[tokio::test]
+async fn serve_shares_two_malloc_arenas_among_its_threads() {
+    /// Starts `serve`, keeps its pool busy, and counts the malloc arenas besides the main
+    /// one: glibc maps each as a heap aligned to 64 MiB.
+    async fn arenas(operator_env: Option<(&str, &str)>) -> usize {
+        let dir = temp_dir();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut c = kehilla();
+        c.args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .arg("--data-dir")
+            .arg(dir.join("data"))
+            .env_remove("GLIBC_TUNABLES")
+            .env_remove("MALLOC_ARENA_MAX")
+            .env_remove("MALLOC_MMAP_THRESHOLD_")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if let Some((k, v)) = operator_env {
+            c.env(k, v);
+        }
+        let mut child = c.spawn().unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let mut tries = 0;
+        while client.get(format!("{base}/healthz")).send().await.is_err() {
+            tries += 1;
+            assert!(tries < 600, "serve did not start");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // Readiness reads the database: forty at once open most of the pool's connections,
+        // each on its own thread.
+        let mut all = Vec::new();
+        for _ in 0..40 {
+            let (client, url) = (client.clone(), format!("{base}/readyz"));
+            all.push(tokio::spawn(async move { client.get(url).send().await }));
+        }
+        for one in all {
+            assert_eq!(one.await.unwrap().unwrap().status(), StatusCode::OK);
+        }
+        let maps = std::fs::read_to_string(format!("/proc/{}/maps", child.id())).unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = std::fs::remove_dir_all(dir);
+        maps.lines()
+            .filter(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                let start = f
+                    .first()
+                    .and_then(|r| r.split('-').next())
+                    .and_then(|s| u64::from_str_radix(s, 16).ok());
+                f.len() == 5
+                    && f.get(1) == Some(&"rw-p")
+                    && start.is_some_and(|s| s % (64 << 20) == 0)
+            })
+            .count()
+    }
+    assert_eq!(arenas(None).await, 1, "one arena besides the main one");
+    // glibc's own setting wins; with it, threads take arenas of their own again.
+    assert!(arenas(Some(("MALLOC_ARENA_MAX", "16"))).await > 1);
+}
