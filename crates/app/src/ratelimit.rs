@@ -9,15 +9,29 @@ use std::time::{Duration, Instant};
 pub struct RateLimiter {
     max: u32,
     window: Duration,
-    hits: Mutex<HashMap<String, (Instant, u32)>>,
+    hits: Mutex<Hits>,
 }
+
+/// The counts, by key, and the size at which the expired ones are next dropped.
+struct Hits {
+    by_key: HashMap<String, (Instant, u32)>,
+    prune_at: usize,
+}
+
+/// Expired counts are dropped whenever the map has doubled since the last time (and has at
+/// least this many), so it holds about the keys of one window, however long the server runs,
+/// at a cost that stays constant per attempt.
+const PRUNE_AT_LEAST: usize = 1024;
 
 impl RateLimiter {
     pub fn new(max: u32, window: Duration) -> Self {
         RateLimiter {
             max,
             window,
-            hits: Mutex::new(HashMap::new()),
+            hits: Mutex::new(Hits {
+                by_key: HashMap::new(),
+                prune_at: PRUNE_AT_LEAST,
+            }),
         }
     }
 
@@ -31,11 +45,15 @@ impl RateLimiter {
             Ok(h) => h,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if hits.len() > 100_000 {
+        if hits.by_key.len() >= hits.prune_at {
             let window = self.window;
-            hits.retain(|_, (start, _)| now.duration_since(*start) < window);
+            hits.by_key
+                .retain(|_, (start, _)| now.duration_since(*start) < window);
+            hits.prune_at = (hits.by_key.len() * 2).max(PRUNE_AT_LEAST);
+            let keep = hits.prune_at;
+            hits.by_key.shrink_to(keep);
         }
-        let entry = hits.entry(key.to_string()).or_insert((now, 0));
+        let entry = hits.by_key.entry(key.to_string()).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.window {
             *entry = (now, 0);
         }
@@ -49,8 +67,13 @@ impl RateLimiter {
 
     pub fn reset(&self, key: &str) {
         if let Ok(mut h) = self.hits.lock() {
-            h.remove(key);
+            h.by_key.remove(key);
         }
+    }
+
+    /// How many keys are held.
+    pub fn keys(&self) -> usize {
+        self.hits.lock().map_or(0, |h| h.by_key.len())
     }
 }
 
@@ -68,5 +91,29 @@ mod tests {
         assert_eq!(wait, 50);
         assert!(rl.check_at("b", t0).is_ok(), "keys are independent");
         assert!(rl.check_at("a", t0 + Duration::from_secs(61)).is_ok());
+    }
+
+    #[test]
+    fn expired_keys_are_dropped_so_the_map_holds_about_one_window() {
+        let rl = RateLimiter::new(20, Duration::from_secs(600));
+        let t0 = Instant::now();
+        // A steady stream of new addresses, one a second, for five hours: a window holds 600.
+        let mut most = 0;
+        for i in 0..18_000u64 {
+            let now = t0 + Duration::from_secs(i);
+            assert!(
+                rl.check_at(&format!("10.0.{}.{}", i / 256, i % 256), now)
+                    .is_ok()
+            );
+            most = most.max(rl.keys());
+        }
+        assert!(most <= 2 * PRUNE_AT_LEAST, "held {most} keys");
+        // A key still inside its window keeps its count through a prune.
+        let rl = RateLimiter::new(1, Duration::from_secs(600));
+        assert!(rl.check_at("kept", t0).is_ok());
+        for i in 0..5_000u64 {
+            let _ = rl.check_at(&format!("k{i}"), t0 + Duration::from_secs(1 + i / 100));
+        }
+        assert!(rl.check_at("kept", t0 + Duration::from_secs(100)).is_err());
     }
 }
