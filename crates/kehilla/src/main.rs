@@ -508,6 +508,52 @@ fn tune_malloc() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn tune_malloc() {}
 
+/// How often `serve` gives the memory malloc holds free back to the system.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const MEMORY_TRIM_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Once a minute, from its start, `serve` has glibc give back to the system the pages it holds
+/// free inside its arenas (`malloc_trim`): what stays resident is then what is in use, not the
+/// high-water mark of the busiest moment since the start (the soak runs of docs/benchmarks.md).
+/// Each time is logged at debug level with how much resident memory it gave back.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn spawn_memory_trim() {
+    tokio::spawn(async {
+        let mut every = tokio::time::interval(MEMORY_TRIM_EVERY);
+        loop {
+            every.tick().await;
+            if let Ok(Some(kib)) = tokio::task::spawn_blocking(trim_memory).await {
+                tracing::debug!("memory: gave back {kib} KiB of freed memory to the system");
+            }
+        }
+    });
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn spawn_memory_trim() {}
+
+/// Gives malloc's free pages back to the system; returns how much resident memory fell, in KiB.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn trim_memory() -> Option<u64> {
+    let before = resident_bytes();
+    // SAFETY: `malloc_trim` is safe to call from any thread at any time: it takes each arena's
+    // lock while it walks that arena.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+    Some(before?.saturating_sub(resident_bytes()?) / 1024)
+}
+
+/// This process's resident memory, from `/proc/self/statm` (its second field, in pages).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: `sysconf` only reads a value of the system.
+    let page = u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).ok()?;
+    pages.checked_mul(page)
+}
+
 async fn run(cli: Cli) -> Result<(), StartError> {
     let settings = cli.settings.resolve()?;
     init_logs(&settings)?;
@@ -519,6 +565,7 @@ async fn run(cli: Cli) -> Result<(), StartError> {
             }
             let listener = kehilla::bind(&settings.listen).await?;
             let server = kehilla::start(db, settings, listener).await?;
+            spawn_memory_trim();
             tracing::info!(
                 "Kehilla is listening on {} (database: {})",
                 server.base_url(),

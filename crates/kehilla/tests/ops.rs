@@ -497,3 +497,50 @@ async fn serve_shares_two_malloc_arenas_among_its_threads() {
     // glibc's own setting wins; with it, threads take arenas of their own again.
     assert!(arenas(Some(("MALLOC_ARENA_MAX", "16"))).await > 1);
 }
+
+/// `serve` has glibc give the memory it holds free back to the system, from its start and
+/// then once a minute, and logs how much each time: after loading the demo there is plenty.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn serve_gives_freed_memory_back_to_the_system() {
+    use std::io::BufRead;
+    let dir = temp_dir();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = kehilla()
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--log-level", "kehilla=debug,error"])
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let kib = line
+                .split("memory: gave back ")
+                .nth(1)
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|n| n.parse::<u64>().ok());
+            if let Some(kib) = kib {
+                let _ = tx.send(kib);
+                return;
+            }
+        }
+    });
+    let given = rx.recv_timeout(std::time::Duration::from_secs(300));
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(dir);
+    let kib = given.expect("serve logs the memory it gave back");
+    assert!(kib > 0, "loading the demo leaves freed memory to give back");
+}
