@@ -303,6 +303,18 @@ fn growth(samples: &[(f64, u64)]) -> f64 {
     if sxx == 0.0 { 0.0 } else { sxy / sxx }
 }
 
+/// The highest resident memory of each five minutes (ten samples), at their mean time: `serve`
+/// gives freed memory back once a minute, so single samples saw-tooth with when they fell.
+fn peaks(samples: &[(f64, u64)]) -> Vec<(f64, u64)> {
+    samples
+        .chunks(10)
+        .map(|c| {
+            let at = c.iter().map(|s| s.0).sum::<f64>() / c.len() as f64;
+            (at, c.iter().map(|s| s.1).max().unwrap_or(0))
+        })
+        .collect()
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -452,18 +464,21 @@ async fn main() {
     let peak_of = |s: &[(f64, u64)]| s.iter().map(|x| x.1).max().unwrap_or(0);
     let middle = peak_of(&samples[third..2 * third]);
     let late = peak_of(&samples[2 * third..]);
+    let five = peaks(&samples);
+    let fifth = five.len() / 3;
     println!(
         "soak: {} requests, {campaigns} campaigns, {} errors; peak memory {:.1} MiB; \
          resident peak of the middle third {:.1} MiB, of the last third {:.1} MiB; \
-         growth {:.3} MiB/min in the first third, {:.3} in the middle, {:.3} in the last",
+         growth of the five-minute peaks {:.3} MiB/min in the first third, {:.3} in the middle, \
+         {:.3} in the last",
         total.load(Ordering::Relaxed),
         errors.len(),
         peak as f64 / 1_048_576.0,
         middle as f64 / 1_048_576.0,
         late as f64 / 1_048_576.0,
-        growth(&samples[..third]),
-        growth(&samples[third..2 * third]),
-        growth(&samples[2 * third..]),
+        growth(&five[..fifth]),
+        growth(&five[fifth..2 * fifth]),
+        growth(&five[2 * fifth..]),
     );
     for e in errors.iter().take(20) {
         println!("  error: {e}");
