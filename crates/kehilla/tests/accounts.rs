@@ -585,11 +585,7 @@ impl crate::support::Browser {
 #[tokio::test]
 async fn a_reset_mail_that_cannot_be_sent_is_retried_not_lost() {
     // Nothing listens on this port: the relay is down.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::free_port();
     let app = TestApp::spawn_on(crate::support::Backend::Sqlite, move |s| {
         s.smtp_url = Some(kehilla_app::settings::Secret(format!(
             "smtp://127.0.0.1:{port}"

@@ -36,11 +36,7 @@ fn start_driver() -> Option<Driver> {
         eprintln!("skipped: chromedriver is not installed");
         return None;
     };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::free_port();
     let child = Command::new(bin)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())

@@ -926,11 +926,7 @@ Diagnostic-Code: smtp; {status} mailbox problem\r\n\
 async fn bounces_and_complaints_that_come_back_suppress_the_address_and_soft_ones_go_again() {
     let sink = Sink::start().await;
     let relay = sink.url();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::free_port();
     let app = TestApp::spawn_on(crate::support::Backend::Sqlite, move |s| {
         s.campaign_relays = vec![kehilla_app::settings::Secret(relay)];
         s.inbound_smtp_listen = Some(format!("127.0.0.1:{port}"));

@@ -440,11 +440,7 @@ async fn serve_shares_two_malloc_arenas_among_its_threads() {
     /// one: glibc maps each as a heap aligned to 64 MiB.
     async fn arenas(operator_env: Option<(&str, &str)>) -> usize {
         let dir = temp_dir();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = crate::support::free_port();
         let mut c = kehilla();
         c.args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .arg("--data-dir")
@@ -505,11 +501,7 @@ async fn serve_shares_two_malloc_arenas_among_its_threads() {
 fn serve_gives_freed_memory_back_to_the_system() {
     use std::io::BufRead;
     let dir = temp_dir();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::free_port();
     let mut child = kehilla()
         .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
         .args(["--log-level", "kehilla=debug,error"])

@@ -116,6 +116,15 @@ impl Drop for TestDb {
     }
 }
 
+/// A port on 127.0.0.1 that nothing listens on, for a server a test starts itself.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 pub fn temp_dir() -> PathBuf {
     let d = std::env::temp_dir().join(format!("kehilla-test-{}", kehilla_db::random_hex(6)));
     std::fs::create_dir_all(&d).unwrap();
